@@ -1,0 +1,25 @@
+"""Reference section: how the site itself is built (the colophon)."""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+from ..render import page
+
+#: The packages whose versions shape what the site shows.
+_PACKAGES = ["numpy", "matplotlib", "jinja2", "pyyaml", "mkdocs", "mkdocs-material"]
+
+
+def _versions() -> list[dict[str, str]]:
+    rows = []
+    for name in _PACKAGES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "not installed"
+        rows.append({"name": name, "version": version})
+    return rows
+
+
+def outputs(ctx):
+    yield page("reference/colophon.md", "pages/reference/colophon.md.j2", packages=_versions())
