@@ -1,0 +1,73 @@
+# ConvNet Atlas: `make site` builds the site into site/, `make test` runs every test.
+# Both create .venv and fetch the front-end assets when they are missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KATEX  := docs/vendor/katex
+
+# Byte-identical builds: every date MkDocs and matplotlib write comes from here.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+export SOURCE_DATE_EPOCH
+# Material prints a multi-line banner about MkDocs 2.0 on every build.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: all setup assets generate site serve test bench deploy clean
+
+all: site
+
+setup: $(STAMP) assets
+
+# The virtual environment, with the exact versions of constraints.txt.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt -e '.[test]'
+	touch $@
+
+# KaTeX from the npm registry (package-lock.json pins it), copied into the
+# docs as a git-ignored folder: the site renders math with no network.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: $(KATEX)/.copied
+
+$(KATEX)/.copied: node_modules/.package-lock.json
+	rm -rf $(KATEX)
+	mkdir -p $(KATEX)/contrib
+	cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css $(KATEX)/
+	cp node_modules/katex/dist/contrib/auto-render.min.js $(KATEX)/contrib/
+	cp -r node_modules/katex/dist/fonts $(KATEX)/
+	cp node_modules/katex/LICENSE $(KATEX)/
+	touch $@
+
+generate: setup
+	$(BIN)/python -m generator build
+
+# Generate, then build into a temporary folder and swap it in: a failure at
+# any step leaves the previous site/ untouched.
+site: generate
+	rm -rf .site.tmp
+	ATLAS_SKIP_GENERATE=1 $(BIN)/mkdocs build --strict --quiet --site-dir .site.tmp
+	rm -rf site
+	mv .site.tmp site
+	@echo "site built in site/"
+
+serve: setup
+	$(BIN)/mkdocs serve --livereload
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	@set -e; for b in benchmarks/bench_*.py; do \
+		echo "== $$b"; $(BIN)/python $$b; done
+
+# Alternative to the Pages workflow: push site/ to the gh-pages branch.
+deploy: setup
+	$(BIN)/mkdocs gh-deploy --strict --force
+
+clean:
+	rm -rf site .site.tmp docs/generated docs/vendor .cache .pytest_cache .hypothesis
