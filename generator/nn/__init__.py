@@ -2,9 +2,26 @@
 
 Names, argument names, defaults and results mirror ``torch.nn.functional``.
 Arrays are NCHW floats; a single image may be given as CHW where PyTorch
-allows it.  Output sizes are computed by :mod:`generator.nn.shapes`.
+allows it.  Output sizes are computed by :mod:`generator.nn.shapes`; loop
+versions of the convolution and pooling operators live in
+:mod:`generator.nn.naive`, backward passes in :mod:`generator.nn.grad`.
 """
 
+from .activations import log_softmax, relu, softmax
+from .conv import conv2d, conv_transpose2d
+from .flatten import flatten
+from .grad import (
+    avg_pool2d_backward,
+    conv2d_backward,
+    linear_backward,
+    max_pool2d_backward,
+    relu_backward,
+    softmax_cross_entropy,
+)
+from .linear import linear
+from .norm import batch_norm
+from .pad import pad
+from .pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .shapes import (
     adaptive_pool2d_output_hw,
     conv2d_output_hw,
@@ -20,6 +37,27 @@ from .shapes import (
 )
 
 __all__ = [
+    # operators
+    "conv2d",
+    "conv_transpose2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "adaptive_avg_pool2d",
+    "pad",
+    "relu",
+    "linear",
+    "softmax",
+    "log_softmax",
+    "flatten",
+    "batch_norm",
+    # backward passes
+    "conv2d_backward",
+    "max_pool2d_backward",
+    "avg_pool2d_backward",
+    "linear_backward",
+    "relu_backward",
+    "softmax_cross_entropy",
+    # output sizes
     "adaptive_pool2d_output_hw",
     "conv2d_output_hw",
     "conv2d_padding",

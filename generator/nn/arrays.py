@@ -1,0 +1,48 @@
+"""Input coercion shared by the operators: float dtype and NCHW batching."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["float_array", "as_batched", "unbatch", "cast_like"]
+
+
+def float_array(x, name: str = "input") -> np.ndarray:
+    """Return ``x`` as a floating-point array, keeping a float dtype as is.
+
+    Integers and booleans become float64; anything else is a ValueError.
+    """
+    arr = np.asarray(x)
+    if np.issubdtype(arr.dtype, np.floating):
+        return arr
+    if np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_:
+        return arr.astype(np.float64)
+    raise ValueError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+
+
+def cast_like(x, dtype, name: str) -> np.ndarray:
+    """Return ``x`` (weights, bias, ...) as a float array of ``dtype``."""
+    return float_array(x, name).astype(dtype, copy=False)
+
+
+def as_batched(x, op: str = "input") -> tuple[np.ndarray, bool]:
+    """Accept (N, C, H, W) or a single image (C, H, W).
+
+    Returns
+    -------
+    x4 : ndarray of shape (N, C, H, W) and a float dtype
+    unbatched : bool
+        True if a 3-D image was given; pass it to :func:`unbatch`.
+    """
+    arr = float_array(x)
+    if arr.ndim == 4:
+        return arr, False
+    if arr.ndim == 3:
+        return arr[np.newaxis], True  # (C, H, W) -> (1, C, H, W)
+    raise ValueError(
+        f"{op}: expected 4-D (N, C, H, W) or 3-D (C, H, W) input, got shape {arr.shape}")
+
+
+def unbatch(y: np.ndarray, unbatched: bool) -> np.ndarray:
+    """Undo :func:`as_batched`: (1, C, H, W) -> (C, H, W) for single images."""
+    return y[0] if unbatched else y

@@ -1,0 +1,115 @@
+"""Vectorised ``conv2d`` and ``conv_transpose2d`` (im2col + one matrix product)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import unbatch
+from .conv_checks import conv_operands, zero_pad_hw
+from .shapes import conv2d_output_hw, conv2d_padding, conv_transpose2d_output_hw, pair
+from .windows import col2im, im2col, window_view
+
+__all__ = ["conv2d", "conv_transpose2d"]
+
+
+def _depthwise(xp, w, out_hw, stride, dilation):
+    """Depthwise convolution (one filter per channel, channel multiplier m).
+
+    xp: (N, C, Hp, Wp) padded input; w: (C*m, 1, KH, KW).
+    Returns (N, C*m, OH, OW).  Loops over the KH*KW taps only; each tap is
+    one vectorised multiply-add over all N*C*m*OH*OW outputs.
+    """
+    n, c = xp.shape[:2]
+    f, _, kh, kw = w.shape
+    m = f // c
+    v = window_view(xp, (kh, kw), stride, dilation, out_hw)  # (N, C, KH, KW, OH, OW)
+    taps = w.reshape(c, m, kh, kw)  # (C*m, 1, KH, KW) -> (C, m, KH, KW)
+    out = np.zeros((n, c, m) + tuple(out_hw), dtype=xp.dtype)  # (N, C, m, OH, OW)
+    tmp = np.empty_like(out)
+    for i in range(kh):
+        for j in range(kw):
+            # (N, C, 1, OH, OW) * (C, m, 1, 1) -> (N, C, m, OH, OW)
+            np.multiply(v[:, :, None, i, j], taps[:, :, i, j, None, None], out=tmp)
+            out += tmp
+    return out.reshape(n, f, *out_hw)  # (N, C, m, OH, OW) -> (N, F, OH, OW)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D cross-correlation, like ``torch.nn.functional.conv2d``.
+
+    Parameters
+    ----------
+    input : array of shape (N, C, H, W) or (C, H, W)
+    weight : array of shape (F, C // groups, KH, KW)
+    bias : None or array of shape (F,)
+    stride, dilation : int or (int, int)
+    padding : int, (int, int), 'valid' or 'same'
+        'same' needs stride 1; an odd total padding puts the extra pixel at
+        the bottom/right, as PyTorch does.
+    groups : int dividing C and F
+
+    Returns
+    -------
+    ndarray of shape (N, F, H', W') (or (F, H', W')) in the input's float
+    dtype, with ``H' = floor((H + pad_top + pad_bottom - DH*(KH-1) - 1) / SH) + 1``
+    and likewise for W' (see :func:`generator.nn.shapes.conv2d_output_hw`).
+    """
+    x, unbatched, w, b, groups = conv_operands(input, weight, bias, groups, "conv2d")
+    n, c, h, wd = x.shape
+    f, cg, kh, kw = w.shape
+    stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
+    (top, bottom), (left, right) = conv2d_padding((kh, kw), padding, stride, dilation)
+    oh, ow = conv2d_output_hw((h, wd), (kh, kw), stride, padding, dilation)
+    xp = zero_pad_hw(x, top, bottom, left, right)  # (N, C, Hp, Wp)
+    if groups == c and cg == 1 and groups > 1:
+        out = _depthwise(xp, w, (oh, ow), stride, dilation)
+    else:
+        cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), groups)  # (N, G, Cg*KH*KW, OH*OW)
+        wm = w.reshape(groups, f // groups, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KH*KW)
+        out = np.matmul(wm, cols)  # -> (N, G, F/G, OH*OW)
+        out = out.reshape(n, f, oh, ow)  # (N, G, F/G, OH*OW) -> (N, F, OH, OW)
+    if b is not None:
+        out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
+    return unbatch(out, unbatched)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    """Transposed 2-D convolution, like ``torch.nn.functional.conv_transpose2d``.
+
+    Computed as the adjoint of :func:`conv2d`: one matrix product turns every
+    input pixel into a weighted copy of the kernel, and col2im adds the
+    copies into an output canvas, from which ``padding`` is cropped.
+
+    Parameters
+    ----------
+    input : array of shape (N, C, H, W) or (C, H, W)
+    weight : array of shape (C, F // groups, KH, KW)
+    bias : None or array of shape (F,)
+    stride, padding, output_padding, dilation : int or (int, int)
+        ``output_padding`` must be smaller than stride or dilation.
+
+    Returns
+    -------
+    ndarray of shape (N, F, H', W') with
+    ``H' = (H-1)*SH - 2*PH + DH*(KH-1) + OPH + 1`` (likewise W').
+    """
+    x, unbatched, w, b, groups = conv_operands(
+        input, weight, bias, groups, "conv_transpose2d", transposed=True)
+    n, c, h, wd = x.shape
+    _, fg, kh, kw = w.shape
+    stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
+    (ph, pw), (oph, opw) = pair(padding, "padding"), pair(output_padding, "output_padding")
+    oh, ow = conv_transpose2d_output_hw((h, wd), (kh, kw), stride, (ph, pw), (oph, opw), dilation)
+    cg = c // groups
+    wm = w.reshape(groups, cg, fg * kh * kw)  # (C, F/G, KH, KW) -> (G, C/G, F/G*KH*KW)
+    xg = x.reshape(n, groups, cg, h * wd)  # (N, C, H, W) -> (N, G, C/G, H*W)
+    cols = np.matmul(wm.transpose(0, 2, 1), xg)  # (G, F/G*KK, C/G) @ (N, G, C/G, HW) -> (N, G, F/G*KK, HW)
+    cols = cols.reshape(n, groups * fg, kh, kw, h, wd)  # -> (N, F, KH, KW, H, W)
+    full_h = (h - 1) * stride[0] + dilation[0] * (kh - 1) + 1 + oph
+    full_w = (wd - 1) * stride[1] + dilation[1] * (kw - 1) + 1 + opw
+    canvas = col2im(cols, (full_h, full_w), stride, dilation)  # (N, F, full_h, full_w)
+    out = np.ascontiguousarray(canvas[:, :, ph : ph + oh, pw : pw + ow])  # crop -> (N, F, H', W')
+    if b is not None:
+        out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
+    return unbatch(out, unbatched)

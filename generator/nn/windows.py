@@ -1,0 +1,84 @@
+"""Sliding windows (im2col) and their adjoint (col2im) for 2-D operators.
+
+A *window view* of a padded batch ``xp`` of shape (N, C, Hp, Wp) is the
+read-only array ``v`` of shape (N, C, KH, KW, OH, OW) with
+
+    v[n, c, i, j, y, x] = xp[n, c, y*SH + i*DH, x*SW + j*DW]
+
+i.e. the kernel taps come before the output positions, so that
+``v.reshape(N, C*KH*KW, OH*OW)`` is the im2col matrix whose product with a
+(F, C*KH*KW) weight matrix is already in NCHW order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = ["window_view", "im2col", "col2im"]
+
+
+def window_view(xp: np.ndarray, kernel, stride, dilation, out_hw) -> np.ndarray:
+    """All receptive fields of ``xp`` as a view, without copying.
+
+    Parameters
+    ----------
+    xp : ndarray of shape (N, C, Hp, Wp), already padded
+    kernel, stride, dilation, out_hw : pairs of ints (KH, KW), ...
+
+    Returns
+    -------
+    ndarray of shape (N, C, KH, KW, OH, OW), read-only view of ``xp``
+    """
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    # (N, C, Hp, Wp) -> (N, C, Hp-span_h+1, Wp-span_w+1, span_h, span_w)
+    v = sliding_window_view(xp, (span_h, span_w), axis=(2, 3))
+    # keep every stride-th window and every dilation-th tap:
+    # -> (N, C, OH, OW, KH, KW)
+    v = v[:, :, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, ::dh, ::dw]
+    # taps before positions: (N, C, OH, OW, KH, KW) -> (N, C, KH, KW, OH, OW)
+    return v.transpose(0, 1, 4, 5, 2, 3)
+
+
+def im2col(xp: np.ndarray, kernel, stride, dilation, out_hw, groups: int = 1) -> np.ndarray:
+    """Contiguous im2col matrix of a padded batch.
+
+    Returns
+    -------
+    ndarray of shape (N, G, C//G * KH * KW, OH * OW), a copy
+    """
+    n, c = xp.shape[:2]
+    v = window_view(xp, kernel, stride, dilation, out_hw)
+    cols = np.ascontiguousarray(v)  # (N, C, KH, KW, OH, OW), one copy
+    # (N, C, KH, KW, OH, OW) -> (N, G, C//G*KH*KW, OH*OW)
+    return cols.reshape(n, groups, (c // groups) * kernel[0] * kernel[1],
+                        out_hw[0] * out_hw[1])
+
+
+def col2im(cols: np.ndarray, padded_hw, stride, dilation) -> np.ndarray:
+    """Adjoint of :func:`window_view`: add every window back into place.
+
+    Parameters
+    ----------
+    cols : ndarray of shape (N, C, KH, KW, OH, OW)
+    padded_hw : (Hp, Wp) of the canvas to sum into
+
+    Returns
+    -------
+    ndarray of shape (N, C, Hp, Wp) where overlapping contributions add up
+
+    Notes
+    -----
+    The loop runs over the KH*KW kernel taps only; each step is one strided,
+    vectorised addition covering all N*C*OH*OW positions.
+    """
+    n, c, kh, kw, oh, ow = cols.shape
+    (sh, sw), (dh, dw) = stride, dilation
+    canvas = np.zeros((n, c) + tuple(padded_hw), dtype=cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            top, left = i * dh, j * dw
+            canvas[:, :, top : top + (oh - 1) * sh + 1 : sh,
+                   left : left + (ow - 1) * sw + 1 : sw] += cols[:, :, i, j]
+    return canvas
