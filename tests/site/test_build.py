@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import ROOT, mkdocs_build
+from tests.conftest import ROOT, mkdocs_build
 
 pytestmark = pytest.mark.site
 

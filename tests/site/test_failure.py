@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import mkdocs_build, site_env
+from tests.conftest import mkdocs_build, site_env
 
 pytestmark = pytest.mark.site
 

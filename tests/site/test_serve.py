@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import site_env
+from tests.conftest import site_env
 
 pytestmark = pytest.mark.site
 

@@ -1,4 +1,4 @@
-"""Fixtures that build the real site (slow-ish: a few seconds per build)."""
+"""Shared fixtures: the real site built once per session, and a scratch copy of the project."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def site_env(**extra: str) -> dict[str, str]:
