@@ -225,20 +225,24 @@ def pool_output_size(size, kernel, stride=None, padding=0, dilation=1,
 
     ``stride=None`` means ``stride=kernel``.  Padding may be at most half the
     (effective) kernel.  With ``ceil_mode`` the division rounds up, but a
-    window that would start beyond the input plus left padding is dropped.
+    window that would start beyond the input plus left padding is dropped;
+    the last window may run past the padded end (PyTorch even allows a
+    kernel longer than the padded input then, e.g. size 1, kernel 2).
 
     Raises
     ------
     ValueError
-        On invalid arguments or when the window does not fit.
+        On invalid arguments or when the output would be empty.
     """
     size, kernel, padding, dilation = (
         _int(size, "size"), _int(kernel, "kernel"), _int(padding, "padding"),
         _int(dilation, "dilation"))
     stride = kernel if stride is None else _int(stride, "stride")
     _check_pool_args((size,), (kernel,), (stride,), (padding,), (dilation,))
-    _check_fits((size,), (kernel,), (2 * padding,), (dilation,))
-    return _pool_formula(size, kernel, stride, padding, dilation, bool(ceil_mode))
+    out = _pool_formula(size, kernel, stride, padding, dilation, bool(ceil_mode))
+    if out < 1:
+        _check_fits((size,), (kernel,), (2 * padding,), (dilation,))
+    return out
 
 
 def same_padding(kernel, dilation=1) -> tuple[int, int]:
@@ -355,9 +359,11 @@ def pool2d_output_hw(hw, kernel_size, stride=None, padding=0, dilation=1,
     s = k if stride is None else pair(stride, "stride")
     p, d = pair(padding, "padding"), pair(dilation, "dilation")
     _check_pool_args((h, w), k, s, p, d)
-    _check_fits((h, w), k, (2 * p[0], 2 * p[1]), d)
-    return tuple(_pool_formula(n, kk, ss, pp, dd, bool(ceil_mode))
-                 for n, kk, ss, pp, dd in zip((h, w), k, s, p, d))
+    out = tuple(_pool_formula(n, kk, ss, pp, dd, bool(ceil_mode))
+                for n, kk, ss, pp, dd in zip((h, w), k, s, p, d))
+    if min(out) < 1:
+        _check_fits((h, w), k, (2 * p[0], 2 * p[1]), d)
+    return out
 
 
 def adaptive_pool2d_output_hw(hw, output_size) -> tuple[int, int]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from generator.nn.shapes import pool2d_output_hw
+
 DTYPES = (np.float32, np.float64)
 
 
@@ -104,11 +106,16 @@ def _pool_geometry(rng, dilated: bool):
     pw = int(rng.integers(0, min(kw // 2, (dw * (kw - 1) + 1) // 2) + 1))
     stride = None if rng.random() < 0.25 else _maybe_pair(rng, *(int(v) for v in rng.integers(1, 4, 2)))
     eff = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
-    h = int(rng.integers(max(1, eff[0] - 2 * ph), eff[0] + 8))
-    w = int(rng.integers(max(1, eff[1] - 2 * pw), eff[1] + 8))
-    return dict(kernel_size=_maybe_pair(rng, kh, kw), stride=stride,
-                padding=_maybe_pair(rng, ph, pw), dilation=_maybe_pair(rng, dh, dw),
-                ceil_mode=bool(rng.random() < 0.5)), (h, w)
+    kwargs = dict(kernel_size=_maybe_pair(rng, kh, kw), stride=stride,
+                  padding=_maybe_pair(rng, ph, pw), dilation=_maybe_pair(rng, dh, dw),
+                  ceil_mode=bool(rng.random() < 0.5))
+    while True:  # any size with a non-empty output (ceil_mode allows kernel > padded input)
+        h, w = int(rng.integers(1, eff[0] + 8)), int(rng.integers(1, eff[1] + 8))
+        try:
+            pool2d_output_hw((h, w), **kwargs)
+        except ValueError:
+            continue
+        return kwargs, (h, w)
 
 
 def random_max_pool2d(rng):
