@@ -320,6 +320,7 @@ def conv2d_padding(kernel_size, padding=0, stride=1, dilation=1):
         raise ValueError(
             f"padding must be 'valid', 'same', an int or a pair of ints, got {padding!r}")
     ph, pw = pair(padding, "padding")
+    _check_non_negative((ph, pw), "padding")
     return (ph, ph), (pw, pw)
 
 

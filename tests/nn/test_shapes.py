@@ -134,11 +134,18 @@ small = st.integers(0, 4)
 
 
 def _torch_shape(fn):
-    """Output (H', W') from torch, or None if torch rejects the configuration."""
+    """Output (H', W') from torch, or None if torch rejects the configuration.
+
+    An empty result counts as rejected: we raise for an output size of 0,
+    while torch sometimes returns an empty tensor (conv_transpose2d of a 1x1
+    input with kernel 4 and padding 2) and sometimes raises (2x2 input,
+    kernel 3, padding 2), though both outputs would be 0x0.
+    """
     try:
-        return tuple(fn().shape[-2:])
+        hw = tuple(fn().shape[-2:])
     except (RuntimeError, ValueError):
         return None
+    return hw if min(hw) > 0 else None
 
 
 def _ours(fn):
