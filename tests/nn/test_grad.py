@@ -1,0 +1,154 @@
+"""Backward passes against centred finite differences, in float64.
+
+For an operator y = f(x, ...) we take the scalar loss L = sum(y * R) with a
+fixed random R, so dL/dy = R is what the backward pass receives.  Each
+partial derivative is estimated as (L(x + h e_i) - L(x - h e_i)) / 2h with
+h = 1e-6; tolerance: |analytic - numeric| <= 1e-6 * max(1, |numeric|).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import generator.nn as nn
+
+H = 1e-6
+TOL = 1e-6
+
+
+def numeric_grad(loss, a):
+    """Centred differences of the scalar function ``loss()`` w.r.t. array ``a`` (in place)."""
+    grad = np.zeros_like(a)
+    for i in np.ndindex(a.shape):
+        old = a[i]
+        a[i] = old + H
+        up = loss()
+        a[i] = old - H
+        down = loss()
+        a[i] = old
+        grad[i] = (up - down) / (2 * H)
+    return grad
+
+
+def assert_grad(analytic, numeric):
+    assert analytic.shape == numeric.shape
+    err = np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric))
+    assert err.max() <= TOL, err.max()
+
+
+CONV_CONFIGS = [
+    dict(),
+    dict(stride=2, padding=1),
+    dict(stride=(2, 1), padding=(0, 2), dilation=(1, 2)),
+    dict(padding="same", dilation=2),
+    dict(groups=3),
+    dict(groups=3, padding=1, stride=2),  # depthwise, channel multiplier 2
+]
+
+
+@pytest.mark.parametrize("kwargs", CONV_CONFIGS)
+def test_conv2d_backward(kwargs):
+    rng = np.random.default_rng(0)
+    groups = kwargs.get("groups", 1)
+    c = 3
+    x = rng.standard_normal((2, c, 7, 6))
+    w = rng.standard_normal((6, c // groups, 3, 2))
+    b = rng.standard_normal(6)
+    r = rng.standard_normal(nn.conv2d(x, w, b, **kwargs).shape)
+
+    def loss():
+        return float(np.sum(nn.conv2d(x, w, b, **kwargs) * r))
+
+    gx, gw, gb = nn.conv2d_backward(r, x, w, **kwargs)
+    assert_grad(gx, numeric_grad(loss, x))
+    assert_grad(gw, numeric_grad(loss, w))
+    assert_grad(gb, numeric_grad(loss, b))
+
+
+def test_conv2d_backward_single_image():
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal((2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
+    r = rng.standard_normal((3, 3, 3))
+    gx, gw, gb = nn.conv2d_backward(r, x, w)
+    assert gx.shape == x.shape
+    assert_grad(gx, numeric_grad(lambda: float(np.sum(nn.conv2d(x, w) * r)), x))
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=1, padding=1),  # overlapping windows
+    dict(kernel_size=(3, 2), stride=2, padding=(1, 0), dilation=(1, 2), ceil_mode=True),
+])
+def test_max_pool2d_backward(kwargs):
+    rng = np.random.default_rng(2)
+    x = rng.permutation(2 * 3 * 7 * 8).reshape(2, 3, 7, 8) / 10.0  # distinct values: no ties
+    r = rng.standard_normal(nn.max_pool2d(x, **kwargs).shape)
+    g = nn.max_pool2d_backward(r, x, **kwargs)
+    assert_grad(g, numeric_grad(lambda: float(np.sum(nn.max_pool2d(x, **kwargs) * r)), x))
+    _, idx = nn.max_pool2d(x, **kwargs, return_indices=True)
+    np.testing.assert_array_equal(nn.max_pool2d_backward(r, x, **kwargs, indices=idx), g)
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+    dict(kernel_size=(2, 3), stride=1, padding=(1, 1), divisor_override=4),
+])
+def test_avg_pool2d_backward(kwargs):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 2, 6, 7))
+    r = rng.standard_normal(nn.avg_pool2d(x, **kwargs).shape)
+    g = nn.avg_pool2d_backward(r, x, **kwargs)
+    assert_grad(g, numeric_grad(lambda: float(np.sum(nn.avg_pool2d(x, **kwargs) * r)), x))
+
+
+def test_linear_and_relu_backward():
+    rng = np.random.default_rng(4)
+    x, w, b = rng.standard_normal((3, 2, 5)), rng.standard_normal((4, 5)), rng.standard_normal(4)
+    r = rng.standard_normal((3, 2, 4))
+
+    def loss():
+        return float(np.sum(nn.linear(x, w, b) * r))
+
+    gx, gw, gb = nn.linear_backward(r, x, w)
+    assert_grad(gx, numeric_grad(loss, x))
+    assert_grad(gw, numeric_grad(loss, w))
+    assert_grad(gb, numeric_grad(loss, b))
+    z = rng.standard_normal((4, 6))  # no exact zeros, so relu is differentiable everywhere
+    rz = rng.standard_normal(z.shape)
+    assert_grad(nn.relu_backward(rz, z), numeric_grad(lambda: float(np.sum(nn.relu(z) * rz)), z))
+
+
+def test_softmax_cross_entropy_gradient():
+    rng = np.random.default_rng(5)
+    logits, targets = rng.standard_normal((5, 7)) * 3, rng.integers(0, 7, 5)
+    loss, grad = nn.softmax_cross_entropy(logits, targets)
+    assert_grad(grad, numeric_grad(lambda: float(nn.softmax_cross_entropy(logits, targets)[0]),
+                                   logits))
+    assert loss == pytest.approx(-np.mean(nn.log_softmax(logits, 1)[np.arange(5), targets]))
+
+
+def test_lenet_style_chain_trains():
+    """conv -> relu -> pool -> linear -> loss: one gradient step lowers the loss."""
+    rng = np.random.default_rng(6)
+    x, y = rng.standard_normal((8, 1, 12, 12)), rng.integers(0, 3, 8)
+    w1, b1 = rng.standard_normal((4, 1, 3, 3)) * 0.3, np.zeros(4)
+    w2, b2 = rng.standard_normal((3, 4 * 5 * 5)) * 0.1, np.zeros(3)
+
+    def forward():
+        a = nn.conv2d(x, w1, b1)
+        z = nn.relu(a)
+        p = nn.max_pool2d(z, 2)
+        f = nn.flatten(p, 1)
+        return a, z, p, f, nn.linear(f, w2, b2)
+
+    a, z, p, f, logits = forward()
+    loss, g = nn.softmax_cross_entropy(logits, y)
+    gf, gw2, gb2 = nn.linear_backward(g, f, w2)
+    gz = nn.max_pool2d_backward(gf.reshape(p.shape), z, 2)
+    _, gw1, gb1 = nn.conv2d_backward(nn.relu_backward(gz, a), x, w1)
+    for param, grad in ((w1, gw1), (b1, gb1), (w2, gw2), (b2, gb2)):
+        param -= 0.1 * grad
+    assert nn.softmax_cross_entropy(forward()[-1], y)[0] < loss
