@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from .errors import UserError
 from .pages import reference
+from .pages import gallery
 from .render import Output, SyncReport, sync_tree
 from .settings import Settings
 
@@ -41,6 +42,7 @@ Producer = Callable[[BuildContext], Iterable[Output]]
 #: Page producers in pipeline order; each returns the files it generates.
 PRODUCERS: list[Producer] = [
     reference.outputs,
+    gallery.outputs,
 ]
 
 

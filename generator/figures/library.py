@@ -1,0 +1,139 @@
+"""The catalog resolved: each figure's data computed, its files named, its
+alt text and caption written; and what page templates need to embed one.
+
+No matplotlib here: pages can ask for figure references without drawing.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..errors import UserError
+from . import catalog
+from .catalog import Figure
+from .kinds import KINDS, Kind
+from .prepare import Prepared
+
+#: Figures live here, relative to the generator's output folder.
+OUT_DIR = "figures"
+#: Which file of a figure each rendered part becomes: suffix -> name pattern.
+FILE_NAMES = {"gif": "{id}.gif", "svg": "{id}.svg", "last.svg": "{id}-last.svg",
+              "png": "{id}.png"}
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_CATALOG = "generator/figures/catalog.py"
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """What a page needs to show one figure; see the ``figure`` macro."""
+
+    id: str
+    kind: str
+    alt: str
+    caption: str
+    animated: bool
+    #: suffix ("gif", "svg", "last.svg", "png") -> path relative to the output folder
+    files: dict
+
+    @property
+    def main(self) -> str:
+        """The file to show on screen: the GIF of an animation, else the still."""
+        return self.files["gif" if self.animated else next(iter(self.files))]
+
+    def src(self, page: str, part: str | None = None) -> str:
+        """Path of the figure (or of ``part``) relative to ``page`` (a path in the output folder)."""
+        target = self.main if part is None else self.files[part]
+        return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+    @property
+    def alt_md(self) -> str:
+        """The alt text, escaped for the ``![alt](src)`` of Markdown."""
+        return re.sub(r"([\\`*_\[\]{}<>#|!])", r"\\\1", " ".join(self.alt.split()))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    figure: Figure
+    kind: Kind
+    prepared: Prepared
+    #: the facts as JSON values (tuples become lists): what the drawing code receives
+    facts: dict
+    ref: FigureRef
+
+
+def _text(v):
+    """Facts as they read in a sentence: pairs as 5×5."""
+    if isinstance(v, (list, tuple)) and v and all(isinstance(x, int) for x in v):
+        return "\u00d7".join(str(x) for x in v)
+    return v
+
+
+def resolve_one(fig: Figure) -> Resolved:
+    """Compute one figure's data and describe it; a bad entry becomes a UserError."""
+    where = f"{_CATALOG}: figure '{fig.id}'"
+    if not _ID.match(fig.id):
+        raise UserError(f"{where}: id must be lowercase letters, digits and single dashes")
+    kind = KINDS.get(fig.kind)
+    if kind is None:
+        raise UserError(f"{where}: unknown kind '{fig.kind}' "
+                        f"(expected one of {', '.join(sorted(KINDS))})")
+    try:
+        prepared = kind.prepare(fig.params)
+    except (ValueError, KeyError, TypeError) as exc:
+        what = f"missing parameter {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise UserError(f"{where} ({fig.kind}): {what}") from None
+    facts = json.loads(json.dumps(prepared.facts))
+    alt, caption = kind.describe(fig.params, facts)
+    fields = {k: _text(v) for k, v in facts.items()}
+    try:
+        alt = fig.alt.format(**fields) if fig.alt else alt
+        caption = fig.caption.format(**fields) if fig.caption else caption
+    except (KeyError, IndexError) as exc:
+        raise UserError(f"{where}: alt/caption uses {exc}, which is not a fact of this figure "
+                        f"(facts: {', '.join(sorted(fields))})") from None
+    animated = kind.animated(fig.params)
+    parts = ["gif", "svg", "last.svg"] if animated else [kind.still]
+    files = {p: f"{OUT_DIR}/" + FILE_NAMES[p].format(id=fig.id) for p in parts}
+    ref = FigureRef(fig.id, fig.kind, alt, caption, animated, files)
+    return Resolved(fig, kind, prepared, facts, ref)
+
+
+def resolve(figures: list[Figure]) -> list[Resolved]:
+    """Resolve every figure; ids must be unique."""
+    seen: set[str] = set()
+    out = []
+    for fig in figures:
+        if fig.id in seen:
+            raise UserError(f"{_CATALOG}: figure id '{fig.id}' is used twice")
+        seen.add(fig.id)
+        out.append(resolve_one(fig))
+    return out
+
+
+@lru_cache(maxsize=1)
+def resolved_catalog() -> tuple[Resolved, ...]:
+    """The whole catalog, resolved once per process."""
+    return tuple(resolve(catalog.FIGURES))
+
+
+class FigureRefs(dict):
+    """id -> :class:`FigureRef`; an unknown id is a build error naming the catalog."""
+
+    def __missing__(self, key):
+        near = [k for k in self if key.split("-")[0] in k][:5]
+        hint = f" (similar: {', '.join(near)})" if near else ""
+        raise UserError(f"figure '{key}' is not in {_CATALOG}{hint}")
+
+
+def refs() -> FigureRefs:
+    """Every catalog figure by id, for page templates."""
+    return FigureRefs((r.ref.id, r.ref) for r in resolved_catalog())
+
+
+def page_context(page: str) -> dict:
+    """Context a page template needs for ``{% from "macros/figures.md.j2" import figure with context %}``."""
+    return {"figures": refs(), "page_path": page}

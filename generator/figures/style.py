@@ -1,0 +1,132 @@
+"""How every figure looks, decided in one place: colours, fonts, sizes, GIF palette.
+
+Colours are Okabe & Ito's palette (safe for the common colour-vision
+deficiencies); each role also differs by lightness or line style, so a figure
+still reads in greyscale. Figures are drawn on an opaque light card
+(:data:`CARD`): the same file then reads on Material's white page and on its
+dark "slate" page (~#1e2129), where a transparent figure would put dark ink on
+a dark background.
+"""
+
+from __future__ import annotations
+
+#: Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+
+CARD = "#F7F7F5"      #: figure background: a light card in both site themes
+PAPER = "#FFFFFF"     #: empty cells (padding, not-yet-computed outputs)
+INK = "#1B1F24"       #: text and strong lines
+MUTED = "#5F6670"     #: secondary text, cell edges
+FAINT = "#A3A9B1"     #: the "0" printed in padding cells, dashed edges
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(255 * v):02X}" for v in rgb)
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    c = colour.lstrip("#")
+    return tuple(int(c[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def tint(colour: str, amount: float, base: str = PAPER) -> str:
+    """``colour`` mixed into ``base``: amount 0 gives ``base``, 1 gives ``colour``."""
+    a, b = _rgb(colour), _rgb(base)
+    return _hex(tuple(amount * x + (1 - amount) * y for x, y in zip(a, b)))
+
+
+# ------------------------------------------------------------------ roles
+# Sliding windows: input blue, kernel orange, output green (Dumoulin & Visin's
+# blue/cyan scheme, made colour-blind safe).
+INPUT = tint(OKABE_ITO["sky_blue"], 0.45)
+INPUT_EDGE = OKABE_ITO["blue"]
+PADDING = PAPER
+INSERTED_ZERO = "#E6E7EA"
+KERNEL = OKABE_ITO["orange"]
+KERNEL_DARK = "#B57D00"   # kernel text and outlines on light cells
+OUTPUT_DONE = tint(OKABE_ITO["bluish_green"], 0.30)
+OUTPUT_NOW = OKABE_ITO["bluish_green"]
+OUTPUT_EDGE = "#006B4E"
+
+#: Pooling windows: neighbouring windows never share a colour.
+WINDOWS = [tint(OKABE_ITO[c], 0.40) for c in ("sky_blue", "orange", "bluish_green", "reddish_purple")]
+#: Diverging ramp for signed values (edge responses): blue < 0 < vermillion.
+NEGATIVE = OKABE_ITO["blue"]
+POSITIVE = OKABE_ITO["vermillion"]
+#: Series of line plots, in order.
+SERIES = [OKABE_ITO[c] for c in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange")]
+#: Marker per series, so the series differ without colour too.
+MARKERS = ["o", "s", "^", "D", "v"]
+
+# ------------------------------------------------------------------ sizes
+CELL_INCH = 0.36          #: side of one grid cell
+MAX_WIDTH_INCH = 7.6      #: wider figures shrink their cells to fit
+GIF_DPI = 100             #: raster frames: 7.6 in -> 760 px wide at most
+SVG_IMAGE_DPI = 72        #: raster images inside an SVG (when not kept at native size)
+FRAME_MS = 650            #: time per animation frame
+LAST_FRAME_MS = 1800      #: the finished result stays on screen longer
+FONT_SIZE = 10.0
+NUMBER_SIZE = 9.0         #: numbers printed inside cells
+TITLE_SIZE = 11.0
+
+#: matplotlib settings every figure is drawn under (``matplotlib.rc_context``).
+RC = {
+    "font.family": "DejaVu Sans",      # ships with matplotlib: same glyphs everywhere
+    "font.size": FONT_SIZE,
+    "text.color": INK,
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "axes.titlesize": TITLE_SIZE,
+    "axes.facecolor": CARD,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.labelcolor": INK,
+    "ytick.labelcolor": INK,
+    "figure.facecolor": CARD,
+    "savefig.facecolor": CARD,
+    "savefig.edgecolor": CARD,
+    "axes.unicode_minus": True,
+    "svg.fonttype": "path",            # glyphs as paths: no font needed to view
+    "svg.hashsalt": "convnet-atlas",   # fixed ids inside the SVG: identical bytes per build
+    "svg.image_inline": True,
+    "path.simplify": True,
+    "image.interpolation": "none",
+    "lines.solid_capstyle": "round",
+}
+
+
+def gif_palette() -> list[int]:
+    """The fixed 256-colour palette of every GIF, as a flat ``[r, g, b, ...]`` list.
+
+    Every flat colour used above comes first, exactly; the rest are ramps
+    from each of them to the card and to the ink, which is where the
+    anti-aliased edges of shapes and text fall.
+    """
+    named = [CARD, PAPER, INK, MUTED, FAINT, INPUT, INPUT_EDGE, INSERTED_ZERO, KERNEL,
+             KERNEL_DARK, OUTPUT_DONE, OUTPUT_NOW, OUTPUT_EDGE, *WINDOWS,
+             *[c for c in OKABE_ITO.values()]]
+    seen: list[str] = []
+    for c in named:
+        if c.upper() not in seen:
+            seen.append(c.upper())
+    colours = list(seen)
+    colours += [tint(INK, t / 16, CARD) for t in range(1, 16)]   # text edges on the card
+    colours += [tint(INK, t / 16, PAPER) for t in range(1, 16)]  # ... and on white cells
+    for c in seen:
+        colours += [tint(c, t, CARD) for t in (0.2, 0.4, 0.6, 0.8)]
+        colours += [tint(INK, t, c) for t in (0.33, 0.66)]
+    unique: list[str] = []
+    for c in colours:
+        if c not in unique:
+            unique.append(c)
+    unique = (unique + [INK] * 256)[:256]
+    return [v for c in unique for v in (round(255 * x) for x in _rgb(c))]
