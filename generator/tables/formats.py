@@ -1,0 +1,263 @@
+"""A layer table as JSON, CSV or Markdown, and the display strings pages use.
+
+All counts in JSON and CSV are integers. The same functions serve the CLI
+(``python -m generator table``) and the downloads next to each page, so both
+give identical bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from .published import QUANTITIES, compare
+from .receptive import Field
+from .table import Row, Table
+
+__all__ = [
+    "to_json", "to_csv", "to_markdown", "table_dict", "md_text",
+    "shape_text", "count_text", "bytes_text", "si_text", "field_texts", "display_row",
+]
+
+
+# ------------------------------------------------------------------ display strings
+
+
+def shape_text(shape) -> str:
+    """``64×56×56`` (channels × height × width), or ``1000`` for a flat vector."""
+    return "×".join(map(str, shape))
+
+
+def count_text(n: int) -> str:
+    """``138,357,544``."""
+    return f"{n:,}"
+
+
+def bytes_text(n: int) -> str:
+    """``392.0 KiB``: binary units, one decimal."""
+    if n < 1024:
+        return f"{n} B"
+    for unit in ("KiB", "MiB", "GiB"):
+        n /= 1024
+        if n < 1024 or unit == "GiB":
+            return f"{n:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def si_text(n: int) -> str:
+    """``15.47 G``: three significant digits or more, with a decimal prefix."""
+    for value, prefix in ((10**9, "G"), (10**6, "M"), (10**3, "k")):
+        if n >= value:
+            x = n / value
+            return f"{x:.2f} {prefix}" if x < 100 else f"{x:.1f} {prefix}"
+    return str(n)
+
+
+def _dims(a: int, b: int) -> str:
+    return str(a) if a == b else f"{a}×{b}"
+
+
+def field_texts(field: Field) -> tuple[str, str, str]:
+    """Receptive field ``(size, jump, start)`` as strings; ``—`` where undefined."""
+    if field is None:
+        return "—", "—", "—"
+    h, w = field
+    return _dims(h.size, w.size), _dims(h.jump, w.jump), _dims(h.start, w.start)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
+
+
+def md_text(text: str) -> str:
+    """``text`` (a name from a spec) escaped to print as itself in Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _label(row: Row) -> str:
+    label = md_text(row.name) if row.name else row.type
+    return f"{row.path}: {label}" if row.path else label
+
+
+def display_row(row: Row) -> dict[str, str]:
+    """The strings a table shows for ``row`` (templates only print them)."""
+    rf, jump, start = field_texts(row.receptive_field)
+    return {
+        "index": row.index,
+        "depth": row.depth,
+        "path": row.path,
+        "name": md_text(row.name),
+        "label": _label(row),
+        "type": row.type,
+        "details": row.details,
+        "operation": (f"{row.type} block ({row.details})" if row.children
+                      else f"{row.type} {row.details}".strip()),
+        "output": shape_text(row.output_shape),
+        "weights": count_text(row.weights),
+        "biases": count_text(row.biases),
+        "params": count_text(row.params),
+        "trainable": count_text(row.trainable_params),
+        "buffers": count_text(row.buffers),
+        "macs": count_text(row.macs),
+        "activations": count_text(row.activations),
+        "memory": bytes_text(row.activation_bytes),
+        "rf": rf,
+        "jump": jump,
+        "start": start,
+        "block": bool(row.children),
+    }
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def _field_dict(field: Field):
+    if field is None:
+        return None
+    h, w = field
+    return {"size": [h.size, w.size], "jump": [h.jump, w.jump], "start": [h.start, w.start]}
+
+
+def _row_dict(row: Row) -> dict:
+    d = {
+        "index": row.index,
+        "name": row.name or None,
+        "type": row.type,
+        "details": row.details,
+        "path": row.path or None,
+        "input_shape": list(row.input_shape),
+        "output_shape": list(row.output_shape),
+        "params": row.params,
+        "weights": row.weights,
+        "biases": row.biases,
+        "trainable_params": row.trainable_params,
+        "buffers": row.buffers,
+        "macs": row.macs,
+        "activations": row.activations,
+        "activation_bytes": row.activation_bytes,
+        "receptive_field": _field_dict(row.receptive_field),
+    }
+    if row.children:
+        d["children"] = [_row_dict(c) for c in row.children]
+    return d
+
+
+def table_dict(table: Table) -> dict:
+    """The table as plain data: what :func:`to_json` writes."""
+    t = table.totals
+    return {
+        "model": table.network.id,
+        "name": table.network.name,
+        "input_shape": list(table.input_shape),
+        "layers": [_row_dict(r) for r in table.rows],
+        "totals": {
+            "params": t.params,
+            "weights": t.weights,
+            "biases": t.biases,
+            "trainable_params": t.trainable_params,
+            "non_trainable_params": t.non_trainable_params,
+            "buffers": t.buffers,
+            "macs": t.macs,
+            "activations": t.activations,
+            "activation_bytes": t.activation_bytes,
+        },
+        "published": [
+            {
+                "quantity": c.quantity,
+                "published": c.published.text,
+                "computed": c.computed,
+                "matches": c.matches,
+                "source": c.source,
+                "url": c.url,
+            }
+            for c in compare(table.network, table)
+        ],
+    }
+
+
+#: A JSON list of integers spread over lines by ``indent``.
+_NUMBER_LIST = re.compile(r"\[\s+(-?\d+(?:,\s+-?\d+)*)\s+\]")
+
+
+def to_json(table: Table) -> str:
+    """The table as JSON: model, input_shape, layers (blocks hold ``children``), totals,
+    published; every count an integer. Lists of numbers stay on one line."""
+    text = json.dumps(table_dict(table), indent=1, ensure_ascii=False)
+    text = _NUMBER_LIST.sub(
+        lambda m: "[" + ", ".join(n.strip() for n in m.group(1).split(",")) + "]", text)
+    return text + "\n"
+
+
+# ------------------------------------------------------------------ CSV
+
+CSV_COLUMNS = [
+    "index", "depth", "path", "name", "type", "details", "output_shape",
+    "params", "weights", "biases", "trainable_params", "buffers", "macs",
+    "activations", "activation_bytes",
+    "rf_h", "rf_w", "jump_h", "jump_w", "start_h", "start_w",
+]
+
+
+def to_csv(table: Table) -> str:
+    """One line per row, blocks and their inner rows included (``depth`` > 0 inside a
+    block): the rows of depth 0 add up to the totals."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in table.walk():
+        f = row.receptive_field
+        rf = (["", "", "", "", "", ""] if f is None else
+              [f[0].size, f[1].size, f[0].jump, f[1].jump, f[0].start, f[1].start])
+        writer.writerow([
+            row.index, row.depth, row.path, row.name, row.type, row.details,
+            "x".join(map(str, row.output_shape)),
+            row.params, row.weights, row.biases, row.trainable_params, row.buffers, row.macs,
+            row.activations, row.activation_bytes, *rf,
+        ])
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def _cells(values) -> str:
+    return "| " + " | ".join(map(str, values)) + " |"
+
+
+def to_markdown(table: Table) -> str:
+    """The whole table, inner rows of blocks included, then the totals, as Markdown."""
+    net, t = table.network, table.totals
+    lines = [
+        f"# {net.name} ({net.id})",
+        "",
+        f"Input {shape_text(table.input_shape)}; MACs count multiply-accumulates of "
+        "convolutions and linear layers; memory is float32; RF, jump and start are the "
+        "receptive field in input pixels.",
+        "",
+        _cells(["#", "layer", "type", "details", "output", "params", "MACs",
+                "activations", "memory", "RF", "jump", "start"]),
+        "|--:|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in table.walk():
+        d = display_row(row)
+        lines.append(_cells([d["index"], d["label"], d["type"], d["details"], d["output"],
+                             d["params"], d["macs"], d["activations"], d["memory"],
+                             d["rf"], d["jump"], d["start"]]))
+    lines.append(_cells(["", "**total**", "", "", "", f"**{count_text(t.params)}**",
+                         f"**{count_text(t.macs)}**", f"**{count_text(t.activations)}**",
+                         f"**{bytes_text(t.activation_bytes)}**", "", "", ""]))
+    lines += [
+        "",
+        f"- parameters: {count_text(t.params)} (weights {count_text(t.weights)}, biases "
+        f"{count_text(t.biases)}; trainable {count_text(t.trainable_params)})",
+        f"- batchnorm buffers (not parameters): {count_text(t.buffers)}",
+        f"- multiply-accumulates: {count_text(t.macs)} ({si_text(t.macs)})",
+        f"- activations: {count_text(t.activations)} values, "
+        f"{bytes_text(t.activation_bytes)} as float32",
+    ]
+    for c in compare(net, table):
+        verdict = "matches" if c.matches else "differs"
+        lines.append(f"- published {QUANTITIES[c.quantity]}: {c.published.text} "
+                     f"({c.source}); computed {c.computed_as_printed}: {verdict}")
+    return "\n".join(lines) + "\n"

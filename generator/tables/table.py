@@ -1,0 +1,394 @@
+"""The layer table of a network: per layer, the output shape, parameters, MACs,
+activations and receptive field; and the totals.
+
+>>> from generator.specs import load_builtin
+>>> t = layer_table(load_builtin("resnet50"))
+>>> t.totals.params, t.rows[-1].output_shape
+(25557032, (1000,))
+
+Shapes come from :mod:`generator.nn.shapes`, counts from :mod:`.counts`,
+receptive fields from :mod:`.receptive`. A shape that does not work out (a
+kernel larger than its padded input, a residual whose paths disagree) raises
+:class:`~generator.errors.UserError` naming the file and the layer.
+
+Composite blocks (``residual``, ``basic``, ``bottleneck``, ``concat``) are one
+row whose ``children`` are the rows inside, in this order: the main path (or
+each branch in turn), the shortcut, then the merge (``add`` or ``concat``) and
+the activation after an addition. A block's counts are the sums of its
+children's; the totals are the sums of the top-level rows. Activations count
+every row's output values, the input excluded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..errors import UserError
+from ..nn import shapes
+from ..specs import schema as s
+from . import counts, receptive
+from .receptive import Field
+
+__all__ = ["Row", "Totals", "Table", "layer_table", "check_input_shape"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One layer, or one composite block with its inner rows in ``children``."""
+
+    index: str                     # "5", or "5.3" inside block 5
+    depth: int                     # 0 for top-level rows
+    path: str                      # "", "main", "shortcut" or "branch 2"
+    name: str                      # the spec's name, or ""
+    type: str                      # the layer kind, or "add" / "concat" for a merge
+    details: str                   # the settings in short, e.g. "f=5, s=1, p=0"
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    weights: int
+    biases: int
+    trainable_params: int
+    buffers: int                   # batchnorm running statistics: not parameters
+    macs: int
+    activations: int               # values in the output
+    receptive_field: Field
+    children: tuple["Row", ...] = ()
+
+    @property
+    def params(self) -> int:
+        return self.weights + self.biases
+
+    @property
+    def activation_bytes(self) -> int:
+        return self.activations * counts.FLOAT32_BYTES
+
+    def walk(self):
+        """This row and every row inside it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Totals:
+    weights: int
+    biases: int
+    trainable_params: int
+    buffers: int
+    macs: int
+    activations: int
+
+    @property
+    def params(self) -> int:
+        return self.weights + self.biases
+
+    @property
+    def non_trainable_params(self) -> int:
+        """Parameters of frozen layers (buffers are not parameters)."""
+        return self.params - self.trainable_params
+
+    @property
+    def activation_bytes(self) -> int:
+        return self.activations * counts.FLOAT32_BYTES
+
+
+@dataclass(frozen=True)
+class Table:
+    network: s.Network
+    input_shape: tuple[int, ...]
+    rows: tuple[Row, ...]
+    totals: Totals
+
+    def walk(self):
+        """Every row, blocks and their inner rows included, depth first."""
+        for row in self.rows:
+            yield from row.walk()
+
+
+def check_input_shape(shape, what: str = "input") -> tuple[int, ...]:
+    """``shape`` as a tuple if it is [C, H, W] or [features] of positive ints."""
+    if (isinstance(shape, (tuple, list)) and len(shape) in (1, 3)
+            and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape)):
+        return tuple(shape)
+    raise UserError(f"{what}: expected C,H,W (or one number of features) as positive "
+                    f"integers, found {shape!r}")
+
+
+def layer_table(network: s.Network, input_shape=None) -> Table:
+    """Compute the table of ``network``, on ``input_shape`` (default: the spec's input)."""
+    shape = network.input if input_shape is None else check_input_shape(input_shape)
+    field = receptive.INPUT if len(shape) == 3 else None
+    rows, _, _ = _Builder(network).sequence(network.layers, shape, field, "", "", 0, False)
+    totals = Totals(
+        weights=sum(r.weights for r in rows),
+        biases=sum(r.biases for r in rows),
+        trainable_params=sum(r.trainable_params for r in rows),
+        buffers=sum(r.buffers for r in rows),
+        macs=sum(r.macs for r in rows),
+        activations=sum(r.activations for r in rows),
+    )
+    return Table(network, shape, tuple(rows), totals)
+
+
+# ------------------------------------------------------------------ formatting helpers
+
+
+def _hw(pair) -> str:
+    """``5`` for (5, 5), ``5×3`` otherwise."""
+    a, b = pair
+    return str(a) if a == b else f"{a}×{b}"
+
+
+def _shape_text(shape) -> str:
+    return "×".join(map(str, shape))
+
+
+# ------------------------------------------------------------------ the builder
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    output_shape: tuple[int, ...]
+    details: str = ""
+    weights: int = 0
+    biases: int = 0
+    buffers: int = 0
+    macs: int = 0
+    field: Field = None
+
+
+class _Builder:
+    def __init__(self, network: s.Network):
+        self.network = network
+
+    def fail(self, layer: s.Layer, message: str) -> UserError:
+        return UserError(f"{self.network.source}: {layer.where}: {message}")
+
+    def sequence(self, layers, shape, field, prefix, path, depth, frozen, first=1):
+        """Rows of ``layers`` applied in turn; returns (rows, output shape, output field)."""
+        rows = []
+        for i, layer in enumerate(layers, first):
+            row = self.row(layer, shape, field, f"{prefix}{i}", path, depth, frozen)
+            rows.append(row)
+            shape, field = row.output_shape, row.receptive_field
+        return rows, shape, field
+
+    def row(self, layer, shape, field, index, path, depth, frozen) -> Row:
+        frozen = frozen or layer.frozen
+        if layer.COMPOSITE:
+            return self.block(layer, shape, field, index, path, depth, frozen)
+        try:
+            leaf = _LEAVES[type(layer)](self, layer, shape, field)
+        except ValueError as exc:  # from generator.nn.shapes or .counts
+            raise self.fail(layer, str(exc)) from None
+        params = leaf.weights + leaf.biases
+        return Row(
+            index=index, depth=depth, path=path, name=layer.name or "", type=layer.KIND,
+            details=leaf.details, input_shape=shape, output_shape=leaf.output_shape,
+            weights=leaf.weights, biases=leaf.biases,
+            trainable_params=0 if frozen else params, buffers=leaf.buffers, macs=leaf.macs,
+            activations=math.prod(leaf.output_shape), receptive_field=leaf.field,
+        )
+
+    # -------------------------------------------------------------- blocks
+
+    def block(self, layer, shape, field, index, path, depth, frozen) -> Row:
+        prefix = f"{index}."
+        if isinstance(layer, s.Concat):
+            children, out_shape, out_field, details = self.concat(
+                layer, shape, field, prefix, depth + 1, frozen)
+        else:
+            residual = layer
+            if isinstance(layer, (s.Basic, s.Bottleneck)):
+                self.need_map(layer, shape)
+                residual = layer.expand(shape[0])
+            children, out_shape, out_field, details = self.residual(
+                residual, layer, shape, field, prefix, depth + 1, frozen)
+        return Row(
+            index=index, depth=depth, path=path, name=layer.name or "", type=layer.KIND,
+            details=details, input_shape=shape, output_shape=out_shape,
+            weights=sum(c.weights for c in children), biases=sum(c.biases for c in children),
+            trainable_params=sum(c.trainable_params for c in children),
+            buffers=sum(c.buffers for c in children), macs=sum(c.macs for c in children),
+            activations=sum(c.activations for c in children), receptive_field=out_field,
+            children=tuple(children),
+        )
+
+    def residual(self, res: s.Residual, shown: s.Layer, shape, field, prefix, depth, frozen):
+        main, main_shape, main_field = self.sequence(
+            res.main, shape, field, prefix, "main", depth, frozen)
+        short, short_shape, short_field = self.sequence(
+            res.shortcut, shape, field, prefix, "shortcut", depth, frozen, len(main) + 1)
+        what = "shortcut" if res.shortcut else "identity shortcut"
+        if main_shape != short_shape:
+            hint = ""
+            if not res.shortcut and len(main_shape) == 3:
+                hint = (f" (give it a shortcut that maps {_shape_text(shape)} to "
+                        f"{_shape_text(main_shape)}, e.g. a 1×1 conv with out "
+                        f"{main_shape[0]} and the main path's stride)")
+            raise self.fail(shown, f"cannot add the main path's output "
+                                   f"{_shape_text(main_shape)} to the {what}'s "
+                                   f"{_shape_text(short_shape)}{hint}")
+        merged = receptive.union([main_field, short_field])
+        n = len(main) + len(short)
+        rows = main + short
+        rows.append(self.merge_row(f"{prefix}{n + 1}", depth, "add",
+                                   f"main + {what}", shape, main_shape, merged))
+        if res.activation != "none":
+            rows.append(self.merge_row(f"{prefix}{n + 2}", depth, res.activation, "",
+                                       main_shape, main_shape, merged))
+        details = "projection shortcut" if res.shortcut else "identity shortcut"
+        return rows, main_shape, merged, details
+
+    def concat(self, layer: s.Concat, shape, field, prefix, depth, frozen):
+        rows, outs, fields = [], [], []
+        for b, branch in enumerate(layer.branches, 1):
+            branch_rows, out, f = self.sequence(
+                branch, shape, field, prefix, f"branch {b}", depth, frozen, len(rows) + 1)
+            rows += branch_rows
+            outs.append(out)
+            fields.append(f)
+        first = outs[0]
+        for b, out in enumerate(outs[1:], 2):
+            if len(out) != len(first) or out[1:] != first[1:]:
+                size = (lambda o: "×".join(map(str, o[1:])) if len(o) == 3
+                        else f"a flat vector of {o[0]}")
+                raise self.fail(layer, f"branch {b} gives {size(out)} but branch 1 gives "
+                                       f"{size(first)}; concatenated branches need the "
+                                       f"same height and width")
+        out_shape = (sum(o[0] for o in outs),) + first[1:]
+        merged = receptive.union(fields)
+        channels = " + ".join(str(o[0]) for o in outs)
+        rows.append(self.merge_row(f"{prefix}{len(rows) + 1}", depth, "concat",
+                                   f"channels {channels}", shape, out_shape, merged))
+        return rows, out_shape, merged, f"{len(outs)} branches"
+
+    def merge_row(self, index, depth, type_, details, in_shape, out_shape, field) -> Row:
+        return Row(
+            index=index, depth=depth, path="", name="", type=type_, details=details,
+            input_shape=in_shape, output_shape=out_shape, weights=0, biases=0,
+            trainable_params=0, buffers=0, macs=0, activations=math.prod(out_shape),
+            receptive_field=field,
+        )
+
+    # -------------------------------------------------------------- leaves
+
+    def need_map(self, layer, shape) -> None:
+        if len(shape) != 3:
+            raise self.fail(layer, f"{layer.KIND} needs a C×H×W input, found a flat vector "
+                                   f"of {shape[0]} features (is there a flatten before it?)")
+
+    def conv(self, layer: s.Conv, shape, field) -> _Leaf:
+        self.need_map(layer, shape)
+        c, h, w = shape
+        hw = shapes.conv2d_output_hw((h, w), layer.kernel, layer.stride, layer.padding,
+                                     layer.dilation)
+        (top, _), (left, _) = shapes.conv2d_padding(layer.kernel, layer.padding,
+                                                    layer.stride, layer.dilation)
+        weights, biases = counts.conv2d_params(c, layer.out, layer.kernel, layer.groups,
+                                               layer.bias)
+        macs = counts.conv2d_macs(c, layer.out, layer.kernel, hw, layer.groups)
+        pad = layer.padding if isinstance(layer.padding, str) else _hw(layer.padding)
+        details = f"f={_hw(layer.kernel)}, s={_hw(layer.stride)}, p={pad}"
+        details += _extras(layer.dilation, layer.groups, layer.bias)
+        return _Leaf((layer.out, *hw), details, weights, biases, 0, macs,
+                     receptive.window(field, layer.kernel, layer.stride, (top, left),
+                                      layer.dilation))
+
+    def conv_transpose(self, layer: s.ConvTranspose, shape, field) -> _Leaf:
+        self.need_map(layer, shape)
+        c, h, w = shape
+        hw = shapes.conv_transpose2d_output_hw((h, w), layer.kernel, layer.stride,
+                                               layer.padding, layer.output_padding,
+                                               layer.dilation)
+        weights, biases = counts.conv_transpose2d_params(c, layer.out, layer.kernel,
+                                                         layer.groups, layer.bias)
+        macs = counts.conv_transpose2d_macs(c, layer.out, layer.kernel, (h, w), layer.groups)
+        details = f"f={_hw(layer.kernel)}, s={_hw(layer.stride)}, p={_hw(layer.padding)}"
+        if layer.output_padding != (0, 0):
+            details += f", output padding {_hw(layer.output_padding)}"
+        details += _extras(layer.dilation, layer.groups, layer.bias)
+        return _Leaf((layer.out, *hw), details, weights, biases, 0, macs, None)
+
+    def pool(self, layer, shape, field) -> _Leaf:
+        self.need_map(layer, shape)
+        c, h, w = shape
+        dilation = getattr(layer, "dilation", (1, 1))
+        hw = shapes.pool2d_output_hw((h, w), layer.kernel, layer.stride, layer.padding,
+                                     dilation, layer.ceil_mode)
+        stride = layer.kernel if layer.stride is None else layer.stride
+        details = f"f={_hw(layer.kernel)}, s={_hw(stride)}"
+        if layer.padding != (0, 0):
+            details += f", p={_hw(layer.padding)}"
+        if dilation != (1, 1):
+            details += f", d={_hw(dilation)}"
+        if layer.ceil_mode:
+            details += ", ceil"
+        return _Leaf((c, *hw), details,
+                     field=receptive.window(field, layer.kernel, stride, layer.padding,
+                                            dilation))
+
+    def adaptive(self, layer: s.AdaptiveAvgPool, shape, field) -> _Leaf:
+        self.need_map(layer, shape)
+        c, h, w = shape
+        hw = shapes.adaptive_pool2d_output_hw((h, w), layer.output)
+        windows = [receptive.adaptive_window(n, o) for n, o in zip((h, w), hw)]
+        if None in windows:
+            out_field = None
+        else:
+            (kh, sh), (kw, sw) = windows
+            out_field = receptive.window(field, (kh, kw), (sh, sw), (0, 0))
+        return _Leaf((c, *hw), f"to {_hw(hw)}", field=out_field)
+
+    def linear(self, layer: s.Linear, shape, field) -> _Leaf:
+        if len(shape) != 1:
+            raise self.fail(layer, f"linear needs a flat input, found {_shape_text(shape)} "
+                                   "(put a flatten before it)")
+        weights, biases = counts.linear_params(shape[0], layer.out, layer.bias)
+        details = f"{shape[0]} → {layer.out}" + ("" if layer.bias else ", no bias")
+        return _Leaf((layer.out,), details, weights, biases, 0,
+                     counts.linear_macs(shape[0], layer.out), field)
+
+    def batchnorm(self, layer: s.BatchNorm, shape, field) -> _Leaf:
+        weights, biases = counts.batchnorm_params(shape[0], layer.affine)
+        return _Leaf(shape, "" if layer.affine else "not affine", weights, biases,
+                     counts.batchnorm_buffers(shape[0]), 0, field)
+
+    def flatten(self, layer: s.Flatten, shape, field) -> _Leaf:
+        if len(shape) == 1:
+            return _Leaf(shape, "", field=field)
+        c, h, w = shape
+        return _Leaf((c * h * w,), f"{_shape_text(shape)} → {c * h * w}",
+                     field=receptive.window(field, (h, w), (1, 1), (0, 0)))
+
+    def elementwise(self, layer, shape, field) -> _Leaf:
+        details = f"p={layer.p:g}" if isinstance(layer, s.Dropout) else ""
+        return _Leaf(shape, details, field=field)
+
+
+def _extras(dilation, groups, bias) -> str:
+    text = ""
+    if dilation != (1, 1):
+        text += f", d={_hw(dilation)}"
+    if groups != 1:
+        text += f", groups={groups}"
+    if not bias:
+        text += ", no bias"
+    return text
+
+
+_LEAVES = {
+    s.Conv: _Builder.conv,
+    s.ConvTranspose: _Builder.conv_transpose,
+    s.MaxPool: _Builder.pool,
+    s.AvgPool: _Builder.pool,
+    s.AdaptiveAvgPool: _Builder.adaptive,
+    s.Linear: _Builder.linear,
+    s.BatchNorm: _Builder.batchnorm,
+    s.Flatten: _Builder.flatten,
+    s.ReLU: _Builder.elementwise,
+    s.Tanh: _Builder.elementwise,
+    s.Sigmoid: _Builder.elementwise,
+    s.Dropout: _Builder.elementwise,
+    s.Softmax: _Builder.elementwise,
+}
