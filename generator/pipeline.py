@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from .errors import UserError
 from .pages import reference
 from .pages import gallery
+from .pages import architectures
 from .render import Output, SyncReport, sync_tree
 from .settings import Settings
 
@@ -41,6 +42,7 @@ Producer = Callable[[BuildContext], Iterable[Output]]
 
 #: Page producers in pipeline order; each returns the files it generates.
 PRODUCERS: list[Producer] = [
+    architectures.outputs,
     reference.outputs,
     gallery.outputs,
 ]
