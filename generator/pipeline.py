@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .errors import UserError
-from .pages import reference
+from .pages import foundations, reference
 from .pages import gallery
 from .pages import architectures
 from .render import Output, SyncReport, sync_tree
@@ -42,6 +42,7 @@ Producer = Callable[[BuildContext], Iterable[Output]]
 
 #: Page producers in pipeline order; each returns the files it generates.
 PRODUCERS: list[Producer] = [
+    foundations.outputs,
     architectures.outputs,
     reference.outputs,
     gallery.outputs,

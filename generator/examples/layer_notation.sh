@@ -1,0 +1,1 @@
+python -m generator table convnet39 --format md

@@ -1,0 +1,100 @@
+"""Topics about what a convolution is: images as tensors, dense vs conv, the
+sliding dot product, edge detection."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from ... import nn
+from ...nn import naive
+from ...tables import counts
+from .. import snippets
+
+#: The notes' 6x6 example: a bright left half and a dark right half.
+VERTICAL_EDGE_IMAGE = np.array([[10, 10, 10, 0, 0, 0]] * 6, dtype=float)
+#: The vertical-edge filter of the notes: bright-left minus bright-right.
+VERTICAL_FILTER = np.array([[1, 0, -1]] * 3, dtype=float)
+#: The 6x6 matrix of the course's edge-detection exercise (Ng, deeplearning.ai);
+#: the notes show its top-left corner and its convolution with the vertical filter.
+COURSE_MATRIX = np.array([
+    [3, 0, 1, 2, 7, 4],
+    [1, 5, 8, 9, 3, 1],
+    [2, 7, 2, 5, 1, 3],
+    [0, 1, 3, 1, 7, 8],
+    [4, 2, 1, 6, 2, 8],
+    [2, 4, 5, 2, 3, 9],
+], dtype=float)
+
+
+def _conv(image: np.ndarray, kernel: np.ndarray, **kw) -> np.ndarray:
+    """A single-channel 2-D convolution through generator.nn: (H, W) * (k, k) -> (H', W')."""
+    return nn.conv2d(image[None, None], kernel[None, None], **kw)[0, 0]
+
+
+def _dot_terms(image: np.ndarray, kernel: np.ndarray, i: int, j: int) -> dict:
+    """The products that make output (i, j) of a stride-1 convolution, for writing out."""
+    k = kernel.shape[0]
+    window = image[i:i + k, j:j + k]
+    terms = [{"x": x, "w": w} for x, w in zip(window.ravel(), kernel.ravel())]
+    return {"i": i, "j": j, "window": window, "terms": terms,
+            "value": _conv(image, kernel)[i, j]}
+
+
+def images_as_tensors() -> dict:
+    rgb = np.arange(12).reshape(2, 2, 3)          # (H, W, C): a 2x2 image, 3 channels
+    chw = np.transpose(rgb, (2, 0, 1))            # (H, W, C) -> (C, H, W)
+    return {
+        "hwc": rgb, "chw": chw,
+        "channels": [{"name": n, "plane": chw[c]} for c, n in enumerate(("red", "green", "blue"))],
+        "flat_hwc": rgb.reshape(-1), "flat_chw": nn.flatten(chw),
+        "cifar": {"shape": (32, 32, 3), "size": int(np.prod((32, 32, 3)))},
+        "code": snippets.run("images_as_tensors"),
+    }
+
+
+def fully_connected_vs_convolution() -> dict:
+    n_in = 32 * 32 * 3
+    dense_w, dense_b = counts.linear_params(n_in, 10)
+    conv_w, conv_b = counts.conv2d_params(3, 10, (5, 5))
+    out_hw = nn.conv2d_output_hw((32, 32), 5, padding=2)
+    n_out = out_hw[0] * out_hw[1] * 10
+    same_w, same_b = counts.linear_params(n_in, n_out)
+    return {
+        "n_in": n_in, "dense": {"w": dense_w, "b": dense_b, "total": dense_w + dense_b},
+        "conv": {"w": conv_w, "b": conv_b, "total": conv_w + conv_b, "hw": out_hw},
+        "same": {"n_out": n_out, "w": same_w, "b": same_b, "total": same_w + same_b,
+                 "ratio": (same_w + same_b) // (conv_w + conv_b)},
+        "conv_macs": counts.conv2d_macs(3, 10, (5, 5), out_hw),
+        "same_macs": counts.linear_macs(n_in, n_out),
+        "code": snippets.run("fully_connected_vs_convolution"),
+    }
+
+
+def convolution() -> dict:
+    rng = np.random.default_rng(7)
+    image = rng.integers(0, 10, size=(7, 7)).astype(float)
+    kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
+    out = _conv(image, kernel)
+    return {
+        "image": image, "kernel": kernel, "out": out, "size": out.shape[0],
+        "steps": [_dot_terms(image, kernel, 0, 0), _dot_terms(image, kernel, 0, 1),
+                  _dot_terms(image, kernel, 2, 3)],
+        "naive_source": inspect.getsource(naive.conv2d),
+        "code": snippets.run("convolution"),
+    }
+
+
+def edge_detection() -> dict:
+    sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
+    return {
+        "image": VERTICAL_EDGE_IMAGE, "kernel": VERTICAL_FILTER,
+        "edges": (edges := _conv(VERTICAL_EDGE_IMAGE, VERTICAL_FILTER)),
+        "band": int(np.count_nonzero(edges[0])),
+        "flipped": _conv(VERTICAL_EDGE_IMAGE[:, ::-1], VERTICAL_FILTER),
+        "matrix": COURSE_MATRIX, "matrix_out": _conv(COURSE_MATRIX, VERTICAL_FILTER),
+        "first": _dot_terms(COURSE_MATRIX, VERTICAL_FILTER, 0, 0),
+        "horizontal": VERTICAL_FILTER.T, "sobel": sobel,
+        "code": snippets.run("edge_detection"),
+    }

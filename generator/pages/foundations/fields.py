@@ -1,0 +1,80 @@
+"""Topics about what a layer sees and how sizes go back up: receptive field,
+transposed convolution, and the course's layer notation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import nn
+from ...specs import load_builtin
+from ...tables import layer_table, receptive
+from .. import snippets
+
+#: A small VGG-like stack, as (label, kernel, stride, padding) per layer.
+_STACK = [
+    ("conv 3x3", 3, 1, 1), ("conv 3x3", 3, 1, 1), ("max-pool 2x2, s2", 2, 2, 0),
+    ("conv 3x3", 3, 1, 1), ("conv 3x3", 3, 1, 1), ("max-pool 2x2, s2", 2, 2, 0),
+    ("conv 3x3", 3, 1, 1),
+]
+
+
+def receptive_field() -> dict:
+    field = receptive.INPUT
+    rows = [{"label": "input", "k": "", "s": "", "r": 1, "j": 1, "start": 0, "r_prev": None, "j_prev": None}]
+    for label, k, s, p in _STACK:
+        before = field[0]
+        field = receptive.window(field, (k, k), (s, s), (p, p))
+        rows.append({"label": label, "k": k, "s": s, "r": field[0].size, "j": field[0].jump,
+                     "start": field[0].start, "r_prev": before.size, "j_prev": before.jump})
+    single = receptive.window(receptive.INPUT, (5, 5), (1, 1), (0, 0))[0].size
+    five = receptive.INPUT
+    for _ in range(2):
+        five = receptive.window(five, (3, 3), (1, 1), (0, 0))
+    vgg = layer_table(load_builtin("vgg16"))
+    vgg_last = next(r for r in reversed(vgg.rows) if r.receptive_field is not None and r.type == "maxpool")
+    return {"rows": rows, "single": single, "two_3x3": five[0].size,
+            "vgg": {"name": vgg_last.name, "r": vgg_last.receptive_field[0].size,
+                    "j": vgg_last.receptive_field[0].jump},
+            "code": snippets.run("receptive_field")}
+
+
+def transposed_convolution() -> dict:
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    w = np.array([[1.0, 1.0, 1.0], [1.0, 2.0, 1.0], [1.0, 1.0, 1.0]])
+    up = nn.conv_transpose2d(x[None, None], w[None, None], stride=2)[0, 0]
+    scatter = [
+        {"i": i, "j": j, "x": x[i, j], "at": (2 * i, 2 * j)}
+        for i in range(2) for j in range(2)
+    ]
+    pairs = []
+    for n in (5, 6):
+        small = nn.conv_output_size(n, 3, stride=2, padding=1)
+        back = nn.conv_transpose_output_size(small, 3, stride=2, padding=1)
+        pairs.append({"n": n, "small": small, "back": back,
+                      "output_padding": n - back,
+                      "fixed": nn.conv_transpose_output_size(small, 3, 2, 1, output_padding=n - back)})
+    # The transposed convolution is the adjoint of the convolution: <conv(a), b> = <a, convT(b)>.
+    rng = np.random.default_rng(11)
+    a, b = rng.normal(size=(1, 1, 5, 5)), rng.normal(size=(1, 1, 3, 3))
+    k = rng.normal(size=(1, 1, 3, 3))
+    lhs = float((nn.conv2d(a, k, stride=2, padding=1) * b).sum())
+    rhs = float((a * nn.conv_transpose2d(b, k, stride=2, padding=1)).sum())
+    return {"x": x, "w": w, "up": up, "up_size": up.shape[0], "scatter": scatter, "pairs": pairs,
+            "adjoint": {"lhs": f"{lhs:.6f}", "rhs": f"{rhs:.6f}"},
+            "code": snippets.run("transposed_convolution")}
+
+
+def layer_notation() -> dict:
+    network = load_builtin("convnet39")
+    table = layer_table(network)
+    steps = []
+    for layer, row in zip(network.layers, table.rows):
+        if layer.KIND != "conv":
+            continue
+        steps.append({"f": layer.kernel[0], "s": layer.stride[0], "p": layer.padding[0],
+                      "n_prev": row.input_shape[1], "c_prev": row.input_shape[0],
+                      "n": row.output_shape[1], "c": row.output_shape[0],
+                      "weights": row.weights, "biases": row.biases})
+    flat = table.rows[-1].output_shape[0]
+    return {"network": network, "input": network.input, "steps": steps, "flat": flat,
+            "totals": table.totals, "code": snippets.run("layer_notation")}

@@ -1,0 +1,87 @@
+"""Topics about volumes: convolution over channels, parameter counts, 1x1
+convolutions and their cost, pooling."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import nn
+from ...tables import counts
+from .. import snippets
+
+#: The notes' pooling examples (single depth slices).
+MAX_POOL_INPUT = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], dtype=float)
+AVG_POOL_INPUT = np.array([[2, 3, 1, 9], [4, 7, 3, 5], [8, 2, 2, 2], [1, 3, 4, 5]], dtype=float)
+
+
+def volumes() -> dict:
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 4, size=(3, 6, 6)).astype(float)      # (C, H, W)
+    w = rng.integers(-1, 2, size=(1, 3, 3, 3)).astype(float)  # (F, C, KH, KW)
+    y = nn.conv2d(x, w)                                       # (1, 4, 4)
+    per_channel = [
+        {"c": c, "window": x[c, :3, :3], "kernel": w[0, c],
+         "value": float((x[c, :3, :3] * w[0, c]).sum())}
+        for c in range(3)
+    ]
+    six = nn.conv2d_output_hw((32, 32), 5)
+    return {
+        "x": x, "w": w[0], "y": y[0], "per_channel": per_channel, "first": y[0, 0, 0],
+        "out_hw": y.shape[1:], "six": {"hw": six, "params": counts.conv2d_params(3, 6, (5, 5))},
+        "code": snippets.run("volumes"),
+    }
+
+
+def parameters() -> dict:
+    cases = [
+        ("one 5x5 filter on a single channel", 1, 1, 5),
+        ("10 filters 5x5x3", 3, 10, 5),
+        ("10 filters 3x3x3", 3, 10, 3),
+        ("50 filters 5x5 over 100 channels", 100, 50, 5),
+    ]
+    rows = []
+    for label, c_in, n, f in cases:
+        w, b = counts.conv2d_params(c_in, n, (f, f))
+        rows.append({"label": label, "f": f, "d": c_in, "n": n,
+                     "per_filter": w // n + b // n, "w": w, "b": b, "total": w + b})
+    return {"rows": rows, "code": snippets.run("parameters")}
+
+
+def one_by_one() -> dict:
+    hw, c_in, c_out, mid = (28, 28), 192, 32, 16
+    direct = counts.conv2d_macs(c_in, c_out, (5, 5), hw)
+    reduce = counts.conv2d_macs(c_in, mid, (1, 1), hw)
+    expand = counts.conv2d_macs(mid, c_out, (5, 5), hw)
+    p_direct = sum(counts.conv2d_params(c_in, c_out, (5, 5)))
+    p_bottleneck = sum(counts.conv2d_params(c_in, mid, (1, 1))) + sum(counts.conv2d_params(mid, c_out, (5, 5)))
+    return {
+        "hw": hw, "c_in": c_in, "c_out": c_out, "mid": mid,
+        "direct": direct, "reduce": reduce, "expand": expand, "bottleneck": reduce + expand,
+        "ratio": f"{direct / (reduce + expand):.1f}",
+        "p_direct": p_direct, "p_bottleneck": p_bottleneck,
+        "same_hw": nn.conv2d_output_hw(hw, 5, padding="same"),
+        "code": snippets.run("one_by_one"),
+    }
+
+
+def pooling() -> dict:
+    x_max = MAX_POOL_INPUT[None, None]
+    x_avg = AVG_POOL_INPUT[None, None]
+    maxed = nn.max_pool2d(x_max, 2, 2)[0, 0]
+    averaged = nn.avg_pool2d(x_avg, 2, 2)[0, 0]
+
+    def windows(x, out):
+        return [
+            {"i": i, "j": j, "cells": x[2 * i:2 * i + 2, 2 * j:2 * j + 2].ravel().tolist(), "out": out[i, j]}
+            for i in range(out.shape[0]) for j in range(out.shape[1])
+        ]
+
+    volume = np.random.default_rng(5).normal(size=(1, 8, 6, 6))
+    gap = nn.adaptive_avg_pool2d(volume, 1)
+    return {
+        "max_in": MAX_POOL_INPUT, "max_out": maxed, "max_windows": windows(MAX_POOL_INPUT, maxed),
+        "avg_in": AVG_POOL_INPUT, "avg_out": averaged, "avg_windows": windows(AVG_POOL_INPUT, averaged),
+        "gap": {"in": volume.shape[1:], "out": gap.shape[1:]},
+        "vgg": {"in": (224, 224, 64), "out": nn.pool2d_output_hw((224, 224), 2, 2)},
+        "code": snippets.run("pooling"),
+    }
