@@ -1,10 +1,11 @@
-"""Reference section: how the site itself is built (the colophon)."""
+"""Reference section: errata of the course notes, and how the site itself is built."""
 
 from __future__ import annotations
 
 from importlib import metadata
 
 from ..render import page
+from . import errata
 
 #: The packages whose versions shape what the site shows.
 _PACKAGES = ["numpy", "matplotlib", "jinja2", "pyyaml", "mkdocs", "mkdocs-material"]
@@ -22,4 +23,6 @@ def _versions() -> list[dict[str, str]]:
 
 
 def outputs(ctx):
+    ctx.add_nav("Reference", "Errata of the course notes", "reference/errata.md")
+    yield page("reference/errata.md", "pages/reference/errata.md.j2", entries=errata.entries())
     yield page("reference/colophon.md", "pages/reference/colophon.md.j2", packages=_versions())
