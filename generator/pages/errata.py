@@ -13,6 +13,7 @@ import numpy as np
 import yaml
 
 from .. import nn
+from ..figures import catalog
 from ..render import num
 from ..specs import load_builtin
 from ..tables import layer_table, receptive
@@ -23,7 +24,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "errata.yaml"
 @cache
 def _scope() -> dict:
     rows = layer_table(load_builtin("lenet5-course")).rows
-    return {"nn": nn, "np": np, "receptive": receptive,
+    return {"nn": nn, "np": np, "receptive": receptive, "examples": catalog,
             "lenet_course": {row.name: row for row in rows}}
 
 

@@ -1,11 +1,12 @@
-"""Reference section: errata of the course notes, and how the site itself is built."""
+"""Reference section: cheat sheet, glossary, errata of the course notes, and how the
+site itself is built."""
 
 from __future__ import annotations
 
 from importlib import metadata
 
 from ..render import page
-from . import errata
+from . import cheatsheet, errata
 
 #: The packages whose versions shape what the site shows.
 _PACKAGES = ["numpy", "matplotlib", "jinja2", "pyyaml", "mkdocs", "mkdocs-material"]
@@ -23,6 +24,11 @@ def _versions() -> list[dict[str, str]]:
 
 
 def outputs(ctx):
+    ctx.add_nav("Reference", "Cheat sheet", "reference/cheat-sheet.md")
+    yield page("reference/cheat-sheet.md", "pages/reference/cheat-sheet.md.j2",
+               formulas=cheatsheet.formulas())
+    ctx.add_nav("Reference", "Glossary", "reference/glossary.md")
+    yield page("reference/glossary.md", "pages/reference/glossary.md.j2")
     ctx.add_nav("Reference", "Errata of the course notes", "reference/errata.md")
     yield page("reference/errata.md", "pages/reference/errata.md.j2", entries=errata.entries())
     yield page("reference/colophon.md", "pages/reference/colophon.md.j2", packages=_versions())

@@ -6,6 +6,7 @@ Each topic function returns the values its template formats; the templates in
 
 from __future__ import annotations
 
+from ...figures.library import page_context
 from ...render import page
 from . import basics, fields, sizes, volumes
 
@@ -33,4 +34,4 @@ def outputs(ctx):
     for slug, title, values in TOPICS:
         path = f"foundations/{slug}.md"
         ctx.add_nav("Foundations", title, path)
-        yield page(path, f"pages/foundations/{slug}.md.j2", **values())
+        yield page(path, f"pages/foundations/{slug}.md.j2", **values(), **page_context(path))

@@ -8,24 +8,16 @@ import inspect
 import numpy as np
 
 from ... import nn
+from ...figures import catalog
 from ...nn import naive
 from ...tables import counts
 from .. import snippets
 
-#: The notes' 6x6 example: a bright left half and a dark right half.
-VERTICAL_EDGE_IMAGE = np.array([[10, 10, 10, 0, 0, 0]] * 6, dtype=float)
-#: The vertical-edge filter of the notes: bright-left minus bright-right.
-VERTICAL_FILTER = np.array([[1, 0, -1]] * 3, dtype=float)
-#: The 6x6 matrix of the course's edge-detection exercise (Ng, deeplearning.ai);
-#: the notes show its top-left corner and its convolution with the vertical filter.
-COURSE_MATRIX = np.array([
-    [3, 0, 1, 2, 7, 4],
-    [1, 5, 8, 9, 3, 1],
-    [2, 7, 2, 5, 1, 3],
-    [0, 1, 3, 1, 7, 8],
-    [4, 2, 1, 6, 2, 8],
-    [2, 4, 5, 2, 3, 9],
-], dtype=float)
+#: The worked examples' inputs live with the figures that draw them, so a page and its
+#: figure cannot show different matrices.
+VERTICAL_EDGE_IMAGE = np.array(catalog.STEP_IMAGE, dtype=float)
+VERTICAL_FILTER = np.array(catalog.VERTICAL, dtype=float)
+COURSE_MATRIX = np.array(catalog.NOTES_MATRIX, dtype=float)
 
 
 def _conv(image: np.ndarray, kernel: np.ndarray, **kw) -> np.ndarray:
@@ -73,9 +65,8 @@ def fully_connected_vs_convolution() -> dict:
 
 
 def convolution() -> dict:
-    rng = np.random.default_rng(7)
-    image = rng.integers(0, 10, size=(7, 7)).astype(float)
-    kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
+    image = np.array(catalog.SMALL_7X7, dtype=float)
+    kernel = np.array(catalog.DUMOULIN_KERNEL, dtype=float)
     out = _conv(image, kernel)
     return {
         "image": image, "kernel": kernel, "out": out, "size": out.shape[0],

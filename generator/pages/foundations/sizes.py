@@ -43,7 +43,7 @@ _VARIANTS = [
      lambda n, f, s, p: (n + 2 * p - f) // s + 1),
     ("(n + 2p - f)/s + 1", "without the floor: right only when the division is exact",
      lambda n, f, s, p: Fraction(n + 2 * p - f, s) + 1),
-    ("(n - f)/s + 1", "forgets the padding: right only for p = 0",
+    ("(n - f)/s + 1", "forgets the padding: right only for p = 0 and an exact division",
      lambda n, f, s, p: Fraction(n - f, s) + 1),
     ("(n - f + 1)/s", "right for s = 1; rounded up it is TensorFlow's 'VALID' (p = 0)",
      lambda n, f, s, p: Fraction(n + 2 * p - f + 1, s)),
@@ -57,8 +57,9 @@ _PROBES = [(6, 3, 1, 1), (7, 3, 2, 0), (7, 3, 3, 0), (28, 2, 2, 0), (4, 3, 2, 1)
 
 def output_size() -> dict:
     probes = [
-        {"n": n, "f": f, "s": s, "p": p, "truth": nn.conv_output_size(n, f, stride=s, padding=p)}
-        for n, f, s, p in _PROBES
+        {"label": "ABCDEF"[i], "n": n, "f": f, "s": s, "p": p,
+         "truth": nn.conv_output_size(n, f, stride=s, padding=p)}
+        for i, (n, f, s, p) in enumerate(_PROBES)
     ]
     variants = []
     for tex, note, formula in _VARIANTS:

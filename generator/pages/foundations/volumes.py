@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from ... import nn
+from ...figures import catalog
 from ...tables import counts
 from .. import snippets
 
-#: The notes' pooling examples (single depth slices).
-MAX_POOL_INPUT = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], dtype=float)
-AVG_POOL_INPUT = np.array([[2, 3, 1, 9], [4, 7, 3, 5], [8, 2, 2, 2], [1, 3, 4, 5]], dtype=float)
+#: The notes' pooling examples (single depth slices), shared with their figures.
+MAX_POOL_INPUT = np.array(catalog.MAX_POOL_INPUT, dtype=float)
+AVG_POOL_INPUT = np.array(catalog.AVG_POOL_INPUT, dtype=float)
 
 
 def volumes() -> dict:
