@@ -1,0 +1,122 @@
+"""Time generator.nn.conv2d against torch.nn.functional.conv2d.
+
+Run: ``python benchmarks/bench_conv.py`` (from the repository root, or with
+the root on PYTHONPATH).  Both libraries run in this process with the same
+number of threads (NumPy's BLAS thread count; torch.set_num_threads is set
+to match).  Each timing is the median of several repeats after a warm-up.
+Also prints the largest absolute difference between the two results.
+This is a benchmark, not a test: nothing fails if it is slow.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from generator.nn import conv2d  # noqa: E402
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+# name, input shape (N, C, H, W), weight shape (F, C // groups, KH, KW), padding, groups
+LAYERS = [
+    ("LeNet C1", (1, 1, 32, 32), (6, 1, 5, 5), 0, 1),
+    ("VGG-16 conv3_1", (1, 128, 56, 56), (256, 128, 3, 3), 1, 1),
+    ("ResNet-50 3x3", (1, 256, 14, 14), (256, 256, 3, 3), 1, 1),
+    ("depthwise 3x3", (1, 256, 28, 28), (256, 1, 3, 3), 1, 256),
+]
+REPEATS = 25
+
+
+def blas_threads() -> int:
+    """Threads NumPy's OpenBLAS uses (asks the library; falls back to the environment)."""
+    libdir = Path(np.__file__).resolve().parent.parent / "numpy.libs"
+    for path in glob.glob(str(libdir / "libscipy_openblas*.so")):
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
+                     "openblas_get_num_threads"):
+            if hasattr(lib, name):
+                return int(getattr(lib, name)())
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(var, "").isdigit():
+            return int(os.environ[var])
+    return len(os.sched_getaffinity(0))
+
+
+def median_ms(fns, repeats: int = REPEATS) -> list[float]:
+    """Median wall time in ms of each function, timed interleaved.
+
+    The functions take turns within every repeat, so a burst of load from
+    other processes hits all of them alike and the ratio stays meaningful.
+    """
+    for fn in fns:
+        fn()  # warm-up
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, bucket in zip(fns, times):
+            start = time.perf_counter()
+            fn()
+            bucket.append(time.perf_counter() - start)
+    return [statistics.median(bucket) * 1e3 for bucket in times]
+
+
+def openblas_core() -> str:
+    """OpenBLAS's kernel family (e.g. 'Haswell' = AVX2 kernels), or '?'."""
+    libdir = Path(np.__file__).resolve().parent.parent / "numpy.libs"
+    for path in glob.glob(str(libdir / "libscipy_openblas*.so")):
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename"):
+            if hasattr(lib, name):
+                fn = getattr(lib, name)
+                fn.restype = ctypes.c_char_p
+                return fn().decode()
+    return "?"
+
+
+def main() -> None:
+    threads = blas_threads()
+    if torch is not None:
+        torch.set_num_threads(threads)
+    rng = np.random.default_rng(0)
+    print(f"float32; NumPy {np.__version__}, OpenBLAS core {openblas_core()}, {threads} BLAS thread(s)"
+          + (f"; torch {torch.__version__}, {torch.get_num_threads()} thread(s)" if torch else ""))
+    print(f"median of {REPEATS} interleaved repeats")
+    header = f"{'layer':<16} {'numpy ms':>9} {'torch ms':>9} {'ratio':>6} {'max |diff|':>11}"
+    print(header)
+    print("-" * len(header))
+    for name, x_shape, w_shape, padding, groups in LAYERS:
+        x = rng.standard_normal(x_shape, dtype=np.float32)
+        w = rng.standard_normal(w_shape, dtype=np.float32)
+        b = rng.standard_normal(w_shape[0], dtype=np.float32)
+
+        def ours():
+            return conv2d(x, w, b, padding=padding, groups=groups)
+
+        if torch is None:
+            (ms,) = median_ms([ours])
+            print(f"{name:<16} {ms:9.3f} {'torch not installed':>28}")
+            continue
+        tx, tw, tb = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)
+
+        def theirs():
+            with torch.no_grad():
+                return torch.nn.functional.conv2d(tx, tw, tb, padding=padding, groups=groups)
+
+        ms, torch_ms = median_ms([ours, theirs])
+        diff = float(np.max(np.abs(ours() - theirs().numpy())))
+        print(f"{name:<16} {ms:9.3f} {torch_ms:9.3f} {ms / torch_ms:6.2f} {diff:11.2e}")
+
+
+if __name__ == "__main__":
+    main()
