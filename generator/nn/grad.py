@@ -106,13 +106,14 @@ def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
         k, s, p, d = pool_args(kernel_size, stride, padding, dilation)
         out_hw = pool2d_output_hw((h, w), k, s, p, d, ceil_mode)
         indices = np.asarray(indices)
+        # (C, H', W') -> (1, C, H', W') for a single image
         indices = indices[np.newaxis] if unbatched and indices.ndim == 3 else indices
         if indices.shape != (n, c) + tuple(out_hw):
             raise ValueError(
                 f"max_pool2d_backward: indices must have shape {(n, c) + tuple(out_hw)}, "
                 f"got {indices.shape}")
     go = cast_like(grad_output, x.dtype, "grad_output")
-    go = go[np.newaxis] if unbatched and go.ndim == 3 else go
+    go = go[np.newaxis] if unbatched and go.ndim == 3 else go  # (C, H', W') -> (1, C, H', W')
     go = _grad_like(go, indices.shape, x.dtype, "max_pool2d_backward")
     valid = (indices >= 0) & (indices < h * w)  # windows of pure padding have no source
     plane = (np.arange(n * c) * (h * w)).reshape(n, c, 1, 1)  # start of each (n, c) plane
@@ -139,7 +140,7 @@ def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
     n, c, h, w = x.shape
     oh, ow = pool2d_output_hw((h, w), k, s, p, 1, ceil_mode)
     go = cast_like(grad_output, x.dtype, "grad_output")
-    go = go[np.newaxis] if unbatched and go.ndim == 3 else go
+    go = go[np.newaxis] if unbatched and go.ndim == 3 else go  # (C, H', W') -> (1, C, H', W')
     go = _grad_like(go, (n, c, oh, ow), x.dtype, "avg_pool2d_backward")
     div = avg_divisors((h, w), (oh, ow), k, s, p, count_include_pad, divisor_override)
     share = go / div.astype(x.dtype)  # (N, C, H', W')
@@ -174,6 +175,7 @@ def linear_backward(grad_output, input, weight):
     go = _grad_like(grad_output, x.shape[:-1] + (w.shape[0],), x.dtype, "linear_backward")
     go2 = go.reshape(-1, w.shape[0])  # (*, out) -> (M, out)
     x2 = x.reshape(-1, w.shape[1])  # (*, in) -> (M, in)
+    # (*, out) @ (out, in) -> (*, in); (out, M) @ (M, in) -> (out, in); (M, out) -> (out,)
     return go @ w, go2.T @ x2, go2.sum(axis=0)
 
 

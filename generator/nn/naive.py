@@ -69,10 +69,10 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
             for j in range(W):
                 canvas[:, outputs, i * sh : i * sh + dh * (KH - 1) + 1 : dh,
                        j * sw : j * sw + dw * (KW - 1) + 1 : dw] += (
-                    x[:, c, i, j, None, None, None] * weight[c])
+                    x[:, c, i, j, None, None, None] * weight[c])  # (N, 1, 1, 1) * (F/G, KH, KW)
     out = canvas[:, :, ph : ph + OH, pw : pw + OW].copy()
     if bias is not None:
-        out += bias[:, None, None]
+        out += bias[:, None, None]  # (F,) -> (F, 1, 1) broadcast
     return unbatch(out, unbatched)
 
 

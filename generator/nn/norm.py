@@ -64,7 +64,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     scale = 1 / np.sqrt(var + eps)
     if w is not None:
         scale = scale * w
+    # per-channel (C,) -> (1, C, 1, ...) so it broadcasts over N and the spatial axes
     y = (x - mean.reshape(shape)) * scale.reshape(shape)
     if b is not None:
-        y = y + b.reshape(shape)
+        y = y + b.reshape(shape)  # (C,) -> (1, C, 1, ...)
     return y.astype(x.dtype, copy=False)
