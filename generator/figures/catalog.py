@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -46,6 +48,19 @@ NOTES_MATRIX = [
 #: The notes' max-pooling and average-pooling inputs.
 MAX_POOL_INPUT = [[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]
 AVG_POOL_INPUT = [[2, 3, 1, 9], [4, 7, 3, 5], [8, 2, 2, 2], [1, 3, 4, 5]]
+#: A 7x7 input of small integers for the step-by-step example (seeded, so fixed).
+SMALL_7X7 = np.random.default_rng(7).integers(0, 4, size=(7, 7)).tolist()
+#: The kernel of Dumoulin & Visin's first worked example.
+DUMOULIN_KERNEL = [[0, 1, 2], [2, 2, 0], [0, 1, 2]]
+#: The input of the padding-modes figure: 1..9 row by row.
+ONE_TO_NINE = np.arange(1, 10).reshape(3, 3).tolist()
+#: Edge filters for the photograph.
+EDGE_FILTERS = {
+    "vertical": VERTICAL,
+    "horizontal": np.array(VERTICAL).T.tolist(),
+    "sobel_x": [[1, 0, -1], [2, 0, -2], [1, 0, -1]],
+    "sobel_y": [[1, 2, 1], [0, 0, 0], [-1, -2, -1]],
+}
 
 #: Dumoulin & Visin, "A guide to convolution arithmetic for deep learning" (2016):
 #: the convolution of each of its figures (id suffix -> conv2d parameters).
@@ -64,4 +79,36 @@ FIGURES: list[Figure] = [
     Figure("conv-dilation", "sliding_window", {"size": 7, "kernel": 3, "dilation": 2}),
     *[Figure(f"conv-transposed-{name}", "sliding_window", {"counterpart_of": dict(p)})
       for name, p in DUMOULIN.items()],
+    # worked examples with every value
+    Figure("conv-values-edge", "conv_values",
+           {"x": STEP_IMAGE, "w": VERTICAL, "title": "Vertical edge detection"}),
+    Figure("conv-values-edge-animated", "conv_values",
+           {"x": STEP_IMAGE, "w": VERTICAL, "title": "Vertical edge detection", "animate": True}),
+    Figure("conv-values-notes", "conv_values",
+           {"x": NOTES_MATRIX, "w": VERTICAL, "title": "The notes' 6\u00d76 matrix, vertical filter"}),
+    Figure("conv-values-notes-animated", "conv_values",
+           {"x": NOTES_MATRIX, "w": VERTICAL, "title": "The notes' 6\u00d76 matrix, vertical filter",
+            "animate": True}),
+    Figure("conv-values-7x7-animated", "conv_values",
+           {"x": SMALL_7X7, "w": DUMOULIN_KERNEL, "title": "Convolution step by step",
+            "animate": True}),
+    Figure("pool-max-notes", "pooling", {"x": MAX_POOL_INPUT, "mode": "max", "kernel": 2}),
+    Figure("pool-avg-notes", "pooling", {"x": AVG_POOL_INPUT, "mode": "avg", "kernel": 2}),
+    Figure("padding-modes", "padding_modes", {"x": ONE_TO_NINE, "pad": 2}),
+    # volumes
+    Figure("volume-6x6x3", "volume_conv", {"input": [6, 6, 3], "kernel": 3, "filters": 2}),
+    Figure("volume-32x32x3-6-filters", "volume_conv",
+           {"input": [32, 32, 3], "kernel": 5, "filters": 6,
+            "title": "6 filters make 6 activation maps"}),
+    # output sizes
+    Figure("output-size-conventions", "output_size", {
+        "settings": [{"kernel": 3, "stride": 2, "padding": 0},
+                     {"kernel": 3, "stride": 2, "padding": 1},
+                     {"kernel": 2, "stride": 2, "padding": 0},
+                     {"kernel": 5, "stride": 3, "padding": 2}],
+        "sizes": [1, 16]}),
+    # a photograph
+    Figure("feature-maps-grace-hopper", "feature_maps", {
+        "image": "grace_hopper", "shrink": 3, "pool": 2, "filters": EDGE_FILTERS,
+        "magnitude": ["sobel_x", "sobel_y", "Sobel magnitude"]}),
 ]

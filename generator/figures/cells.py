@@ -114,8 +114,10 @@ def numbers(canvas: Canvas, x0, y0, values: np.ndarray, colour=style.INK, mask=N
             if mask is not None and not mask[r, c]:
                 continue
             col = colour[r][c] if isinstance(colour, (list, np.ndarray)) else colour
-            texts[(r, c)] = canvas.text(x0 + c + 0.5, y0 + r + 0.53, fmt(values[r, c]),
-                                        size=size, color=col, **kw)
+            s = fmt(values[r, c])
+            fit = min(1.0, 3.3 / len(s))  # "3.25" and longer get smaller
+            texts[(r, c)] = canvas.text(x0 + c + 0.5, y0 + r + 0.53, s, size=size * fit,
+                                        color=col, **kw)
     return texts
 
 

@@ -37,6 +37,16 @@ def png(fig, dpi: float = 2 * style.GIF_DPI) -> bytes:
     return buf.getvalue()
 
 
+def png_palette(fig, dpi: float = 1.5 * style.GIF_DPI, colors: int = 128) -> bytes:
+    """The figure as a palette PNG (median cut, no dithering): photographs at a third the size."""
+    rgba = np.asarray(Image.open(io.BytesIO(png(fig, dpi))).convert("RGB"))
+    im = Image.fromarray(rgba, "RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
+                                               dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
 def rgb(fig, dpi: float = style.GIF_DPI) -> np.ndarray:
     """Rasterise the figure with Agg: (H, W, 3) uint8."""
     fig.set_dpi(dpi)

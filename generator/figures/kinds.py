@@ -76,10 +76,106 @@ def _sliding_window(p: dict, f: dict) -> tuple[str, str]:
     return alt, caption
 
 
+def num(v: float) -> str:
+    """A computed value in a sentence: ``-5.0`` -> ``"−5"``, ``3.25`` -> ``"3.25"``."""
+    s = f"{v:.2f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
+    return s.replace("-", "\u2212")
+
+
+def _conv_values(p: dict, f: dict) -> tuple[str, str]:
+    setting = f"stride {side(f['stride'])}, " + (
+        f"zero padding {side(f['padding'])}" if max(f["padding"]) else "no padding")
+    grids = (f"a {dims(f['size'])} input, a {dims(f['kernel'])} kernel and the "
+             f"{dims(f['out'])} output of their convolution ({setting})")
+    if p.get("animate"):
+        alt = (f"Animation, one frame per output: {grids}, every value printed. The kernel's "
+               f"window moves over the input with its weights shown in the corner of each "
+               f"cell, and the dot product is written out below; the first frame gives "
+               f"output[0, 0] = {num(f['first'])}.")
+    else:
+        alt = (f"Three grids with every value printed: {grids}. Output values range from "
+               f"{num(f['out_min'])} to {num(f['out_max'])}.")
+    caption = p.get("title") or "Convolution with every value"
+    caption += f": {dims(f['size'])} input \u2217 {dims(f['kernel'])} kernel = {dims(f['out'])} output."
+    return alt, caption
+
+
+def _pooling(p: dict, f: dict) -> tuple[str, str]:
+    name = "Max" if f["mode"] == "max" else "Average"
+    alt = (f"{name} pooling of a {dims(f['size'])} input with a {dims(f['kernel'])} window "
+           f"and stride {side(f['stride'])}: each of the {f['windows']} windows has its own "
+           f"colour, and the output cell of the same colour (in the {dims(f['out'])} output) "
+           f"holds its "
+           + ("maximum, which is circled in the input." if f["mode"] == "max" else "mean.")
+           + " The values and result of each window are listed below the grids.")
+    caption = (f"{name} pooling, kernel {side(f['kernel'])}, stride {side(f['stride'])}: "
+               f"{dims(f['size'])} \u2192 {dims(f['out'])}; no weights, and each window "
+               f"gives one number.")
+    return alt, caption
+
+
+def _padding_modes(p: dict, f: dict) -> tuple[str, str]:
+    alt = (f"{len(f['modes'])} grids of {dims(f['padded'])}: the same {dims(f['size'])} "
+           f"input (blue) padded by {f['pad']} on every side in the modes "
+           f"{', '.join(f['modes'])}, with the value of every padding cell printed.")
+    caption = (f"Padding modes of torch.nn.functional.pad on a {dims(f['size'])} input, "
+               f"{f['pad']} cells on every side.")
+    return alt, caption
+
+
+def _volume_conv(p: dict, f: dict) -> tuple[str, str]:
+    h, w, c = f["input"]
+    n, k = f["filters"], f["kernel"]
+    alt = (f"Three boxes: an input volume {dims(f['input'])} (height, width, channels), "
+           f"{plural(n, 'filter')} of {dims(f['filter'])} (each as deep as the input), and "
+           f"the output volume {dims(f['out'])}: one {dims(f['out'][:2])} map per filter, "
+           f"stacked. A {k}\u00d7{k} patch through all {c} input channels is highlighted, "
+           f"with an arrow to the one output value it produces.")
+    caption = (f"A {dims(f['input'])} input convolved with {plural(n, 'filter')} of "
+               f"{dims(f['filter'])} (stride {side(f['stride'])}, padding {side(f['padding'])}) "
+               f"gives {dims(f['out'])}: one map per filter.")
+    return alt, caption
+
+
+def _output_size(p: dict, f: dict) -> tuple[str, str]:
+    panels = "; ".join(f"kernel {s['kernel']}, stride {s['stride']}, padding {s['padding']}"
+                       for s in f["settings"])
+    alt = (f"{plural(len(f['settings']), 'plot')} of output size against input size "
+           f"{f['sizes'][0]} to {f['sizes'][1]} ({panels}). Each shows the unrounded formula "
+           f"(n + 2p \u2212 k)/s + 1 as a dashed line and, as markers, PyTorch's floor, "
+           f"PyTorch pooling with ceil_mode=True and TensorFlow 'SAME'; input sizes where the "
+           f"formula is not a whole number are shaded: only there can the conventions disagree.")
+    caption = ("Output size against input size: where (n + 2p \u2212 k)/s + 1 is not a whole "
+               "number, PyTorch rounds down, ceil_mode rounds up, and TensorFlow 'SAME' gives "
+               "ceil(n/s) whatever the padding.")
+    return alt, caption
+
+
+def _feature_maps(p: dict, f: dict) -> tuple[str, str]:
+    names = ", ".join(f["labels"])
+    alt = (f"Two rows of images. Top: a greyscale photograph of Grace Hopper "
+           f"({dims(f['size'])}) and its feature maps ({dims(f['out'])}) under the filters "
+           f"{names}; signed responses in blue (negative) and orange (positive), edges "
+           f"showing as coloured or dark lines. Bottom: each after {f['pool']}\u00d7{f['pool']} "
+           f"max pooling ({dims(f['pooled'])}), coarser but with the same edges.")
+    caption = (f"Edge filters applied with conv2d to a photograph, and the maps after "
+               f"{f['pool']}\u00d7{f['pool']} max pooling.")
+    return alt, caption
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in [
         Kind("sliding_window", "sliding_window", prepare.sliding_window,
              "Sliding windows", _sliding_window, animated=lambda p: True),
+        Kind("conv_values", "conv_values", prepare.conv_values, "Worked examples with values",
+             _conv_values, animated=lambda p: bool(p.get("animate"))),
+        Kind("pooling", "pooling", prepare.pooling, "Worked examples with values", _pooling),
+        Kind("padding_modes", "padding_modes", prepare.padding_modes,
+             "Worked examples with values", _padding_modes),
+        Kind("volume_conv", "volumes", prepare.volume_conv, "Volumes", _volume_conv),
+        Kind("output_size", "output_size", prepare.output_size, "Output sizes", _output_size),
+        Kind("feature_maps", "feature_maps", prepare.feature_maps, "Feature maps",
+             _feature_maps, still="png"),
     ]
 }

@@ -129,3 +129,217 @@ def sliding_window(p: dict) -> Prepared:
     rows, cols = _taps(codes.shape, k, step, d, out)
     facts.update(out=out, grid=codes.shape, frames=out[0] * out[1])
     return Prepared({"grid": codes, "tap_rows": rows, "tap_cols": cols}, facts)
+
+
+# --------------------------------------------------------------- value grids
+
+
+def _matrix(v, name: str) -> np.ndarray:
+    a = np.asarray(v, dtype=float)
+    if a.ndim != 2 or a.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D list of numbers, got shape {a.shape}")
+    return a
+
+
+def conv_values(p: dict) -> Prepared:
+    """Input, kernel and output of a single-channel ``conv2d`` with every value.
+
+    Parameters: ``x`` (H x W list), ``w`` (KH x KW list), ``stride`` (1),
+    ``padding`` (0), ``animate`` (false), ``title`` (optional).
+
+    data: ``x`` (H, W); ``w`` (KH, KW); ``xp`` (Hp, Wp) the zero-padded input;
+    ``grid`` (Hp, Wp) PAD/INPUT codes; ``y`` (OH, OW) = conv2d(x, w);
+    ``tap_rows``/``tap_cols`` (OH*OW, KH*KW) the cells of ``xp`` each output reads.
+    """
+    x, w = _matrix(p["x"], "x"), _matrix(p["w"], "w")
+    s = shapes.pair(p.get("stride", 1), "stride")
+    pd = shapes.pair(p.get("padding", 0), "padding")
+    y = conv2d(x[None, None], w[None, None], stride=s, padding=pd)[0, 0]  # (1,1,H,W) -> (OH, OW)
+    xp = pad(x, _torch_pad(pd[0], pd[0], pd[1], pd[1]))
+    grid = pad(np.ones_like(x), _torch_pad(pd[0], pd[0], pd[1], pd[1])).astype(np.int8)
+    rows, cols = _taps(xp.shape, w.shape, s, (1, 1), y.shape)
+    facts = {"size": x.shape, "kernel": w.shape, "stride": s, "padding": pd, "out": y.shape,
+             "frames": y.size if p.get("animate") else 1,
+             "out_min": float(y.min()), "out_max": float(y.max()), "first": float(y[0, 0])}
+    return Prepared({"x": x, "w": w, "xp": xp, "grid": grid, "y": y,
+                     "tap_rows": rows, "tap_cols": cols}, facts)
+
+
+def pooling(p: dict) -> Prepared:
+    """Max or average pooling of one channel, each window with its values.
+
+    Parameters: ``x`` (H x W list), ``mode`` ("max" or "avg"), ``kernel`` (2),
+    ``stride`` (= kernel). Windows must not overlap (each gets one colour).
+
+    data: ``x`` (H, W); ``y`` (OH, OW); ``tap_rows``/``tap_cols``
+    (OH*OW, KH*KW); for max, ``arg_rows``/``arg_cols`` (OH*OW,) the cell
+    each maximum comes from (the first one on ties, as PyTorch picks).
+    """
+    x = _matrix(p["x"], "x")
+    mode = p.get("mode", "max")
+    k = shapes.pair(p.get("kernel", 2), "kernel")
+    s = shapes.pair(p.get("stride", k), "stride")
+    if s[0] < k[0] or s[1] < k[1]:
+        raise ValueError(f"stride {s} is smaller than kernel {k}: overlapping windows "
+                         "cannot each get one colour")
+    data = {"x": x}
+    if mode == "max":
+        y, idx = max_pool2d(x[None], k, s, return_indices=True)  # (1, OH, OW) each
+        y, idx = y[0], idx[0]
+        data["arg_rows"], data["arg_cols"] = (a.reshape(-1).astype(np.int16)
+                                              for a in np.divmod(idx, x.shape[1]))
+    elif mode == "avg":
+        y = avg_pool2d(x[None], k, s)[0]  # (1, OH, OW) -> (OH, OW)
+    else:
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    data["y"] = y
+    data["tap_rows"], data["tap_cols"] = _taps(x.shape, k, s, (1, 1), y.shape)
+    facts = {"mode": mode, "size": x.shape, "kernel": k, "stride": s, "out": y.shape,
+             "windows": y.size}
+    return Prepared(data, facts)
+
+
+def padding_modes(p: dict) -> Prepared:
+    """One small input padded in each of PyTorch's modes.
+
+    Parameters: ``x`` (H x W list), ``pad`` (int, on every side), ``modes``
+    (default all four: constant, reflect, replicate, circular).
+
+    data: ``x``; ``<mode>`` (H+2p, W+2p) for each mode; ``inside`` (H+2p,
+    W+2p) 1 where the original input lies.
+    """
+    x = _matrix(p["x"], "x")
+    n = int(p["pad"])
+    modes = list(p.get("modes", ["constant", "reflect", "replicate", "circular"]))
+    data = {"x": x, "inside": pad(np.ones_like(x), (n,) * 4).astype(np.int8)}
+    for m in modes:
+        data[m] = pad(x[None], (n,) * 4, mode=m)[0]  # (1, H, W) -> (H+2p, W+2p)
+    return Prepared(data, {"size": x.shape, "pad": n, "modes": modes,
+                           "padded": data["inside"].shape})
+
+
+# --------------------------------------------------------------- volumes
+
+
+def volume_conv(p: dict) -> Prepared:
+    """Shapes of a convolution over a volume: H x W x C input, F filters, output maps.
+
+    Parameters: ``input`` [H, W, C], ``kernel`` (int), ``filters`` (int),
+    ``stride`` (1), ``padding`` (0).
+
+    facts: ``input`` [H, W, C], ``kernel``, ``filter`` [K, K, C], ``filters``,
+    ``out`` [OH, OW, F] with OH, OW from :func:`generator.nn.shapes.conv2d_output_hw`.
+    """
+    h, w, c = (int(v) for v in p["input"])
+    k, n = int(p["kernel"]), int(p["filters"])
+    s, pd = p.get("stride", 1), p.get("padding", 0)
+    oh, ow = shapes.conv2d_output_hw((h, w), k, s, pd)
+    if n < 1:
+        raise ValueError(f"filters must be at least 1, got {n}")
+    return Prepared({}, {"input": [h, w, c], "kernel": k, "filter": [k, k, c],
+                         "filters": n, "stride": shapes.pair(s, "stride"),
+                         "padding": shapes.pair(pd, "padding"), "out": [oh, ow, n]})
+
+
+# --------------------------------------------------------------- output-size curves
+
+
+def _or_nan(f, *args, **kw) -> float:
+    try:
+        out = f(*args, **kw)
+    except ValueError:  # the window does not fit, or an invalid pooling padding
+        return np.nan
+    return float(out[0] if isinstance(out, tuple) else out)
+
+
+def output_size(p: dict) -> Prepared:
+    """Output size against input size, in the conventions people mix up.
+
+    Parameters: ``settings``, a list of {kernel, stride, padding}; ``sizes``
+    [first, last] input sizes (default [1, 16]).
+
+    data, each (S, N) for S settings and N sizes (NaN where undefined):
+    ``exact`` = (n + 2p - k) / s + 1 without rounding; ``floor`` PyTorch
+    conv/pool (:func:`shapes.conv_output_size`); ``ceil`` PyTorch pooling
+    with ``ceil_mode=True`` (:func:`shapes.pool_output_size`); ``tf``
+    TensorFlow 'SAME' (:func:`shapes.tf_output_size`, which ignores p);
+    and ``n`` (N,).
+    """
+    lo, hi = (int(v) for v in p.get("sizes", [1, 16]))
+    n = np.arange(lo, hi + 1)
+    settings = [{"kernel": int(s["kernel"]), "stride": int(s.get("stride", 1)),
+                 "padding": int(s.get("padding", 0))} for s in p["settings"]]
+    data = {"n": n}
+    rows = {"exact": [], "floor": [], "ceil": [], "tf": []}
+    for st in settings:
+        k, s, pd = st["kernel"], st["stride"], st["padding"]
+        exact = (n + 2 * pd - k) / s + 1
+        rows["exact"].append(np.where(n + 2 * pd >= k, exact, np.nan))
+        rows["floor"].append([_or_nan(shapes.conv_output_size, int(v), k, s, pd) for v in n])
+        rows["ceil"].append([_or_nan(shapes.pool_output_size, int(v), k, s, pd, ceil_mode=True)
+                             for v in n])
+        rows["tf"].append([_or_nan(shapes.tf_output_size, int(v), k, s, padding="SAME")
+                           for v in n])
+    for name, r in rows.items():
+        data[name] = np.asarray(r, dtype=float)
+    fractional = np.isfinite(data["exact"]) & (data["exact"] != np.floor(data["exact"]))
+    data["fractional"] = fractional
+    differ = [[int(v) for v in n[fractional[i]]] for i in range(len(settings))]
+    return Prepared(data, {"settings": settings, "sizes": [lo, hi], "fractional": differ})
+
+
+# --------------------------------------------------------------- feature maps
+
+#: Sample photographs that ship with matplotlib (found without importing it).
+SAMPLES = {"grace_hopper": "grace_hopper.jpg"}
+
+
+def sample_image(name: str) -> np.ndarray:
+    """A matplotlib sample photograph in greyscale, values 0..1: (H, W)."""
+    from importlib.util import find_spec
+
+    from PIL import Image
+
+    if name not in SAMPLES:
+        raise ValueError(f"image must be one of {', '.join(SAMPLES)}, got {name!r}")
+    spec = find_spec("matplotlib")
+    path = f"{spec.submodule_search_locations[0]}/mpl-data/sample_data/{SAMPLES[name]}"
+    with Image.open(path) as im:
+        grey = im.convert("L")  # ITU-R 601-2 luma
+        return np.asarray(grey, dtype=float) / 255.0
+
+
+def feature_maps(p: dict) -> Prepared:
+    """Edge filters on a photograph with ``conv2d``, and ``max_pool2d`` of each map.
+
+    Parameters: ``image`` (a :data:`SAMPLES` name), ``shrink`` (average-pool
+    the photo by this factor first, default 3), ``filters`` {name: K x K list},
+    ``magnitude`` [name_x, name_y, label] (optional: also show
+    sqrt(x^2 + y^2) of two maps), ``pool`` (2).
+
+    data: ``image`` (H, W); ``maps`` (F, H', W') for each filter (then the
+    magnitude); ``pooled_image`` and ``pooled`` (F, H'/2, W'/2).
+    """
+    shrink, k_pool = int(p.get("shrink", 3)), int(p.get("pool", 2))
+    photo = sample_image(p.get("image", "grace_hopper"))
+    image = avg_pool2d(photo[None, None], shrink)[0, 0]  # (1,1,H,W) -> (H/s, W/s)
+    names = list(p["filters"])
+    weight = np.stack([_matrix(p["filters"][n], n) for n in names])[:, None]  # (F, 1, K, K)
+    maps = conv2d(image[None, None], weight)[0]  # (1, 1, H, W) -> (F, H', W')
+    labels = list(names)
+    if p.get("magnitude"):
+        gx, gy, label = p["magnitude"]
+        mag = np.sqrt(maps[names.index(gx)] ** 2 + maps[names.index(gy)] ** 2)
+        keep = [i for i, n in enumerate(names) if n not in (gx, gy)]
+        maps = np.concatenate([maps[keep], mag[None]])
+        labels = [names[i] for i in keep] + [label]
+    pooled = max_pool2d(maps[None], k_pool)[0]  # (1, F, H', W') -> (F, H'/k, W'/k)
+    pooled_image = max_pool2d(image[None, None], k_pool)[0, 0]
+    return Prepared({"image": image, "maps": maps, "pooled": pooled,
+                     "pooled_image": pooled_image},
+                    {"image": p.get("image", "grace_hopper"), "size": image.shape,
+                     "photo": photo.shape, "labels": labels, "out": maps.shape[1:],
+                     "pooled": pooled.shape[1:], "pool": k_pool, "shrink": shrink,
+                     "signed": [bool(m.min() < 0) for m in maps],
+                     # display range of each map: a few extreme pixels would wash the rest out
+                     "limits": [float(np.percentile(np.abs(m), 99.5)) for m in maps]})

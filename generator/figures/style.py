@@ -64,6 +64,8 @@ NEGATIVE = OKABE_ITO["blue"]
 POSITIVE = OKABE_ITO["vermillion"]
 #: Series of line plots, in order.
 SERIES = [OKABE_ITO[c] for c in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange")]
+#: One colour per filter or output map (the seven Okabe-Ito hues, then grey).
+FILTERS = SERIES + [OKABE_ITO["sky_blue"], OKABE_ITO["yellow"], "#8E949C"]
 #: Marker per series, so the series differ without colour too.
 MARKERS = ["o", "s", "^", "D", "v"]
 

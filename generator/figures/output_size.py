@@ -1,0 +1,75 @@
+"""Output size against input size: the formula without rounding, PyTorch's floor,
+PyTorch pooling's ``ceil_mode`` and TensorFlow's 'SAME', one panel per setting.
+
+Input sizes where ``(n + 2p - k) / s + 1`` is not a whole number are shaded:
+there the conventions can disagree. Markers are nudged sideways so equal
+values stay visible, and differ in shape as well as colour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import encode, style
+
+SERIES = [
+    ("floor", "PyTorch conv / pool (floor)", -0.18),
+    ("ceil", "PyTorch pool, ceil_mode=True", 0.0),
+    ("tf", "TensorFlow padding='SAME' (ignores p)", 0.18),
+]
+
+
+def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    settings = facts["settings"]
+    n = data["n"]
+    cols = min(len(settings), int(params.get("columns", 2)))
+    rows = -(-len(settings) // cols)
+    fig = Figure(figsize=(style.MAX_WIDTH_INCH, 0.5 + 2.6 * rows + 0.9), dpi=style.GIF_DPI)
+    top = 1 - 0.45 / (0.5 + 2.6 * rows + 0.9)
+    bottom = 0.95 / (0.5 + 2.6 * rows + 0.9)
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True,
+                        gridspec_kw=dict(left=0.08, right=0.98, top=top, bottom=bottom,
+                                         hspace=0.45, wspace=0.18))
+    ymax = np.nanmax([np.nanmax(data[k]) for k in ("exact", "floor", "ceil", "tf")])
+    for i, ax in enumerate(axes.ravel()):
+        if i >= len(settings):
+            ax.set_visible(False)
+            continue
+        st = settings[i]
+        ax.set_title(f"kernel {st['kernel']}, stride {st['stride']}, padding {st['padding']}",
+                     fontsize=style.FONT_SIZE, weight="bold", color=style.INK)
+        for x in n[data["fractional"][i]]:
+            ax.axvspan(x - 0.5, x + 0.5, color=style.INSERTED_ZERO, lw=0, zorder=0)
+        ax.plot(n, data["exact"][i], color=style.MUTED, lw=1.0, ls=(0, (4, 2)), zorder=2)
+        for j, (name, _, dx) in enumerate(SERIES):
+            ax.plot(n + dx, data[name][i], ls="none", marker=style.MARKERS[j], ms=4.2,
+                    color=style.SERIES[j], mec=style.INK, mew=0.4, zorder=3 + j)
+        ax.set_xlim(n[0] - 0.6, n[-1] + 0.6)
+        ax.set_ylim(0, ymax + 0.8)
+        ax.set_xticks(n[:: max(1, len(n) // 8)])
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.grid(True, axis="y", color=style.INSERTED_ZERO, lw=0.6, zorder=1)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(labelsize=style.FONT_SIZE * 0.85)
+        if i % cols == 0:
+            ax.set_ylabel("output size", fontsize=style.FONT_SIZE * 0.9)
+        if i // cols == rows - 1 or i + cols >= len(settings):
+            ax.set_xlabel("input size n", fontsize=style.FONT_SIZE * 0.9)
+    handles = [Line2D([], [], color=style.MUTED, lw=1.0, ls=(0, (4, 2)),
+                      label="(n + 2p \u2212 k) / s + 1, not rounded")]
+    handles += [Line2D([], [], ls="none", marker=style.MARKERS[j], ms=5, color=style.SERIES[j],
+                       mec=style.INK, mew=0.4, label=label)
+                for j, (_, label, _) in enumerate(SERIES)]
+    handles.append(Patch(facecolor=style.INSERTED_ZERO, label="not a whole number"))
+    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False,
+               fontsize=style.FONT_SIZE * 0.82, columnspacing=1.2, handletextpad=0.5)
+    return fig
+
+
+def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
+    return {"svg": encode.svg(render_figure(params, data, facts))}

@@ -1,0 +1,125 @@
+"""Tensors as 3-D boxes: an H x W x C input, F filters of K x K x C, and the
+F stacked output maps they produce.
+
+Boxes are drawn in oblique projection: the front face is H x W, depth (the
+channels) recedes up and to the right. Widths and heights are to scale within
+a figure; depth is drawn on its own scale (a 3-channel volume would be a
+sliver otherwise) and every box has its size written under it.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
+
+from . import encode, style
+
+DEPTH = (0.55, 0.42)   #: screen offset of one unit of depth
+SPATIAL = 3.6          #: the tallest front face, in units
+
+
+def box(ax, x, y, w, h, d, face, edge=style.INK, lw=0.9, zorder=2, alpha_top=0.75):
+    """A box whose front face spans ``x..x+w``, ``y..y+h`` (y up), depth ``d``."""
+    dx, dy = DEPTH[0] * d, DEPTH[1] * d
+    top = [(x, y + h), (x + w, y + h), (x + w + dx, y + h + dy), (x + dx, y + h + dy)]
+    right = [(x + w, y), (x + w + dx, y + dy), (x + w + dx, y + h + dy), (x + w, y + h)]
+    front = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+    for pts, shade in ((top, 0.82), (right, 0.68), (front, 1.0)):
+        colour = face if shade == 1.0 else style.tint(face, shade, style.INK)
+        ax.add_patch(Polygon(pts, closed=True, facecolor=colour, edgecolor=edge, lw=lw,
+                             zorder=zorder, joinstyle="miter"))
+
+
+def slabs(ax, x, y, w, h, d, n, faces, zorder=2):
+    """``n`` slabs of depth ``d / n`` stacked back to front (channels, or maps)."""
+    step = d / n
+    for i in reversed(range(n)):
+        dx, dy = DEPTH[0] * step * i, DEPTH[1] * step * i
+        box(ax, x + dx, y + dy, w, h, step, faces[i % len(faces)], zorder=zorder + (n - i) * 0.01)
+
+
+def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    h, w, c = facts["input"]
+    k, n = facts["kernel"], facts["filters"]
+    oh, ow, _ = facts["out"]
+    unit = SPATIAL / max(h, w)
+    depth = lambda ch: min(0.45 * ch, 2.4) if ch <= 8 else 2.4  # noqa: E731
+    shown = min(n, 8)  # more filters: the first 8 and a note
+    # positions (y up): input, filters, output in a row on a common baseline
+    iw, ih, idp = w * unit, h * unit, depth(c)
+    kw_, kh_ = max(k * unit, 0.35), max(k * unit, 0.35)
+    ow_, oh_ = ow * unit, oh * unit
+    gap = 1.7
+    x_in = 0.6
+    x_f = x_in + iw + DEPTH[0] * idp + gap
+    f_step = kh_ + 0.35
+    f_col_h = min(shown, 4) * f_step
+    f_cols = -(-shown // 4)
+    x_out = x_f + f_cols * (kw_ + DEPTH[0] * idp + 0.5) + gap - 0.5
+    odp = depth(n)
+    width = x_out + ow_ + DEPTH[0] * odp + 0.8
+    base = 1.3
+    height = base + max(ih + DEPTH[1] * idp, f_col_h, oh_ + DEPTH[1] * odp) + 2.3
+    scale = min(style.CELL_INCH * 2.1, style.MAX_WIDTH_INCH / width)
+    fig = Figure(figsize=(width * scale, height * scale), dpi=style.GIF_DPI)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    txt = dict(ha="center", va="center", fontsize=style.FONT_SIZE, clip_on=False)
+    mid = base + max(ih, oh_, f_col_h) / 2
+
+    # input: one slab per channel when few, one box otherwise
+    y_in = base + (max(ih, oh_, f_col_h) - ih) / 2
+    if c <= 4:
+        slabs(ax, x_in, y_in, iw, ih, idp, c, [style.INPUT])
+    else:
+        box(ax, x_in, y_in, iw, ih, idp, style.INPUT)
+    # the receptive volume of output (0, 0): K x K at the top-left, through all channels
+    rx, ry = x_in, y_in + ih - kh_
+    box(ax, rx, ry, kw_, kh_, idp, style.tint(style.SERIES[0], 0.35), edge=style.SERIES[0],
+        lw=1.6, zorder=3)
+    ax.text(x_in + iw / 2, base - 0.45, f"input {h}\u00d7{w}\u00d7{c}", weight="bold", **txt)
+
+    ax.text(x_f - gap / 2, mid, "\u2217", fontsize=20, ha="center", va="center")
+    colours = [style.tint(col, 0.55) for col in style.FILTERS]
+    for i in range(shown):
+        col, row = divmod(i, 4)
+        fx = x_f + col * (kw_ + DEPTH[0] * idp + 0.5)
+        fy = mid + (min(shown, 4) * f_step) / 2 - (row + 1) * f_step + 0.175
+        box(ax, fx, fy, kw_, kh_, idp, colours[i % len(colours)], zorder=3 + i * 0.01)
+    f_label = f"{n} filter{'s' if n > 1 else ''} {k}\u00d7{k}\u00d7{c}"
+    ax.text(x_f + (f_cols * (kw_ + DEPTH[0] * idp + 0.5) - 0.5) / 2, base - 0.45, f_label,
+            weight="bold", **txt)
+    if n > shown:
+        ax.text(x_f + kw_, base - 0.95, f"(first {shown} drawn)", color=style.MUTED, **txt)
+
+    ax.text(x_out - gap / 2, mid, "=", fontsize=20, ha="center", va="center")
+    y_out = base + (max(ih, oh_, f_col_h) - oh_) / 2
+    if n <= 8:
+        slabs(ax, x_out, y_out, ow_, oh_, odp, n, colours)
+    else:
+        box(ax, x_out, y_out, ow_, oh_, odp, colours[0])
+    # the output cell the receptive volume becomes, on the first map
+    cell = max(unit, 0.18)
+    ax.add_patch(Polygon([(x_out, y_out + oh_ - cell), (x_out + cell, y_out + oh_ - cell),
+                          (x_out + cell, y_out + oh_), (x_out, y_out + oh_)],
+                         facecolor=style.SERIES[0], edgecolor=style.INK, lw=0.8, zorder=4))
+    ax.annotate("", xy=(x_out + cell / 2, y_out + oh_ - cell / 2),
+                xytext=(rx + kw_ + DEPTH[0] * idp, ry + kh_ + DEPTH[1] * idp / 2),
+                arrowprops=dict(arrowstyle="->", color=style.SERIES[0], lw=1.2,
+                                connectionstyle="arc3,rad=-0.25", shrinkA=2, shrinkB=2),
+                zorder=6)
+    out_label = f"output {oh}\u00d7{ow}\u00d7{n}"
+    ax.text(x_out + (ow_ + DEPTH[0] * odp) / 2, base - 0.45, out_label, weight="bold", **txt)
+    ax.text(x_out + (ow_ + DEPTH[0] * odp) / 2, base - 0.95,
+            f"{n} map{'s' if n > 1 else ''} of {oh}\u00d7{ow}, one per filter",
+            color=style.MUTED, **txt)
+    title = params.get("title") or "convolution over a volume"
+    ax.text(width / 2, height - 0.5, title, weight="bold", ha="center", va="center",
+            fontsize=style.TITLE_SIZE)
+    return fig
+
+
+def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
+    return {"svg": encode.svg(render_figure(params, data, facts))}
