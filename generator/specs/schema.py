@@ -729,7 +729,11 @@ def parse_spec(text: str, source: str, id: str) -> Network:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = exc.problem or exc.context or "cannot be read"
+        problem = (exc.problem or exc.context or "cannot be read").replace(
+            "'<stream end>'", "the end of the file")
+        if exc.problem and exc.context and exc.context_mark:
+            c = exc.context_mark
+            problem += f" ({exc.context} at line {c.line + 1}, column {c.column + 1})"
         raise UserError(f"{source}: {where}not valid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise UserError(f"{source}: not valid YAML: {exc}") from None

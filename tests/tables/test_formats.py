@@ -1,0 +1,121 @@
+"""JSON, CSV and Markdown of a table, and the ``table`` command that prints them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.specs import load_builtin
+from generator.tables import layer_table, to_csv, to_json, to_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "table", *args], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+def _ints_only(d):
+    """Every count in the JSON is an int (never a float or a formatted string)."""
+    for key, value in d.items():
+        if key in ("params", "weights", "biases", "trainable_params", "buffers", "macs",
+                   "activations", "activation_bytes", "non_trainable_params"):
+            assert type(value) is int, (key, value)
+    for child in d.get("children", []):
+        _ints_only(child)
+
+
+def test_json_has_the_documented_shape_and_integer_counts():
+    data = json.loads(to_json(layer_table(load_builtin("resnet18"))))
+    assert data["model"] == "resnet18" and data["input_shape"] == [3, 224, 224]
+    assert data["totals"]["params"] == 11_689_512
+    _ints_only(data["totals"])
+    first = data["layers"][0]
+    assert {"name", "type", "output_shape", "params", "macs", "activations",
+            "receptive_field"} <= set(first)
+    assert first["output_shape"] == [64, 112, 112]
+    assert first["receptive_field"] == {"size": [7, 7], "jump": [2, 2], "start": [-3, -3]}
+    for layer in data["layers"]:
+        _ints_only(layer)
+    block = next(l for l in data["layers"] if l["name"] == "layer2.0")
+    assert block["type"] == "basic" and [c["name"] for c in block["children"]][-4:] == [
+        "downsample.0", "downsample.1", None, None]
+    assert block["params"] == sum(c["params"] for c in block["children"])
+    assert [p["quantity"] for p in data["published"]] == ["params", "macs"]
+    assert all(p["matches"] for p in data["published"])
+
+
+def test_csv_has_one_line_per_row_and_top_level_rows_sum_to_the_totals():
+    table = layer_table(load_builtin("resnet50"))
+    rows = list(csv.DictReader(io.StringIO(to_csv(table))))
+    assert len(rows) == len(list(table.walk()))
+    top = [r for r in rows if r["depth"] == "0"]
+    assert sum(int(r["params"]) for r in top) == 25_557_032
+    assert sum(int(r["macs"]) for r in top) == table.totals.macs
+    assert rows[0]["output_shape"] == "64x112x112" and rows[0]["rf_h"] == "7"
+
+
+def test_markdown_lists_every_row_and_the_totals():
+    text = to_markdown(layer_table(load_builtin("inception3a")))
+    assert text.count("\n| 1.") == 14  # the 13 layers of the four branches + the concat
+    assert "**163,696**" in text
+    assert "published parameters: 159K" in text and "differs" in text
+
+
+def test_cli_prints_each_format_and_json_equals_the_library():
+    result = cli("vgg16", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == to_json(layer_table(load_builtin("vgg16")))
+    assert json.loads(result.stdout)["totals"]["params"] == 138_357_544
+    md = cli("lenet5")
+    assert md.returncode == 0 and "**61,706**" in md.stdout
+    rows = cli("lenet5", "--format", "csv").stdout.splitlines()
+    assert rows[0].startswith("index,depth,path,name,type") and len(rows) == 13
+
+
+def test_cli_input_override_and_user_spec_by_id(tmp_path):
+    small = json.loads(cli("alexnet", "--format", "json", "--input", "3,127,127").stdout)
+    assert small["input_shape"] == [3, 127, 127] and small["published"] == []
+    (tmp_path / "docs/specs").mkdir(parents=True)
+    (tmp_path / "docs/specs/My Tiny.yaml").write_text(
+        "name: Tiny\ninput: [4]\nlayers: [{fc: {out: 2}}]\n")
+    result = cli("my-tiny", "--root", str(tmp_path), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("1,0,,,linear,4 → 2,2,10,8,2")
+
+
+@pytest.mark.parametrize("spec, args, expected", [
+    ("name: x\ninput: [3, 32, 32]\nlayers:\n  - conv: {out: 6, kernel: 5\n", (),
+     "mynet.yaml: line 5, column 1: not valid YAML: expected ',' or '}', but got the end of "
+     "the file (while parsing a flow mapping at line 4, column 11)"),
+    ("name: x\ninput: [3, 32, 32]\nlayers:\n  - relu\n  - relu\n"
+     "  - conv: {name: conv2, out: 6, kernel: five}\n", (),
+     "mynet.yaml: layer 3 'conv2' (conv): kernel must be a positive integer or a pair "
+     "[height, width] of them, found the string 'five'"),
+    ("name: x\ninput: [3, 5, 5]\nlayers:\n  - relu\n  - relu\n"
+     "  - conv: {name: conv2, out: 6, kernel: 7}\n", ("--format", "json"),
+     "mynet.yaml: layer 3 'conv2' (conv): kernel size 7 is larger than padded input 5x5"),
+    ("name: x\ninput: [3, 32, 32]\nlayers: [relu]\n", ("--input", "3,x,2"),
+     "--input: expected C,H,W (or one number of features) as positive integers, found '3,x,2'"),
+])
+def test_cli_reports_a_bad_spec_on_one_line_with_status_2(tmp_path, spec, args, expected):
+    path = tmp_path / "mynet.yaml"
+    path.write_text(spec)
+    result = cli(str(path), *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr == f"error: {expected}\n"
+
+
+def test_cli_names_an_unknown_network():
+    result = cli("vgg17")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: unknown network 'vgg17': not a built-in (")

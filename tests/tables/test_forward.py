@@ -1,0 +1,50 @@
+"""Every network runs through the NumPy operators of generator.nn with the shapes its
+table computed, row by row (blocks and the layers inside them included)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from generator.specs import BUILTINS, load_builtin, load_spec, parse_spec
+from generator.tables import layer_table
+from generator.tables.forward import forward
+
+from .test_formats import ROOT
+
+
+def check(network):
+    table = layer_table(network)
+    n = 2 if table.totals.macs < 10**9 else 1  # a batch of two where it is cheap
+    x = np.random.default_rng(0).standard_normal((n, *network.input_shape)).astype(np.float32)
+    y, shapes = forward(network, x)
+    assert shapes == [(row.index, row.output_shape) for row in table.walk()]
+    assert y.shape == (n, *table.rows[-1].output_shape)
+    assert np.isfinite(y).all()
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_builtin_forward_shapes_equal_the_table(name):
+    check(load_builtin(name))
+
+
+def test_example_user_spec_forward_shapes_equal_the_table():
+    check(load_spec(ROOT / "docs/specs/example-tiny.yaml"))
+
+
+def test_every_layer_kind_runs_with_the_table_shapes():
+    check(parse_spec(
+        "name: all\ninput: [4, 11, 9]\nlayers:\n"
+        "  - conv: {out: 8, kernel: [3, 2], stride: [2, 1], padding: [1, 0], dilation: 1}\n"
+        "  - conv: {out: 8, kernel: 3, padding: same, groups: 4, bias: false}\n"
+        "  - conv: {out: 8, kernel: 3, dilation: 2, padding: 2}\n"
+        "  - batchnorm\n  - tanh\n  - sigmoid\n"
+        "  - maxpool: {kernel: 3, stride: 2, padding: 1, ceil_mode: true}\n"
+        "  - conv_transpose: {out: 6, kernel: 3, stride: 2, padding: 1, output_padding: 1}\n"
+        "  - avgpool: {kernel: 2, count_include_pad: false, padding: 1}\n"
+        "  - residual:\n      activation: none\n      main: [{conv: {out: 6, kernel: 1}}]\n"
+        "  - concat:\n      branches:\n        - [{conv: {out: 2, kernel: 1}}]\n"
+        "        - [{residual: {main: [relu], shortcut: [sigmoid]}}]\n"
+        "  - adaptive_avgpool: {output: [2, 3]}\n"
+        "  - flatten\n  - dropout\n  - fc: {out: 5}\n  - batchnorm\n  - softmax\n",
+        "all.yaml", "all"))
