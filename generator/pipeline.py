@@ -16,6 +16,7 @@ from .errors import UserError
 from .pages import foundations, reference
 from .pages import gallery
 from .pages import architectures
+from .pages import calculator
 from .render import Output, SyncReport, sync_tree
 from .settings import Settings
 
@@ -46,6 +47,7 @@ PRODUCERS: list[Producer] = [
     architectures.outputs,
     reference.outputs,
     gallery.outputs,
+    calculator.outputs,
 ]
 
 
