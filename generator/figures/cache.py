@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from functools import lru_cache
@@ -26,7 +27,7 @@ import numpy as np
 FORMAT = 1
 HERE = Path(__file__).parent
 #: Modules every figure's drawing depends on, besides its own.
-SHARED = ("style.py", "cells.py", "encode.py")
+SHARED = ("style.py", "cells.py", "boxes.py", "encode.py")
 
 
 @lru_cache(maxsize=None)
@@ -89,3 +90,60 @@ class FigureCache:
             os.rename(tmp, entry)
         except OSError:  # another process stored the same key first
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ computed inputs
+
+#: What the computations of prepare.py read: its own source and every module it
+#: calls, the built-in specs, and the sample photograph (via the matplotlib version).
+_INPUT_CODE = ("figures/prepare.py", "nn/**/*.py", "specs/**/*.py", "specs/**/*.yaml",
+               "tables/**/*.py")
+_PACKAGE = HERE.parent
+
+
+@lru_cache(maxsize=1)
+def _input_code_digest() -> bytes:
+    h = hashlib.sha256()
+    files = sorted({p for pattern in _INPUT_CODE for p in _PACKAGE.glob(pattern)})
+    for p in files:
+        data = p.read_bytes()
+        h.update(f"{p.relative_to(_PACKAGE).as_posix()}:{len(data)}:".encode())
+        h.update(data)
+    versions = ",".join(f"{p}={metadata.version(p)}" for p in ("numpy", "matplotlib", "pillow"))
+    h.update(versions.encode())
+    return h.digest()
+
+
+class PreparedCache:
+    """The computed arrays and facts of figures, by (kind, parameters, source of the code).
+
+    Saves a warm build the computations (and the YAML parsing of the specs)
+    whose results are already known; a change to any module that
+    ``prepare.py`` may use, or to a spec, misses.
+    """
+
+    def __init__(self, directory: Path | None):
+        self.dir = None if directory is None else Path(directory)
+
+    def key(self, kind: str, params: dict) -> str:
+        h = hashlib.sha256(_input_code_digest())
+        h.update(f"{FORMAT}:{kind}:".encode())
+        h.update(json.dumps(params, sort_keys=True, separators=(",", ":")).encode())
+        return h.hexdigest()
+
+    def get_or_compute(self, kind: str, params: dict, compute):
+        if self.dir is None:
+            return compute(params)
+        path = self.dir / f"{self.key(kind, params)}.pickle"
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+            pass
+        value = compute(params)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        return value

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..specs import BUILTINS
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -111,4 +113,17 @@ FIGURES: list[Figure] = [
     Figure("feature-maps-grace-hopper", "feature_maps", {
         "image": "grace_hopper", "shrink": 3, "pool": 2, "filters": EDGE_FILTERS,
         "magnitude": ["sobel_x", "sobel_y", "Sobel magnitude"]}),
+    # receptive fields
+    Figure("receptive-field-3x3-stack", "receptive_field", {
+        "size": 9, "layers": [{"kernel": 3}, {"kernel": 3}, {"kernel": 3}],
+        "title": "stacked 3\u00d73 convolutions"}),
+    Figure("receptive-field-strided", "receptive_field", {
+        "size": 11, "layers": [{"kernel": 3}, {"kernel": 3, "stride": 2}, {"kernel": 3}],
+        "title": "a stride of 2 widens every later step"}),
+    Figure("receptive-field-dilated", "receptive_field", {
+        "size": 17, "layers": [{"kernel": 3}, {"kernel": 3, "dilation": 2},
+                               {"kernel": 3, "dilation": 4}],
+        "title": "dilations 1, 2, 4: exponential growth"}),
+    # one architecture diagram per built-in network
+    *[Figure(f"architecture-{name}", "architecture", {"network": name}) for name in BUILTINS],
 ]

@@ -42,6 +42,13 @@ def side(v) -> str:
     return str(v[0]) if v[0] == v[1] else dims(v)
 
 
+def article(phrase: str) -> str:
+    """``"a 9×9 …"`` but ``"an 11×11 …"``, ``"an 8×8 …"``."""
+    head = phrase.split("\u00d7")[0]
+    vowel = head[:1] == "8" or head in ("11", "18") or (head[:2] in ("11", "18") and len(head) in (5, 6))
+    return ("an " if vowel else "a ") + phrase
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -163,6 +170,49 @@ def _feature_maps(p: dict, f: dict) -> tuple[str, str]:
     return alt, caption
 
 
+def _shape(shape) -> str:
+    """(C, H, W) as H×W×C (the notes' order); (F,) as F."""
+    return f"{shape[1]}\u00d7{shape[2]}\u00d7{shape[0]}" if len(shape) == 3 else str(shape[0])
+
+
+def _stage(st: dict) -> str:
+    if st["type"] == "input":
+        return f"input {_shape(st['shape'])}"
+    kind = BLOCKS.get(st["type"], st["type"])
+    what = f"{st['count']}\u00d7 {kind}" if st["count"] > 1 else kind
+    if st.get("branches"):
+        what = f"{len(st['branches'])} parallel branches concatenated"
+    return f"{what} \u2192 {_shape(st['shape'])}"
+
+
+BLOCKS = {"basic": "basic residual block", "bottleneck": "bottleneck residual block",
+          "residual": "residual block", "linear": "fully connected", "conv": "convolution"}
+
+
+def _architecture(p: dict, f: dict) -> tuple[str, str]:
+    alt = (f"Architecture of {f['name']} drawn as volumes (height\u00d7width\u00d7channels, "
+           f"fully connected layers as bars), left to right and folded onto more rows when "
+           f"long, each with its size written on it: " + "; ".join(_stage(s) for s in f["stages"])
+           + ".")
+    caption = (f"{f['name']}: {_shape(f['input'])} \u2192 {_shape(f['stages'][-1]['shape'])}; "
+               f"repeated layers of one shape are drawn as one volume, activations and "
+               f"normalisation are not drawn.")
+    return alt, caption
+
+
+def _receptive_field(p: dict, f: dict) -> tuple[str, str]:
+    steps = "; ".join(
+        f"after {l['name']} ({l['kernel']}\u00d7{l['kernel']}, stride {l['stride']}"
+        + (f", dilation {l['dilation']}" if l["dilation"] > 1 else "")
+        + f") it sees {r}\u00d7{r} pixels" for l, r in zip(f["layers"], f["rf"]))
+    alt = (article(f"{f['size']}\u00d7{f['size']} input grid").capitalize()
+           + " with one nested square per layer, "
+           f"marking the input pixels one output depends on: {steps}.")
+    caption = (f"Receptive field through {plural(len(f['layers']), 'layer')}: "
+               + " \u2192 ".join(f"{r}\u00d7{r}" for r in f["rf"]) + ".")
+    return alt, caption
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in [
@@ -177,5 +227,9 @@ KINDS: dict[str, Kind] = {
         Kind("output_size", "output_size", prepare.output_size, "Output sizes", _output_size),
         Kind("feature_maps", "feature_maps", prepare.feature_maps, "Feature maps",
              _feature_maps, still="png"),
+        Kind("receptive_field", "receptive_field", prepare.receptive_field, "Receptive fields",
+             _receptive_field),
+        Kind("architecture", "architecture", prepare.architecture, "Architectures",
+             _architecture),
     ]
 }

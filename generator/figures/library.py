@@ -12,8 +12,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pathlib import Path
+
 from ..errors import UserError
+from ..settings import load_settings
 from . import catalog
+from .cache import PreparedCache
 from .catalog import Figure
 from .kinds import KINDS, Kind
 from .prepare import Prepared
@@ -72,7 +76,7 @@ def _text(v):
     return v
 
 
-def resolve_one(fig: Figure) -> Resolved:
+def resolve_one(fig: Figure, prepared_cache: PreparedCache | None = None) -> Resolved:
     """Compute one figure's data and describe it; a bad entry becomes a UserError."""
     where = f"{_CATALOG}: figure '{fig.id}'"
     if not _ID.match(fig.id):
@@ -82,7 +86,10 @@ def resolve_one(fig: Figure) -> Resolved:
         raise UserError(f"{where}: unknown kind '{fig.kind}' "
                         f"(expected one of {', '.join(sorted(KINDS))})")
     try:
-        prepared = kind.prepare(fig.params)
+        if prepared_cache is None:
+            prepared = kind.prepare(fig.params)
+        else:
+            prepared = prepared_cache.get_or_compute(kind.name, fig.params, kind.prepare)
     except (ValueError, KeyError, TypeError) as exc:
         what = f"missing parameter {exc}" if isinstance(exc, KeyError) else str(exc)
         raise UserError(f"{where} ({fig.kind}): {what}") from None
@@ -102,7 +109,7 @@ def resolve_one(fig: Figure) -> Resolved:
     return Resolved(fig, kind, prepared, facts, ref)
 
 
-def resolve(figures: list[Figure]) -> list[Resolved]:
+def resolve(figures: list[Figure], prepared_cache: PreparedCache | None = None) -> list[Resolved]:
     """Resolve every figure; ids must be unique."""
     seen: set[str] = set()
     out = []
@@ -110,14 +117,28 @@ def resolve(figures: list[Figure]) -> list[Resolved]:
         if fig.id in seen:
             raise UserError(f"{_CATALOG}: figure id '{fig.id}' is used twice")
         seen.add(fig.id)
-        out.append(resolve_one(fig))
+        out.append(resolve_one(fig, prepared_cache))
     return out
+
+
+def default_cache_dir() -> Path | None:
+    """The project's figure cache when the working folder is the project root (as
+    ``make``, the MkDocs hook and the CLI run), else None."""
+    root = Path.cwd()
+    if not (root / "pyproject.toml").is_file():
+        return None
+    try:
+        return load_settings(root).path("cache_dir") / "figures"
+    except UserError:
+        return None
 
 
 @lru_cache(maxsize=1)
 def resolved_catalog() -> tuple[Resolved, ...]:
-    """The whole catalog, resolved once per process."""
-    return tuple(resolve(catalog.FIGURES))
+    """The whole catalog, resolved once per process (computed inputs cached on disk)."""
+    cache_dir = default_cache_dir()
+    prepared = PreparedCache(None if cache_dir is None else cache_dir / "prepared")
+    return tuple(resolve(catalog.FIGURES, prepared))
 
 
 class FigureRefs(dict):

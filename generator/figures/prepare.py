@@ -343,3 +343,113 @@ def feature_maps(p: dict) -> Prepared:
                      "signed": [bool(m.min() < 0) for m in maps],
                      # display range of each map: a few extreme pixels would wash the rest out
                      "limits": [float(np.percentile(np.abs(m), 99.5)) for m in maps]})
+
+
+# --------------------------------------------------------------- architectures
+
+#: Layers that keep the shape and are not drawn as a volume of their own.
+ELEMENTWISE = {"relu", "tanh", "sigmoid", "batchnorm", "dropout", "softmax"}
+#: Pools that may leave the shape as it is (then drawn as a note on the stage before).
+SHAPE_KEEPING_POOLS = {"adaptive_avgpool", "maxpool", "avgpool"}
+
+
+def _stages(rows, first_shape) -> list[dict]:
+    """Consecutive drawn rows folded into stages: one volume per stage.
+
+    Rows of the same kind with the same output shape fold into one stage
+    (``count``); a layer that does not change the shape (an adaptive pool to
+    the size it already has) joins the stage before it as ``also``.
+    """
+    stages: list[dict] = []
+    prev_shape = list(first_shape)
+    for row in rows:
+        shape = list(row.output_shape)
+        if row.type in ELEMENTWISE:
+            prev_shape = shape
+            continue
+        last = stages[-1] if stages else None
+        if last and last["type"] == row.type and last["shape"] == shape and "branches" not in last:
+            last["count"] += 1
+            last["names"].append(row.name)
+            if row.details != last["details"]:
+                last["details"] = ""
+        elif last and row.type in SHAPE_KEEPING_POOLS and shape == prev_shape == last["shape"]:
+            last["also"].append(row.type)
+        else:
+            stage = {"type": row.type, "shape": shape, "count": 1, "names": [row.name],
+                     "details": row.details, "also": []}
+            if row.type == "concat" and row.children:
+                lanes: dict[str, list] = {}
+                for child in row.children:
+                    if child.path:
+                        lanes.setdefault(child.path, []).append(child)
+                stage["branches"] = [_stages(lane, prev_shape) for lane in lanes.values()]
+                stage["details"] = row.children[-1].details  # "channels 64 + 128 + ..."
+            stages.append(stage)
+        prev_shape = shape
+    return stages
+
+
+def architecture(p: dict) -> Prepared:
+    """A network's volumes, from its spec (``generator.specs``) and layer table (``generator.tables``).
+
+    Parameters: ``network``, a built-in id (``generator.specs.BUILTINS``).
+
+    facts: ``name``; ``input`` (C, H, W); ``stages``, each {type, shape
+    (C, H, W) or (features,), count, names, details, also, [branches]};
+    ``layers``, the number of rows of the table; ``params``, the total.
+    """
+    from ..specs import load_builtin
+    from ..tables import layer_table
+
+    net = load_builtin(p["network"])
+    table = layer_table(net)
+    stages = [{"type": "input", "shape": list(table.input_shape), "count": 1, "names": [],
+               "details": "", "also": []}]
+    stages += _stages(table.rows, table.input_shape)
+    return Prepared({}, {"network": p["network"], "name": net.name,
+                         "input": list(table.input_shape), "stages": stages,
+                         "layers": sum(1 for _ in table.walk()),
+                         "params": table.totals.params})
+
+
+# --------------------------------------------------------------- receptive field
+
+
+def receptive_field(p: dict) -> Prepared:
+    """How much of the input one output sees, after each layer of a stack.
+
+    Parameters: ``size`` (input side), ``layers``: a list of {name, kernel,
+    stride (1), padding (0), dilation (1)}.
+
+    The fields come from :func:`generator.tables.receptive.window` (size,
+    jump, start per layer); the output followed is the centre one of the last
+    layer, and before it, layer by layer, the centre tap of its window.
+
+    facts: ``size``; ``layers`` (as given, with defaults); ``out`` each
+    layer's output side; ``fields`` [[start, size], ...] per layer, in
+    input pixels, of the followed output (start < 0 reaches into padding);
+    ``rf`` the receptive-field size per layer; ``jump`` per layer.
+    """
+    from ..tables import receptive
+
+    n = int(p["size"])
+    layers = [{"name": l.get("name", f"layer {i + 1}"), "kernel": int(l["kernel"]),
+               "stride": int(l.get("stride", 1)), "padding": int(l.get("padding", 0)),
+               "dilation": int(l.get("dilation", 1))} for i, l in enumerate(p["layers"])]
+    field, fields, outs, size = receptive.INPUT, [], [], n
+    for l in layers:
+        k, s, pd, d = l["kernel"], l["stride"], l["padding"], l["dilation"]
+        size = shapes.conv_output_size(size, k, s, pd, d)
+        field = receptive.window(field, (k, k), (s, s), (pd, pd), (d, d))
+        fields.append(field[0])
+        outs.append(size)
+    # follow the centre output of the last layer back through the centre taps
+    index = [0] * len(layers)
+    index[-1] = outs[-1] // 2
+    for i in range(len(layers) - 1, 0, -1):
+        l = layers[i]
+        index[i - 1] = index[i] * l["stride"] - l["padding"] + l["dilation"] * (l["kernel"] - 1) // 2
+    spans = [[f.start + i * f.jump, f.size] for f, i in zip(fields, index)]
+    return Prepared({}, {"size": n, "layers": layers, "out": outs, "fields": spans,
+                         "rf": [f.size for f in fields], "jump": [f.jump for f in fields]})

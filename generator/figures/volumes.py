@@ -13,29 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from . import encode, style
+from .boxes import DEPTH, box, slabs
 
-DEPTH = (0.55, 0.42)   #: screen offset of one unit of depth
 SPATIAL = 3.6          #: the tallest front face, in units
-
-
-def box(ax, x, y, w, h, d, face, edge=style.INK, lw=0.9, zorder=2, alpha_top=0.75):
-    """A box whose front face spans ``x..x+w``, ``y..y+h`` (y up), depth ``d``."""
-    dx, dy = DEPTH[0] * d, DEPTH[1] * d
-    top = [(x, y + h), (x + w, y + h), (x + w + dx, y + h + dy), (x + dx, y + h + dy)]
-    right = [(x + w, y), (x + w + dx, y + dy), (x + w + dx, y + h + dy), (x + w, y + h)]
-    front = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
-    for pts, shade in ((top, 0.82), (right, 0.68), (front, 1.0)):
-        colour = face if shade == 1.0 else style.tint(face, shade, style.INK)
-        ax.add_patch(Polygon(pts, closed=True, facecolor=colour, edgecolor=edge, lw=lw,
-                             zorder=zorder, joinstyle="miter"))
-
-
-def slabs(ax, x, y, w, h, d, n, faces, zorder=2):
-    """``n`` slabs of depth ``d / n`` stacked back to front (channels, or maps)."""
-    step = d / n
-    for i in reversed(range(n)):
-        dx, dy = DEPTH[0] * step * i, DEPTH[1] * step * i
-        box(ax, x + dx, y + dy, w, h, step, faces[i % len(faces)], zorder=zorder + (n - i) * 0.01)
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:

@@ -90,3 +90,22 @@ def test_gallery_lists_every_figure(resolved):
         count=len(resolved), n_files=0, total_size="0", **library.page_context("reference/gallery.md"))
     for r in resolved:
         assert re.search(rf"^### {re.escape(r.ref.id)}$", md, re.M), r.ref.id
+
+
+def test_cached_inputs_equal_fresh_computation(resolved, tmp_path):
+    """The disk cache of computed inputs returns exactly what prepare computes."""
+    import numpy as np
+
+    from generator.figures.cache import PreparedCache
+
+    store = PreparedCache(tmp_path)
+    fresh = library.resolve(catalog.FIGURES[:3] + catalog.FIGURES[-2:], store)  # fills the cache
+    again = library.resolve(catalog.FIGURES[:3] + catalog.FIGURES[-2:], store)  # reads it
+    assert len(list(tmp_path.glob("*.pickle"))) == 5
+    for a, b in zip(fresh, again):
+        assert a.facts == b.facts and a.ref == b.ref
+        for name in a.prepared.data:
+            np.testing.assert_array_equal(a.prepared.data[name], b.prepared.data[name])
+    by = {r.ref.id: r for r in resolved}
+    for a in fresh:
+        assert a.facts == by[a.ref.id].facts

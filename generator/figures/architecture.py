@@ -1,0 +1,237 @@
+"""The classic "LeNet picture" of a network: one volume per stage, sizes written on them.
+
+Stages come from :func:`prepare.architecture` (the layer table of the spec):
+a volume's front face grows with the log of its height and width, its depth
+with the log of its channels, so 224 and 7 both fit; fully connected layers
+are bars. Long networks fold onto several rows, one stage never split;
+repeated layers of one shape are one volume ("36× bottleneck"). Branches
+(an Inception module) are drawn as parallel lanes meeting at the concatenation.
+"""
+
+from __future__ import annotations
+
+import math
+
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, Patch
+
+from . import style
+from . import encode
+from .boxes import DEPTH, box
+
+ROW_WIDTH = 20.5         #: units per row before folding (7.6 in at 0.37 in per unit)
+GAP = 0.9                #: between stages
+LABEL = 7.5              #: label font size, points
+CHAR = 0.6 * LABEL / 72 / 0.37   #: approximate width of one label character, in units
+COLOURS = {
+    "input": style.INPUT,
+    "conv": style.tint(style.OKABE_ITO["blue"], 0.38),
+    "conv_transpose": style.tint(style.OKABE_ITO["blue"], 0.25),
+    "maxpool": style.tint(style.OKABE_ITO["orange"], 0.5),
+    "avgpool": style.tint(style.OKABE_ITO["yellow"], 0.6),
+    "adaptive_avgpool": style.tint(style.OKABE_ITO["yellow"], 0.6),
+    "basic": style.tint(style.OKABE_ITO["bluish_green"], 0.4),
+    "bottleneck": style.tint(style.OKABE_ITO["bluish_green"], 0.4),
+    "residual": style.tint(style.OKABE_ITO["bluish_green"], 0.4),
+    "concat": style.tint(style.OKABE_ITO["reddish_purple"], 0.45),
+    "linear": style.tint(style.OKABE_ITO["vermillion"], 0.45),
+    "flatten": style.tint(style.MUTED, 0.3),
+}
+NAMES = {"input": "input", "conv": "convolution", "conv_transpose": "transposed conv",
+         "maxpool": "max pooling", "avgpool": "average pooling",
+         "adaptive_avgpool": "average pooling", "basic": "residual block",
+         "bottleneck": "residual block", "residual": "residual block",
+         "concat": "concatenation", "linear": "fully connected", "flatten": "flatten"}
+
+
+def _side(n: int, scale: float) -> float:
+    return scale * (0.5 + 0.42 * math.log2(n))
+
+
+def _depth(c: int, scale: float) -> float:
+    return scale * (0.12 + 0.2 * math.log2(c))
+
+
+def _bar(f: int, scale: float) -> float:
+    return scale * (0.5 + 0.33 * math.log2(f))
+
+
+def shape_text(shape) -> str:
+    """(C, H, W) as the notes write it, H×W×C; (F,) as F."""
+    if len(shape) == 3:
+        c, h, w = shape
+        return f"{h}\u00d7{w}\u00d7{c}"
+    return str(shape[0])
+
+
+def labels(stage: dict) -> list[str]:
+    """The lines under a stage: what it is, its settings, what joins it."""
+    t = stage["type"]
+    if t == "input":
+        return ["input"]
+    name = stage["names"][0] if stage["count"] == 1 and stage["names"][0] else ""
+    first = f"{stage['count']}\u00d7 {t}" if stage["count"] > 1 else (f"{name}: {t}" if name else t)
+    out = [first]
+    if stage["details"] and t != "flatten":  # flatten's details are C×H×W; the bar shows the size
+        out.append(stage["details"])
+    if stage["also"]:
+        out.append("+ " + ", ".join(stage["also"]))
+    return out
+
+
+class Item:
+    """One stage laid out: its drawn size, and the room its labels need."""
+
+    def __init__(self, stage: dict, scale: float = 1.0):
+        self.stage = stage
+        shape = stage["shape"]
+        if len(shape) == 3:
+            c, h, w = shape
+            self.w, self.h, self.d = _side(w, scale), _side(h, scale), _depth(c, scale)
+        else:
+            self.w, self.h, self.d = 0.3 * scale, _bar(shape[0], scale), 0.0
+        self.lines = labels(stage)
+        text_w = max(len(s) for s in self.lines + [shape_text(shape)]) * CHAR
+        self.body_w = self.w + DEPTH[0] * self.d
+        self.width = max(self.body_w, text_w)
+        self.height = self.h + DEPTH[1] * self.d
+
+    def draw(self, ax, cx, cy):
+        """Draw centred on (cx, cy) (the front face's centre); returns (left, right) anchors."""
+        x = cx - self.body_w / 2
+        y = cy - self.h / 2
+        box(ax, x, y, self.w, self.h, self.d, COLOURS.get(self.stage["type"], style.PAPER),
+            lw=0.7)
+        top = y + self.height + 0.3
+        ax.text(cx, top, shape_text(self.stage["shape"]), ha="center", va="bottom",
+                fontsize=LABEL, weight="bold", clip_on=False)
+        for i, line in enumerate(self.lines):
+            ax.text(cx, y - 0.3 - 0.42 * i, line, ha="center", va="top", clip_on=False,
+                    fontsize=LABEL, color=style.INK if i == 0 else style.MUTED)
+        return (x, cy), (x + self.w, cy)
+
+    @property
+    def below(self) -> float:
+        return 0.4 + 0.42 * len(self.lines)
+
+
+class Lanes:
+    """The branches of a concatenation, one lane each, stacked."""
+
+    SCALE = 0.75
+
+    def __init__(self, stage: dict):
+        self.lanes = [[Item(s, self.SCALE) for s in lane] for lane in stage["branches"]]
+        self.lane_h = [max(i.height for i in lane) + 0.7 + max(i.below for i in lane)
+                       for lane in self.lanes]
+        self.width = max(sum(i.width for i in lane) + GAP * (len(lane) - 1) for lane in self.lanes)
+        self.height = sum(self.lane_h)
+        self.below = 0.2
+
+    def draw(self, ax, cx, cy):
+        """Draw centred at (cx, cy); returns the lanes' (first left, last right) anchors."""
+        y = cy + self.height / 2
+        ends = []
+        for lane, lh in zip(self.lanes, self.lane_h):
+            below = max(i.below for i in lane)
+            mid = y - 0.7 - (lh - 0.7 - below) / 2
+            x = cx - self.width / 2
+            prev = first = None
+            for item in lane:
+                left, right = item.draw(ax, x + item.width / 2, mid)
+                if prev is not None:
+                    arrow(ax, prev, left)
+                first = first or left
+                prev = right
+                x += item.width + GAP
+            # short lanes run on to the block's right edge, so arrows do not cross volumes
+            edge = (cx + self.width / 2, mid)
+            if edge[0] - prev[0] > 0.3:
+                ax.plot([prev[0], edge[0]], [mid, mid], color=style.MUTED, lw=0.8, zorder=1)
+            ends.append((first, edge))
+            y -= lh
+        return ends
+
+
+def arrow(ax, a, b, rad=0.0):
+    ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=7, lw=0.8,
+                                 color=style.MUTED, shrinkA=2, shrinkB=2, zorder=1,
+                                 connectionstyle=f"arc3,rad={rad}"))
+
+
+def layout(stages: list[dict]):
+    """Items in rows: [[item, ...], ...], folding when a row is full."""
+    items = []
+    for s in stages:
+        if s.get("branches"):
+            items.append(Lanes(s))
+            items.append(Item({**s, "details": s["details"], "names": [""]}))
+        else:
+            items.append(Item(s))
+    rows, row, x = [], [], 0.0
+    for it in items:
+        if row and x + it.width > ROW_WIDTH:
+            rows.append(row)
+            row, x = [], 0.0
+        row.append(it)
+        x += it.width + GAP
+    rows.append(row)
+    return rows
+
+
+def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    rows = layout(facts["stages"])
+    heights = [max(i.height for i in r) + 0.8 + max(i.below for i in r) + 0.3 for r in rows]
+    width = ROW_WIDTH + 1.2
+    types = []
+    for s in facts["stages"]:
+        for t in [b["type"] for lane in s.get("branches", []) for b in lane] + [s["type"]]:
+            if NAMES.get(t, t) not in [NAMES.get(x, x) for x in types]:
+                types.append(t)
+    height = 1.0 + sum(heights) + 1.0
+    fig = Figure(figsize=(width * 0.37, height * 0.37), dpi=style.GIF_DPI)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    last = facts["stages"][-1]["shape"]
+    ax.text(width / 2, height - 0.5, f"{facts['name']}: {shape_text(facts['input'])} \u2192 "
+            f"{shape_text(last)}", ha="center", va="center", fontsize=style.TITLE_SIZE,
+            weight="bold")
+    y_top = height - 1.0
+    prev = None
+    for r, hrow in zip(rows, heights):
+        top_room = 0.8
+        below = max(i.below for i in r)
+        cy = y_top - top_room - (hrow - top_room - below - 0.3) / 2
+        used = sum(i.width for i in r) + GAP * (len(r) - 1)
+        x = (width - used) / 2
+        if prev is not None:  # a folded row: continue from the left edge
+            arrow(ax, (x - 0.8, cy), (x, cy))
+            prev = None
+        for it in r:
+            anchors = it.draw(ax, x + it.width / 2, cy)
+            if isinstance(it, Lanes):
+                for (first, _), in zip(anchors):
+                    if prev is not None:
+                        arrow(ax, prev, first, rad=0.0)
+                prev = anchors
+            else:
+                left, right = anchors
+                if isinstance(prev, list):  # lanes meet here
+                    for _, end in prev:
+                        arrow(ax, end, left)
+                elif prev is not None:
+                    arrow(ax, prev, left)
+                prev = right
+            x += it.width + GAP
+        y_top -= hrow
+    handles = [Patch(facecolor=COLOURS.get(t, style.PAPER), edgecolor=style.INK, lw=0.6,
+                     label=NAMES.get(t, t)) for t in types]
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles),
+              frameon=False, fontsize=LABEL, handlelength=1.1, columnspacing=1.0)
+    return fig
+
+
+def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
+    return {"svg": encode.svg(render_figure(params, data, facts))}
