@@ -168,9 +168,23 @@ def layout(stages: list[dict]):
             items.append(Item({**s, "details": s["details"], "names": [""]}))
         else:
             items.append(Item(s))
+    greedy = _fold(items, ROW_WIDTH)
+    # as many rows as greedy filling needs, but balanced: no lone stage on the last row
+    total = sum(i.width for i in items) + GAP * (len(items) - 1)
+    target = total / len(greedy)
+    while target < ROW_WIDTH:
+        balanced = _fold(items, target)
+        if len(balanced) <= len(greedy):
+            return balanced
+        target += 0.5
+    return greedy
+
+
+def _fold(items, limit: float):
+    """Rows of items, each row at most ``limit`` wide (an item wider than that alone)."""
     rows, row, x = [], [], 0.0
     for it in items:
-        if row and x + it.width > ROW_WIDTH:
+        if row and x + it.width > limit:
             rows.append(row)
             row, x = [], 0.0
         row.append(it)

@@ -23,13 +23,13 @@ def grey_faces(v: np.ndarray) -> list[str]:
     """Bright for the largest value, mid grey for the smallest (like an image)."""
     lo, hi = float(v.min()), float(v.max())
     t = (v - lo) / (hi - lo) if hi > lo else np.ones_like(v)
-    return [style.tint(style.MUTED, 0.55 * (1 - a)) for a in t.ravel()]
+    return [style.shade(style.MUTED, 1 - a) for a in t.ravel()]
 
 
 def signed_faces(v: np.ndarray) -> list[str]:
     """Blue below zero, vermillion above, white at zero; scaled by the largest magnitude."""
     m = float(np.abs(v).max()) or 1.0
-    return [style.tint(style.POSITIVE if a > 0 else style.NEGATIVE, 0.5 * abs(a) / m)
+    return [style.shade(style.POSITIVE if a > 0 else style.NEGATIVE, abs(a) / m)
             for a in v.ravel()]
 
 

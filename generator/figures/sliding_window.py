@@ -47,7 +47,7 @@ class Scene:
         content_w = wp + gap + ow
         width = max(content_w + 4, 14.0)
         body = max(hp, oh)
-        top = 3.3  # title and grid labels
+        top = 3.9 if facts["transposed"] else 3.3  # title and grid labels
         height = top + body + 1.9
         cv = self.canvas = cells.Canvas(width, height)
         self.fig, ax = cv.fig, cv.ax
@@ -71,6 +71,7 @@ class Scene:
 
         # labels above the grids
         label_y = top - 0.45
+        sub_y = label_y - (0.55 if facts["transposed"] else 0.1)
         if facts["transposed"]:
             ins = facts["inserted"]
             sub = [f"{_pairs(ins)} zero{'s' if max(ins) > 1 else ''} inserted between inputs"
@@ -78,10 +79,10 @@ class Scene:
                    f"implicit padding {_pairs(facts['implicit_padding'])}"]
             if tuple(facts["output_padding"]) != (0, 0):
                 sub[-1] += f" (+{_pairs(facts['output_padding'])} bottom/right)"
-            cv.text(ix + wp / 2, label_y - 1.1, f"input {cells.dims(*facts['size'])} (blue)",
+            cv.text(ix + wp / 2, label_y - 1.7, f"input {cells.dims(*facts['size'])} (blue)",
                     weight="bold")
-            cv.text(ix + wp / 2, label_y - 0.1, "; ".join(sub), size=style.FONT_SIZE * 0.85,
-                    color=style.MUTED)
+            cv.text(ix + wp / 2, sub_y, "\n".join(sub), size=style.FONT_SIZE * 0.85,
+                    color=style.MUTED, linespacing=1.5)
         else:
             cv.text(ix + wp / 2, label_y - 1.1, f"input {cells.dims(*facts['size'])}",
                     weight="bold")
@@ -89,11 +90,12 @@ class Scene:
             sub = f"zero padding {_pairs(pads)}" if max(pads) > 0 else "no padding"
             cv.text(ix + wp / 2, label_y - 0.1, sub, size=style.FONT_SIZE * 0.85,
                     color=style.MUTED)
-        cv.text(ox + ow / 2, label_y - 1.1, f"output {cells.dims(oh, ow)}", weight="bold")
+        cv.text(ox + ow / 2, label_y - (1.7 if facts["transposed"] else 1.1),
+                f"output {cells.dims(oh, ow)}", weight="bold")
         step = "stride 1 over the spread input" if facts["transposed"] else (
             f"kernel moves {_pairs(facts['stride'])} cell{'s' if max(facts['stride']) > 1 else ''}"
             " per step")
-        cv.text(ox + ow / 2, label_y - 0.1, step, size=style.FONT_SIZE * 0.85, color=style.MUTED)
+        cv.text(ox + ow / 2, sub_y, step, size=style.FONT_SIZE * 0.85, color=style.MUTED)
 
         self.out = cells.grid(ax, ox, oy, (oh, ow), style.PAPER, style.OUTPUT_EDGE, lw=0.9)
         self.taps = cells.cells(ax, ix, iy, self.rows[0], self.cols[0], style.KERNEL,
@@ -101,9 +103,10 @@ class Scene:
         self.box = cells.outline(ax, ix, iy, 0, 0, 1, 1, style.KERNEL, lw=2.6, zorder=7)
         self.now = cells.outline(ax, ox, oy, 0, 0, 1, 1, style.OUTPUT_EDGE, lw=2.6, zorder=7)
 
-        legend = [("input", dict(facecolor=style.INPUT, edgecolor=style.INPUT_EDGE)),
-                  ("padding (zeros)", dict(facecolor=style.PADDING, edgecolor=style.FAINT,
-                                           linestyle=(0, (3, 2))))]
+        legend = [("input", dict(facecolor=style.INPUT, edgecolor=style.INPUT_EDGE))]
+        if (grid == PAD).any():
+            legend.append(("padding (zeros)", dict(facecolor=style.PADDING, edgecolor=style.FAINT,
+                                                   linestyle=(0, (3, 2)))))
         if (grid == ZERO).any():
             legend.append(("inserted zero", dict(facecolor=style.INSERTED_ZERO,
                                                  edgecolor=style.FAINT)))

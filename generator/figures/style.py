@@ -62,6 +62,18 @@ WINDOWS = [tint(OKABE_ITO[c], 0.40) for c in ("sky_blue", "orange", "bluish_gree
 #: Diverging ramp for signed values (edge responses): blue < 0 < vermillion.
 NEGATIVE = OKABE_ITO["blue"]
 POSITIVE = OKABE_ITO["vermillion"]
+#: Cells shaded by value use this many levels (so every shade is in the GIF palette).
+SHADES = 6
+#: The strongest shade: numbers in ink stay readable on it.
+SHADE_MAX = 0.55
+
+
+def shade(colour: str, t: float) -> str:
+    """``colour`` for a value at ``t`` in [0, 1] of its range: one of :data:`SHADES` tints."""
+    level = round(min(max(t, 0.0), 1.0) * (SHADES - 1))
+    return tint(colour, SHADE_MAX * level / (SHADES - 1))
+
+
 #: Series of line plots, in order.
 SERIES = [OKABE_ITO[c] for c in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange")]
 #: One colour per filter or output map (the seven Okabe-Ito hues, then grey).
@@ -116,6 +128,8 @@ def gif_palette() -> list[int]:
     named = [CARD, PAPER, INK, MUTED, FAINT, INPUT, INPUT_EDGE, INSERTED_ZERO, KERNEL,
              KERNEL_DARK, OUTPUT_DONE, OUTPUT_NOW, OUTPUT_EDGE, *WINDOWS,
              *[c for c in OKABE_ITO.values()]]
+    named += [shade(c, i / (SHADES - 1)) for c in (POSITIVE, NEGATIVE, MUTED)
+              for i in range(1, SHADES)]
     seen: list[str] = []
     for c in named:
         if c.upper() not in seen:
