@@ -87,9 +87,9 @@ FIGURES: list[Figure] = [
     Figure("conv-values-edge-animated", "conv_values",
            {"x": STEP_IMAGE, "w": VERTICAL, "title": "Vertical edge detection", "animate": True}),
     Figure("conv-values-notes", "conv_values",
-           {"x": NOTES_MATRIX, "w": VERTICAL, "title": "The notes' 6\u00d76 matrix, vertical filter"}),
+           {"x": NOTES_MATRIX, "w": VERTICAL, "title": "The notes' matrix, vertical filter"}),
     Figure("conv-values-notes-animated", "conv_values",
-           {"x": NOTES_MATRIX, "w": VERTICAL, "title": "The notes' 6\u00d76 matrix, vertical filter",
+           {"x": NOTES_MATRIX, "w": VERTICAL, "title": "The notes' matrix, vertical filter",
             "animate": True}),
     Figure("conv-values-7x7-animated", "conv_values",
            {"x": SMALL_7X7, "w": DUMOULIN_KERNEL, "title": "Convolution step by step",
@@ -100,8 +100,7 @@ FIGURES: list[Figure] = [
     # volumes
     Figure("volume-6x6x3", "volume_conv", {"input": [6, 6, 3], "kernel": 3, "filters": 2}),
     Figure("volume-32x32x3-6-filters", "volume_conv",
-           {"input": [32, 32, 3], "kernel": 5, "filters": 6,
-            "title": "6 filters make 6 activation maps"}),
+           {"input": [32, 32, 3], "kernel": 5, "filters": 6}),
     # output sizes
     Figure("output-size-conventions", "output_size", {
         "settings": [{"kernel": 3, "stride": 2, "padding": 0},
@@ -115,15 +114,12 @@ FIGURES: list[Figure] = [
         "magnitude": ["sobel_x", "sobel_y", "Sobel magnitude"]}),
     # receptive fields
     Figure("receptive-field-3x3-stack", "receptive_field", {
-        "size": 9, "layers": [{"kernel": 3}, {"kernel": 3}, {"kernel": 3}],
-        "title": "stacked 3\u00d73 convolutions"}),
+        "size": 9, "layers": [{"kernel": 3}, {"kernel": 3}, {"kernel": 3}]}),
     Figure("receptive-field-strided", "receptive_field", {
-        "size": 11, "layers": [{"kernel": 3}, {"kernel": 3, "stride": 2}, {"kernel": 3}],
-        "title": "a stride of 2 widens every later step"}),
+        "size": 11, "layers": [{"kernel": 3}, {"kernel": 3, "stride": 2}, {"kernel": 3}]}),
     Figure("receptive-field-dilated", "receptive_field", {
         "size": 17, "layers": [{"kernel": 3}, {"kernel": 3, "dilation": 2},
-                               {"kernel": 3, "dilation": 4}],
-        "title": "dilations 1, 2, 4: exponential growth"}),
+                               {"kernel": 3, "dilation": 4}]}),
     # one architecture diagram per built-in network
     *[Figure(f"architecture-{name}", "architecture", {"network": name}) for name in BUILTINS],
 ]

@@ -95,7 +95,8 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
     ax.text(x_out + (ow_ + DEPTH[0] * odp) / 2, base - 0.95,
             f"{n} map{'s' if n > 1 else ''} of {oh}\u00d7{ow}, one per filter",
             color=style.MUTED, **txt)
-    title = params.get("title") or "convolution over a volume"
+    title = params.get("title") or (
+        "convolution over a volume" if n == 1 else "convolution over a volume: one map per filter")
     ax.text(width / 2, height - 0.5, title, weight="bold", ha="center", va="center",
             fontsize=style.TITLE_SIZE)
     return fig

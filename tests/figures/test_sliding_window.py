@@ -74,3 +74,40 @@ def test_gif_has_one_frame_per_output_position(resolved, rendered, fid):
     im = Image.open(io.BytesIO(rendered[r.ref.files["gif"]]))
     assert im.n_frames == r.facts["out"][0] * r.facts["out"][1]
     assert im.info.get("loop") == 0
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.figures import prepare
+
+
+@settings(max_examples=60, deadline=None)
+@given(size=st.integers(1, 7), kernel=st.integers(1, 4), stride=st.integers(1, 3),
+       padding=st.integers(0, 3), dilation=st.integers(1, 2), transposed=st.booleans(),
+       output_padding=st.integers(0, 2), seed=st.integers(0, 2**16))
+def test_any_case_draws_what_the_operator_computes(size, kernel, stride, padding, dilation,
+                                                   transposed, output_padding, seed):
+    """For any parameters the figure accepts, its taps compute the real operator's output."""
+    p = {"size": size, "kernel": kernel, "stride": stride, "padding": padding,
+         "dilation": dilation, "transposed": transposed, "output_padding": output_padding}
+    try:
+        prep = prepare.sliding_window(p)
+    except ValueError:
+        return  # invalid arguments (nn.shapes refuses them) or padding the picture cannot show
+    rng = np.random.default_rng(seed)
+    x, w = rng.standard_normal((size, size)), rng.standard_normal((kernel, kernel))
+    grid, rows, cols = prep.data["grid"], prep.data["tap_rows"], prep.data["tap_cols"]
+    canvas = np.zeros(grid.shape)
+    canvas[grid == INPUT] = x.ravel()
+    if transposed:
+        expected = conv_transpose2d(x[None, None], w[None, None], stride=stride, padding=padding,
+                                    output_padding=output_padding, dilation=dilation)[0, 0]
+        weights = w[::-1, ::-1].ravel()
+    else:
+        expected = conv2d(x[None, None], w[None, None], stride=stride, padding=padding,
+                          dilation=dilation)[0, 0]
+        weights = w.ravel()
+    assert list(expected.shape) == list(prep.facts["out"])
+    assert len(rows) == expected.size == prep.facts["frames"]
+    np.testing.assert_allclose(canvas[rows, cols] @ weights, expected.ravel(), atol=1e-9)
