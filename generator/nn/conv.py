@@ -7,31 +7,9 @@ import numpy as np
 from .arrays import unbatch
 from .conv_checks import conv_operands, zero_pad_hw
 from .shapes import conv2d_output_hw, conv2d_padding, conv_transpose2d_output_hw, pair
-from .windows import col2im, im2col, window_view
+from .windows import col2im, flat_im2col, im2col, unflatten
 
 __all__ = ["conv2d", "conv_transpose2d"]
-
-
-def _depthwise(xp, w, out_hw, stride, dilation):
-    """Depthwise convolution (one filter per channel, channel multiplier m).
-
-    xp: (N, C, Hp, Wp) padded input; w: (C*m, 1, KH, KW).
-    Returns (N, C*m, OH, OW).  Loops over the KH*KW taps only; each tap is
-    one vectorised multiply-add over all N*C*m*OH*OW outputs.
-    """
-    n, c = xp.shape[:2]
-    f, _, kh, kw = w.shape
-    m = f // c
-    v = window_view(xp, (kh, kw), stride, dilation, out_hw)  # (N, C, KH, KW, OH, OW)
-    taps = w.reshape(c, m, kh, kw)  # (C*m, 1, KH, KW) -> (C, m, KH, KW)
-    out = np.zeros((n, c, m) + tuple(out_hw), dtype=xp.dtype)  # (N, C, m, OH, OW)
-    tmp = np.empty_like(out)
-    for i in range(kh):
-        for j in range(kw):
-            # (N, C, 1, OH, OW) * (C, m, 1, 1) -> (N, C, m, OH, OW)
-            np.multiply(v[:, :, None, i, j], taps[:, :, i, j, None, None], out=tmp)
-            out += tmp
-    return out.reshape(n, f, *out_hw)  # (N, C, m, OH, OW) -> (N, F, OH, OW)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -61,12 +39,15 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     (top, bottom), (left, right) = conv2d_padding((kh, kw), padding, stride, dilation)
     oh, ow = conv2d_output_hw((h, wd), (kh, kw), stride, padding, dilation)
     xp = zero_pad_hw(x, top, bottom, left, right)  # (N, C, Hp, Wp)
-    if groups == c and cg == 1 and groups > 1:
-        out = _depthwise(xp, w, (oh, ow), stride, dilation)
+    wm = w.reshape(groups, f // groups, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KH*KW)
+    if groups > 1 and stride == (1, 1):
+        # grouped/depthwise: the im2col copy dominates, so use the faster flat layout
+        cols = flat_im2col(xp, (kh, kw), dilation, (oh, ow), groups)  # (N, G, Cg*KH*KW, Q)
+        out = np.matmul(wm, cols)  # (G, F/G, Cg*KK) @ (N, G, Cg*KK, Q) -> (N, G, F/G, Q)
+        out = unflatten(out.reshape(n, f, -1), (oh, ow), xp.shape[3])  # -> (N, F, OH, OW)
     else:
         cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), groups)  # (N, G, Cg*KH*KW, OH*OW)
-        wm = w.reshape(groups, f // groups, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KH*KW)
-        out = np.matmul(wm, cols)  # -> (N, G, F/G, OH*OW)
+        out = np.matmul(wm, cols)  # (G, F/G, Cg*KK) @ (N, G, Cg*KK, OH*OW) -> (N, G, F/G, OH*OW)
         out = out.reshape(n, f, oh, ow)  # (N, G, F/G, OH*OW) -> (N, F, OH, OW)
     if b is not None:
         out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast

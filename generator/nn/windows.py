@@ -13,9 +13,9 @@ i.e. the kernel taps come before the output positions, so that
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-__all__ = ["window_view", "im2col", "col2im"]
+__all__ = ["window_view", "im2col", "col2im", "flat_im2col", "unflatten"]
 
 
 def window_view(xp: np.ndarray, kernel, stride, dilation, out_hw) -> np.ndarray:
@@ -54,6 +54,49 @@ def im2col(xp: np.ndarray, kernel, stride, dilation, out_hw, groups: int = 1) ->
     # (N, C, KH, KW, OH, OW) -> (N, G, C//G*KH*KW, OH*OW)
     return cols.reshape(n, groups, (c // groups) * kernel[0] * kernel[1],
                         out_hw[0] * out_hw[1])
+
+
+def flat_im2col(xp: np.ndarray, kernel, dilation, out_hw, groups: int = 1) -> np.ndarray:
+    """im2col for stride 1, read from the flattened rows of the padded image.
+
+    Output (y, x) is given the flat index ``q = y*Wp + x``; tap (i, j) of
+    every output then reads ``xp_flat[q + i*DH*Wp + j*DW]``, so for each
+    tap the values of all outputs form ONE contiguous run of
+    ``Q = (OH-1)*Wp + OW`` elements, which copies much faster than OH short
+    rows.  The ``Wp - OW`` positions per row that wrap around the right
+    edge are computed too and dropped by :func:`unflatten`.  Pays off when
+    the copy dominates the matrix product (grouped / depthwise convs).
+
+    Returns
+    -------
+    ndarray of shape (N, G, C//G * KH * KW, Q), a copy
+    """
+    xp = np.ascontiguousarray(xp)
+    n, c, hp, wp = xp.shape
+    (kh, kw), (dh, dw), (oh, ow) = kernel, dilation, out_hw
+    q = (oh - 1) * wp + ow
+    # stride 1 means oh = hp - dh*(kh-1) and ow = wp - dw*(kw-1), so the last
+    # element read, (kh-1)*dh*wp + (kw-1)*dw + q - 1, is hp*wp - 1: in bounds.
+    assert (kh - 1) * dh * wp + (kw - 1) * dw + q <= hp * wp
+    sn, sc, sh, sw = xp.strides
+    v = as_strided(xp, (n, c, kh, kw, q), (sn, sc, sh * dh, sw * dw, sw), writeable=False)
+    cols = np.ascontiguousarray(v)  # (N, C, KH, KW, Q), one copy
+    return cols.reshape(n, groups, (c // groups) * kh * kw, q)  # -> (N, G, C//G*KH*KW, Q)
+
+
+def unflatten(flat: np.ndarray, out_hw, wp: int) -> np.ndarray:
+    """Undo the flat indexing of :func:`flat_im2col`.
+
+    (..., Q) with ``Q = (OH-1)*Wp + OW`` -> (..., OH, OW), dropping the
+    wrapped-around positions; returns a new contiguous array.
+    """
+    oh, ow = out_hw
+    assert flat.shape[-1] == (oh - 1) * wp + ow
+    st = flat.strides[-1]
+    # (..., Q) -> (..., OH, OW) view: row y starts at q = y*Wp
+    v = as_strided(flat, flat.shape[:-1] + (oh, ow), flat.strides[:-1] + (wp * st, st),
+                   writeable=False)
+    return v.copy()  # contiguous and writeable
 
 
 def col2im(cols: np.ndarray, padded_hw, stride, dilation) -> np.ndarray:
