@@ -1392,7 +1392,7 @@
   function numberCell(value, tfValue, withTf, si) {
     var td = el("td", {className: "atlas-calc__num", text: value === null ? "—" : countText(value)});
     if (si && value !== null && value >= 1000) td.appendChild(el("span", {className: "atlas-calc__si", text: " (" + siText(value) + ")"}));
-    if (withTf && tfValue !== null && tfValue !== value) {
+    if (withTf && tfValue !== null && tfValue !== value && (value !== null || tfValue !== 0)) {
       td.appendChild(el("span", {className: "atlas-calc__tf", text: "TF: " + countText(tfValue)}));
     }
     return td;
