@@ -1,0 +1,324 @@
+"""The shape calculator: its JavaScript against the Python, and its page driven by keyboard.
+
+One formula, two languages: the page's ``AtlasCalc.compute`` must give the
+shapes, counts, receptive fields and error messages of ``generator.specs``,
+``generator.nn.shapes`` and ``generator.tables`` on a few hundred seeded random
+networks, and its YAML export must be a spec that ``python -m generator table``
+reads back to the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from generator.nn import shapes
+from generator.specs import load_builtin
+from generator.tables import layer_table
+from generator.tables.formats import table_dict
+from tests.browser.conftest import console_errors
+from tests.browser.oracle import ROW_KEYS, TF_KEYS, expected
+from tests.browser.random_specs import random_specs
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.site
+
+SEED = 20251121
+CASES = 300
+
+
+@pytest.fixture(scope="module")
+def calc(browser, base_url):
+    """The calculator page, freshly loaded with its default network."""
+    browser.get(base_url + "calculator/")
+    _wait(browser, "return !!(window.AtlasCalc && AtlasCalc.page)")
+    console_errors(browser)
+    return browser
+
+
+def _wait(driver, script: str, timeout: float = 10, *args):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = driver.execute_script(script, *args)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {script}")
+        time.sleep(0.05)
+
+
+def _compute_all(driver, specs: list[dict]) -> list[dict]:
+    return driver.execute_script(
+        "return arguments[0].map(function (s) { return {"
+        "  torch: AtlasCalc.compute(s), tf: AtlasCalc.compute(s, {convention: 'tf'}),"
+        "  yaml: AtlasCalc.toYAML(s)}; });", specs)
+
+
+def _differences(spec: dict, got: dict, convention: str) -> list:
+    """What the page says about ``spec`` that Python does not (empty when they agree)."""
+    want = expected(spec, convention)
+    problems = []
+    first = got["errors"][0] if got["errors"] else None
+    if first != want["error"]:
+        problems.append(("spec error", first, want["error"]))
+    if len(got["layers"]) != len(want["layers"]):
+        return problems + [("rows", len(got["layers"]), len(want["layers"]))]
+    for row, want_row in zip(got["layers"], want["layers"]):
+        where = f"{convention} row {row['index']}"
+        if row["status"] != want_row["status"]:
+            problems.append((where, row["status"], row.get("error"), want_row))
+            continue
+        if row["status"] == "error":
+            if "message" in want_row:  # TensorFlow oracle: the message without the place
+                if row["error"] != want_row["message"]:
+                    problems.append((where, row["error"], want_row["message"]))
+            elif f"{row['where']}: {row['error']}" != want_row["error"]:
+                problems.append((where, f"{row['where']}: {row['error']}", want_row["error"]))
+        elif row["status"] == "ok":
+            keys = ROW_KEYS if convention == "torch" else TF_KEYS
+            diff = {k: (row.get(k), want_row[k]) for k in keys if row.get(k) != want_row[k]}
+            if diff:
+                problems.append((where, diff))
+    return problems
+
+
+def test_random_networks_match_python(calc):
+    specs = random_specs(CASES, SEED)
+    results = _compute_all(calc, specs)
+    failures = []
+    statuses = {"ok": 0, "error": 0, "skipped": 0}
+    for i, (spec, got) in enumerate(zip(specs, results)):
+        for convention in ("torch", "tf"):
+            problems = _differences(spec, got[convention], convention)
+            if problems:
+                failures.append((i, json.dumps(spec), problems))
+        for row in got["torch"]["layers"]:
+            statuses[row["status"]] += 1
+        if yaml.safe_load(got["yaml"]) != spec:
+            failures.append((i, json.dumps(spec), [("yaml", got["yaml"])]))
+    assert not failures, f"{len(failures)} of {CASES} differ; first: {failures[:3]}"
+    # The sample exercises both computed rows and error messages.
+    assert statuses["ok"] > 400 and statuses["error"] > 100, statuses
+    assert console_errors(calc) == []
+
+
+def test_the_issues_example_and_tensorflow_same(calc):
+    spec = {"name": "t", "input": [1, 4, 4], "layers": [
+        {"conv": {"out": 1, "kernel": 3, "stride": 2, "padding": 1}},
+        {"conv": {"out": 1, "kernel": 3, "stride": 2, "padding": "same"}},
+    ]}
+    torch, tf = (calc.execute_script("return AtlasCalc.compute(arguments[0], arguments[1])",
+                                     spec, {"convention": c}) for c in ("torch", "tf"))
+    assert torch["layers"][0]["output_shape"] == [1, *shapes.conv2d_output_hw(4, 3, 2, 1)] \
+        == [1, 2, 2]
+    with pytest.raises(ValueError) as exc:
+        shapes.conv2d_output_hw(2, 3, 2, "same")
+    assert torch["layers"][1]["error"] == str(exc.value)
+    n = shapes.tf_output_size(2, 3, 2)[0]
+    assert tf["layers"][1]["output_shape"] == [1, n, n] == [1, 1, 1]
+
+
+def test_builtin_networks_match_their_tables(calc):
+    networks = calc.execute_script("return ATLAS_CALC.networks")
+    assert {"lenet5", "alexnet", "vgg16"} <= {n["id"] for n in networks}
+    results = calc.execute_script(
+        "return arguments[0].map(function (n) { return AtlasCalc.compute(n); })", networks)
+    for net, got in zip(networks, results):
+        table = table_dict(layer_table(load_builtin(net["id"])))
+        assert got["errors"] == [] and got["totals"] is not None, net["id"]
+        for row, want in zip(got["layers"], table["layers"]):
+            assert {k: row[k] for k in ROW_KEYS} == {k: want[k] for k in ROW_KEYS}, net["id"]
+        totals = {k: got["totals"][k] for k in table["totals"]}
+        assert totals == table["totals"], net["id"]
+
+
+def test_exported_yaml_is_read_by_the_table_command(calc, tmp_path):
+    specs = [s for s in random_specs(60, SEED + 1)
+             if all(r["status"] == "ok" for r in expected(s)["layers"]) and not expected(s)["error"]]
+    assert len(specs) >= 3
+    results = _compute_all(calc, specs[:3])
+    for i, (spec, got) in enumerate(zip(specs, results)):
+        path = tmp_path / f"net{i}.yaml"
+        path.write_text(got["yaml"], encoding="utf-8")
+        run = subprocess.run([sys.executable, "-m", "generator", "table", str(path), "--format",
+                              "json"], cwd=ROOT, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        table = json.loads(run.stdout)
+        assert table["totals"]["params"] == got["torch"]["totals"]["params"]
+        assert table["totals"]["macs"] == got["torch"]["totals"]["macs"]
+        assert [r["output_shape"] for r in table["layers"]] == \
+            [r["output_shape"] for r in got["torch"]["layers"]]
+
+
+# ------------------------------------------------------------------ the page, by keyboard
+
+
+def _keys():
+    from selenium.webdriver.common.keys import Keys
+    return Keys
+
+
+def _by():
+    from selenium.webdriver.common.by import By
+    return By
+
+
+def _cells(driver) -> list[list[str]]:
+    return driver.execute_script(
+        "return [].map.call(document.querySelectorAll('#atlas-calc-table tbody tr'), function (tr) {"
+        "  return [].map.call(tr.cells, function (td) { return td.textContent; }); });")
+
+
+def _retype(element, text: str) -> None:
+    keys = _keys()
+    element.send_keys(keys.CONTROL, "a")
+    element.send_keys(keys.BACKSPACE)
+    element.send_keys(text)
+
+
+def _open(driver, url: str):
+    driver.get("about:blank")
+    driver.get(url)
+    _wait(driver, "return !!(window.AtlasCalc && AtlasCalc.page)")
+
+
+def test_typing_updates_the_table_and_errors_stay_on_their_row(calc, base_url):
+    by = _by()
+    _open(calc, base_url + "calculator/")
+    rows = _cells(calc)
+    assert [r[1].split("f=")[0] for r in rows][:3] == ["conv", "relu", "maxpool"]
+    assert rows[0][2] == "16×32×32"
+
+    _retype(calc.find_element(by.ID, "atlas-calc-in-h"), "4")
+    _retype(calc.find_element(by.ID, "atlas-calc-in-w"), "4")
+    assert _cells(calc)[0][2] == "16×4×4"
+
+    kernel = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-layers li:first-child input[data-field=kernel]")
+    _retype(kernel, "9")
+    with pytest.raises(ValueError) as exc:
+        shapes.conv2d_output_hw((4, 4), 9, 1, 1)
+    rows = _cells(calc)
+    assert rows[0][2] == f"Error: {exc.value}"
+    assert all(r[2] == "— (after layer 1)" for r in rows[1:])
+    card_error = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-layers li:first-child .atlas-calc__error")
+    assert card_error.text == str(exc.value)
+
+    # A malformed field: the spec checks' message, and the field is marked.
+    _retype(kernel, "0")
+    rows = _cells(calc)
+    assert rows[0][2] == ("Error: kernel must be a positive integer or a pair [height, width] "
+                          "of them, found 0")
+    assert kernel.get_attribute("aria-invalid") == "true"
+    _retype(kernel, "3")
+    assert _cells(calc)[0][2] == "16×4×4" and kernel.get_attribute("aria-invalid") == "false"
+    assert console_errors(calc) == []
+
+
+def test_keyboard_reorders_removes_and_adds_layers(calc, base_url):
+    by, keys = _by(), _keys()
+    _open(calc, base_url + "calculator/")
+    before = [r[1] for r in _cells(calc)]
+    second = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-layers li:nth-child(2) select")
+    second.send_keys(keys.ALT, keys.ARROW_UP)
+    after = [r[1] for r in _cells(calc)]
+    assert after[:2] == [before[1], before[0]] and after[2:] == before[2:]
+    # The focus moved with the layer.
+    assert calc.switch_to.active_element.get_attribute("id") == calc.find_element(
+        by.CSS_SELECTOR, "#atlas-calc-layers li:first-child select").get_attribute("id")
+
+    calc.switch_to.active_element.send_keys(keys.ALT, keys.DELETE)
+    assert [r[1] for r in _cells(calc)] == after[1:]
+
+    remove = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-layers li:last-child button[data-act=remove]")
+    remove.send_keys(keys.ENTER)
+    assert [r[1] for r in _cells(calc)] == after[1:-1]
+
+    kind = calc.find_element(by.ID, "atlas-calc-kind")
+    kind.send_keys("linear")
+    assert kind.get_attribute("value") == "linear"
+    kind.send_keys(keys.TAB)
+    calc.switch_to.active_element.send_keys(keys.ENTER)  # the "Add layer" button
+    rows = _cells(calc)
+    assert rows[-1][1].startswith("linear") and rows[-1][2] == "10"
+    out = calc.switch_to.active_element  # focus is on the new layer's type
+    assert out.tag_name == "select" and out.get_attribute("value") == "linear"
+    assert console_errors(calc) == []
+
+
+def test_tensorflow_column_link_and_export(calc, base_url):
+    by, keys = _by(), _keys()
+    _open(calc, base_url + "calculator/")
+    first = "#atlas-calc-layers li:first-child "
+    _retype(calc.find_element(by.CSS_SELECTOR, first + "input[data-field=stride]"), "2")
+    _retype(calc.find_element(by.CSS_SELECTOR, first + "input[data-field=padding]"), "same")
+    calc.find_element(by.ID, "atlas-calc-tf").send_keys(keys.SPACE)
+    heads = calc.execute_script(
+        "return [].map.call(document.querySelectorAll('#atlas-calc-table thead th'),"
+        " function (th) { return th.textContent; })")
+    assert "Output (TensorFlow)" in heads
+    tf_col = heads.index("Output (TensorFlow)")
+    row = _cells(calc)[0]
+    assert row[2] == "Error: padding='same' is not supported for strided convolutions"
+    assert row[tf_col] == "16×16×16"  # ceil(32 / 2)
+
+    # The address holds the state: a fresh load of it shows the same table.
+    url = calc.current_url
+    assert "#v1&" in url and "padding=same" in url
+    table = _cells(calc)
+    _open(calc, url)
+    assert _cells(calc) == table
+    assert calc.find_element(by.ID, "atlas-calc-tf").is_selected()
+
+    # Export: the YAML shown is the state's spec, and Python reads it to the same error.
+    _retype(calc.find_element(by.CSS_SELECTOR, first + "input[data-field=padding]"), "1")
+    calc.find_element(by.ID, "atlas-calc-export").send_keys(keys.ENTER)
+    text = calc.find_element(by.ID, "atlas-calc-yaml").text
+    spec = yaml.safe_load(text)
+    assert spec["layers"][0] == {"conv": {"out": 16, "kernel": 3, "stride": 2, "padding": 1}}
+    from generator.specs import parse_spec
+    table = table_dict(layer_table(parse_spec(text, "calc.yaml", "calc")))
+    assert [shape_row[2] for shape_row in _cells(calc)][:2] == [
+        "×".join(map(str, r["output_shape"])) for r in table["layers"][:2]]
+    href = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-yaml-panel a[download]").get_attribute("href")
+    assert href.startswith("data:text/yaml")
+    assert console_errors(calc) == []
+
+
+def test_loading_a_builtin_network(calc, base_url):
+    by = _by()
+    _open(calc, base_url + "calculator/")
+    from selenium.webdriver.support.select import Select
+    Select(calc.find_element(by.ID, "atlas-calc-net")).select_by_value("vgg16")
+    calc.find_element(by.XPATH, "//button[text()='Load']").click()
+    total = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-table tfoot").text
+    assert f"{layer_table(load_builtin('vgg16')).totals.params:,}" in total
+    assert len(_cells(calc)) == len(load_builtin("vgg16").layers)
+
+
+def test_phone_width_has_no_page_overflow(calc, base_url):
+    calc.set_window_size(375, 800)
+    try:
+        _open(calc, base_url + "calculator/#v1&name=x&in=3,224,224&l=conv:out=64,kernel=7,stride=2,"
+                              "padding=3;maxpool:kernel=3,stride=2,padding=1;flatten;linear:out=1000")
+        overflow = calc.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+        # The table scrolls inside its own box instead.
+        assert calc.execute_script("var w = document.querySelector('.atlas-calc__scroll');"
+                                   "return w.scrollWidth >= w.clientWidth")
+    finally:
+        calc.set_window_size(1280, 1000)
+
+
+def test_works_from_file_url(browser, built_site):
+    _open(browser, (built_site / "calculator/index.html").as_uri() + "#v1&name=x&in=1,28,28&l="
+          "conv:out=4,kernel=5;maxpool:kernel=2;flatten;linear:out=10")
+    rows = _cells(browser)
+    assert [r[2] for r in rows] == ["4×24×24", "4×12×12", "576", "10"]
+    errors = [e for e in console_errors(browser) if "calculator" in e]
+    assert errors == []
