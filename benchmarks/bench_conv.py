@@ -1,15 +1,16 @@
 """Time generator.nn.conv2d against torch.nn.functional.conv2d.
 
-Run: ``python benchmarks/bench_conv.py`` (from the repository root, or with
-the root on PYTHONPATH).  Both libraries run in this process with the same
-number of threads (NumPy's BLAS thread count; torch.set_num_threads is set
-to match).  Each timing is the median of several repeats after a warm-up.
+Run: ``python benchmarks/bench_conv.py [--threads N]``.  Both libraries run
+in this process with the same number of threads: NumPy's BLAS thread count
+(or N, set through OpenBLAS's API), and torch.set_num_threads to match.
+On a shared, busy machine ``--threads 1`` gives steadier ratios.  Each timing is the median of several repeats after a warm-up.
 Also prints the largest absolute difference between the two results.
 This is a benchmark, not a test: nothing fails if it is slow.
 """
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import glob
 import os
@@ -39,19 +40,37 @@ LAYERS = [
 REPEATS = 25
 
 
-def blas_threads() -> int:
-    """Threads NumPy's OpenBLAS uses (asks the library; falls back to the environment)."""
+def _openblas():
+    """NumPy's bundled OpenBLAS library (ctypes), or None."""
     libdir = Path(np.__file__).resolve().parent.parent / "numpy.libs"
     for path in glob.glob(str(libdir / "libscipy_openblas*.so")):
-        lib = ctypes.CDLL(path)
-        for name in ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
-                     "openblas_get_num_threads"):
-            if hasattr(lib, name):
-                return int(getattr(lib, name)())
+        return ctypes.CDLL(path)
+    return None
+
+
+def _symbol(lib, *names):
+    for name in names:
+        if lib is not None and hasattr(lib, name):
+            return getattr(lib, name)
+    return None
+
+
+def blas_threads() -> int:
+    """Threads NumPy's OpenBLAS uses (asks the library; falls back to the environment)."""
+    get = _symbol(_openblas(), "scipy_openblas_get_num_threads64_", "openblas_get_num_threads")
+    if get is not None:
+        return int(get())
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         if os.environ.get(var, "").isdigit():
             return int(os.environ[var])
     return len(os.sched_getaffinity(0))
+
+
+def set_blas_threads(n: int) -> None:
+    setter = _symbol(_openblas(), "scipy_openblas_set_num_threads64_", "openblas_set_num_threads")
+    if setter is None:
+        raise SystemExit("cannot set NumPy's BLAS threads here; use OPENBLAS_NUM_THREADS")
+    setter(n)
 
 
 def median_ms(fns, repeats: int = REPEATS) -> list[float]:
@@ -73,18 +92,19 @@ def median_ms(fns, repeats: int = REPEATS) -> list[float]:
 
 def openblas_core() -> str:
     """OpenBLAS's kernel family (e.g. 'Haswell' = AVX2 kernels), or '?'."""
-    libdir = Path(np.__file__).resolve().parent.parent / "numpy.libs"
-    for path in glob.glob(str(libdir / "libscipy_openblas*.so")):
-        lib = ctypes.CDLL(path)
-        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename"):
-            if hasattr(lib, name):
-                fn = getattr(lib, name)
-                fn.restype = ctypes.c_char_p
-                return fn().decode()
-    return "?"
+    fn = _symbol(_openblas(), "scipy_openblas_get_corename64_", "openblas_get_corename")
+    if fn is None:
+        return "?"
+    fn.restype = ctypes.c_char_p
+    return fn().decode()
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, help="threads for both libraries")
+    args = parser.parse_args()
+    if args.threads:
+        set_blas_threads(args.threads)
     threads = blas_threads()
     if torch is not None:
         torch.set_num_threads(threads)
