@@ -11,6 +11,7 @@ import logging
 from dataclasses import fields
 
 from ..errors import UserError
+from ..figures.library import page_context
 from ..render import Output, page
 from ..specs import BUILTINS, SPEC_DIR, load_builtin, load_spec, user_spec_paths
 from ..specs import parse_spec, schema
@@ -40,8 +41,11 @@ def outputs(ctx):
     for net, user_file in networks:
         table = layer_table(net)
         base = f"{FOLDER}/{net.id}"
+        figures = page_context(f"{base}.md")
+        diagram = f"architecture-{net.id}"
         yield page(f"{base}.md", "pages/architectures/network.md.j2",
-                   **_network_context(net, table, user_file))
+                   **_network_context(net, table, user_file), **figures,
+                   diagram=diagram if diagram in figures["figures"] else None)
         yield Output(f"{base}.csv", to_csv(table).encode("utf-8"))
         yield Output(f"{base}.json", to_json(table).encode("utf-8"))
         ctx.add_nav(SECTION, net.name, f"{base}.md")
