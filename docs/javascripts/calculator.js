@@ -178,10 +178,15 @@
     },
   };
 
+  /** UserError's one line: runs of whitespace become one space (errors.py). */
+  function oneLine(text) {
+    return String(text).split(/\s+/).filter(Boolean).join(" ");
+  }
+
   function SpecError(where, message) {
-    this.where = where;
-    this.message = message;
-    this.text = where ? where + ": " + message : message;
+    this.where = oneLine(where);
+    this.message = oneLine(message);
+    this.text = where ? this.where + ": " + this.message : this.message;
   }
 
   function schema() {
@@ -629,7 +634,7 @@
         if (blocked === 0) blocked = index;
         return;
       }
-      row.where = layer.where;
+      row.where = oneLine(layer.where);
       row.type = layer.kind;
       row.name = layer.v.name || null;
       if (blocked !== 0) {
@@ -656,7 +661,7 @@
       } catch (e) {
         if (!(e instanceof ShapeError)) throw e;
         row.status = "error";
-        row.error = e.message;
+        row.error = oneLine(e.message);
         blocked = index;
       }
     });

@@ -102,7 +102,8 @@ def _tf_row(layer_data, shape) -> dict:
     try:
         row = table_dict(layer_table(net))["layers"][0]
     except UserError as exc:
-        return {"error": _message(exc).removeprefix(layer.where + ": ")}
+        where = " ".join(layer.where.split())  # as UserError prints it
+        return {"error": _message(exc).removeprefix(where + ": ")}
     return {k: row[k] for k in TF_KEYS}
 
 

@@ -116,7 +116,7 @@ def _layer(r: random.Random, flat: bool):
     else:
         d = {}
     if _maybe(r, 0.2):
-        d = {"name": r.choice(["c1", "pool", "fc 1", "it's", "x-y"]), **d}
+        d = {"name": r.choice(["c1", "pool", "fc 1", "it's", "x-y", "a  b"]), **d}
     if _maybe(r, 0.04):
         _spoil(r, kind, d)
     return {kind: d} if d else kind

@@ -155,6 +155,41 @@ def test_exported_yaml_is_read_by_the_table_command(calc, tmp_path):
             [r["output_shape"] for r in got["torch"]["layers"]]
 
 
+#: Things a reader may type into a size field, and into the name of the network.
+TYPED = ["3", "3x5", "[3, 5]", "3,5", "3 × 5", "2.0", "2.5", "abc", "1e-5", "-1", "+4", "3x5x7",
+         "same", "SAME", "yes", "true", "null", "1e3", "0x3", "it's", "[]", " 7 "]
+NAMES = ["My net", "yes", "1", "a: b", "#x", "it's \"quoted\"", "ünïcode ×", "- item", "  "]
+
+
+def test_what_a_reader_types_is_read_as_python_reads_the_export(calc):
+    """Typed text -> spec value -> YAML export -> Python: same value, same message."""
+    results = calc.execute_script("""
+        return arguments[0].map(function (text) {
+          var state = {name: 'n', input: ['1', '8', '8'], layers: [
+            {kind: 'conv', texts: {out: '2', kernel: text}},
+            {kind: 'maxpool', texts: {kernel: '2', padding: text}}]};
+          var spec = AtlasCalc.stateSpec(state);
+          return {yaml: AtlasCalc.toYAML(spec), torch: AtlasCalc.compute(spec),
+                  tf: AtlasCalc.compute(spec, {convention: 'tf'})};
+        });""", TYPED)
+    failures = []
+    for text, got in zip(TYPED, results):
+        spec = yaml.safe_load(got["yaml"])
+        for convention in ("torch", "tf"):
+            problems = _differences(spec, got[convention], convention)
+            if problems:
+                failures.append((text, got["yaml"], problems))
+    assert failures == []
+    names = calc.execute_script("""
+        return arguments[0].map(function (name) {
+          var spec = AtlasCalc.stateSpec({name: name, input: ['1', '2', '2'], layers: []});
+          return {yaml: AtlasCalc.toYAML(spec), errors: AtlasCalc.compute(spec).errors};
+        });""", NAMES)
+    for name, got in zip(NAMES, names):
+        assert yaml.safe_load(got["yaml"])["name"] == name, got["yaml"]
+        assert got["errors"][0] == expected(yaml.safe_load(got["yaml"]))["error"]
+
+
 # ------------------------------------------------------------------ the page, by keyboard
 
 
