@@ -6,17 +6,15 @@ template mistake leaves the previously generated pages exactly as they were.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from . import fingerprint
 from .errors import UserError
-from .pages import foundations, reference
-from .pages import gallery
-from .pages import architectures
-from .pages import calculator
 from .render import Output, SyncReport, sync_tree
 from .settings import Settings
 
@@ -41,14 +39,27 @@ class BuildContext:
 
 Producer = Callable[[BuildContext], Iterable[Output]]
 
-#: Page producers in pipeline order; each returns the files it generates.
-PRODUCERS: list[Producer] = [
-    foundations.outputs,
-    architectures.outputs,
-    reference.outputs,
-    gallery.outputs,
-    calculator.outputs,
+#: Page producers in pipeline order; each returns the files it generates. Named as
+#: "module:function" so that a build with nothing to do never imports them.
+PRODUCERS: list[Producer | str] = [
+    "generator.pages.foundations:outputs",
+    "generator.pages.architectures:outputs",
+    "generator.pages.reference:outputs",
+    "generator.pages.gallery:outputs",
+    "generator.pages.calculator:outputs",
+    "generator.pages.beyond:outputs",
 ]
+
+
+def _name(producer: Producer | str) -> str:
+    return producer if isinstance(producer, str) else f"{producer.__module__}:{producer.__qualname__}"
+
+
+def _resolve(producer: Producer | str) -> Producer:
+    if not isinstance(producer, str):
+        return producer
+    module, _, function = producer.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def collect(settings: Settings, producers: list[Producer] | None = None) -> list[Output]:
@@ -56,7 +67,7 @@ def collect(settings: Settings, producers: list[Producer] | None = None) -> list
     ctx = BuildContext(settings)
     outputs: list[Output] = []
     seen: dict[str, str] = {}
-    for produce in PRODUCERS if producers is None else producers:
+    for produce in map(_resolve, PRODUCERS if producers is None else producers):
         for out in produce(ctx):
             if out.path in seen:
                 raise UserError(
@@ -69,10 +80,21 @@ def collect(settings: Settings, producers: list[Producer] | None = None) -> list
     return outputs
 
 
-def build(settings: Settings, producers: list[Producer] | None = None) -> SyncReport:
-    """Generate everything into ``settings.out_dir``, rewriting only changed files."""
-    outputs = collect(settings, producers)
+def build(settings: Settings, producers: list[Producer | str] | None = None) -> SyncReport:
+    """Generate everything into ``settings.out_dir``, rewriting only changed files.
+
+    When nothing the output depends on has changed since the last successful
+    build (see ``generator.fingerprint``), no producer runs at all.
+    """
+    chosen = PRODUCERS if producers is None else producers
+    inputs = fingerprint.inputs(settings, [_name(p) for p in chosen])
+    if fingerprint.unchanged(settings, inputs):
+        files = len(fingerprint.outputs(settings.path("out_dir")))
+        log.info("nothing changed since the last build: %d files up to date", files)
+        return SyncReport((), (), files)
+    outputs = collect(settings, chosen)
     report = sync_tree(outputs, settings.path("out_dir"))
+    fingerprint.record(settings, inputs)
     log.info(
         "generated %d files: %d written, %d removed, %d unchanged",
         len(outputs), len(report.written), len(report.removed), report.unchanged,

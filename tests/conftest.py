@@ -56,4 +56,9 @@ def project_copy(tmp_path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "generated")
     shutil.copytree(ROOT / "generator", dst / "generator", ignore=ignore)
     shutil.copytree(ROOT / "docs", dst / "docs", ignore=ignore)
+    # The content-addressed caches (figures, trained weights) are safe to share and
+    # spare each copy a cold render; the last build's state belongs to ROOT only.
+    cache = ROOT / ".cache/generator"
+    if cache.is_dir():
+        shutil.copytree(cache, dst / ".cache/generator", ignore=shutil.ignore_patterns("build-state.json"))
     return dst
