@@ -87,9 +87,8 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     xg = x.reshape(n, groups, cg, h * wd)  # (N, C, H, W) -> (N, G, C/G, H*W)
     cols = np.matmul(wm.transpose(0, 2, 1), xg)  # (G, F/G*KK, C/G) @ (N, G, C/G, HW) -> (N, G, F/G*KK, HW)
     cols = cols.reshape(n, groups * fg, kh, kw, h, wd)  # -> (N, F, KH, KW, H, W)
-    full_h = (h - 1) * stride[0] + dilation[0] * (kh - 1) + 1 + oph
-    full_w = (wd - 1) * stride[1] + dilation[1] * (kw - 1) + 1 + opw
-    canvas = col2im(cols, (full_h, full_w), stride, dilation)  # (N, F, full_h, full_w)
+    # the uncropped output: every stamp fits, plus the output_padding rows/cols
+    canvas = col2im(cols, (oh + 2 * ph, ow + 2 * pw), stride, dilation)  # (N, F, H'+2PH, W'+2PW)
     out = np.ascontiguousarray(canvas[:, :, ph : ph + oh, pw : pw + ow])  # crop -> (N, F, H', W')
     if b is not None:
         out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast

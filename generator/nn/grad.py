@@ -13,7 +13,7 @@ import numpy as np
 from .activations import log_softmax
 from .arrays import as_batched, cast_like, float_array, unbatch
 from .conv_checks import conv_operands, zero_pad_hw
-from .pool import _pool_pad, avg_divisors, check_divisor, max_pool2d, pool_args
+from .pool import avg_divisors, check_divisor, max_pool2d, padded_hw, pool_args
 from .shapes import conv2d_output_hw, conv2d_padding, pair, pool2d_output_hw
 from .windows import col2im, im2col
 
@@ -146,9 +146,8 @@ def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
     share = go / div.astype(x.dtype)  # (N, C, H', W')
     # every tap of a window receives the same share: (N, C, 1, 1, H', W') -> (N, C, KH, KW, H', W')
     cols = np.broadcast_to(share[:, :, None, None], (n, c) + k + (oh, ow))
-    hp = max((oh - 1) * s[0] + k[0], h + p[0])  # canvas as padded in the forward pass
-    wp = max((ow - 1) * s[1] + k[1], w + p[1])
-    grad = col2im(cols, (hp, wp), s, (1, 1))  # (N, C, Hp, Wp)
+    canvas_hw = padded_hw((h, w), k, s, p, (1, 1), (oh, ow))  # as padded in the forward pass
+    grad = col2im(cols, canvas_hw, s, (1, 1))  # (N, C, Hp, Wp)
     grad = np.ascontiguousarray(grad[:, :, p[0] : p[0] + h, p[1] : p[1] + w])  # crop padding
     return unbatch(grad, unbatched)
 

@@ -8,7 +8,8 @@ from .arrays import as_batched, unbatch
 from .shapes import _adaptive_bounds, _is_int, adaptive_pool2d_output_hw, pair, pool2d_output_hw
 from .windows import window_view
 
-__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "pool_args", "avg_divisors", "check_divisor"]
+__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "pool_args", "avg_divisors",
+           "check_divisor", "padded_hw"]
 
 
 def pool_args(kernel_size, stride, padding, dilation=1):
@@ -18,16 +19,20 @@ def pool_args(kernel_size, stride, padding, dilation=1):
     return k, s, pair(padding, "padding"), pair(dilation, "dilation")
 
 
-def _pool_pad(x, k, s, p, d, out_hw, fill):
-    """Pad (N, C, H, W) with ``fill`` so every one of the OH x OW windows fits.
+def padded_hw(hw, k, s, p, d, out_hw):
+    """(Hp, Wp) of the canvas that holds all OH x OW pooling windows.
 
-    Top/left get ``p``; bottom/right get whatever the last window needs,
-    which with ``ceil_mode`` can exceed ``p`` (the "overhang").
-    Returns (N, C, Hp, Wp).
+    Top/left padding is ``p``; bottom/right is whatever the last window
+    needs, which with ``ceil_mode`` can exceed ``p`` (the "overhang").
     """
+    return tuple(max((o - 1) * ss + dd * (kk - 1) + 1, n + pp)
+                 for n, o, ss, dd, kk, pp in zip(hw, out_hw, s, d, k, p))
+
+
+def _pool_pad(x, k, s, p, d, out_hw, fill):
+    """Pad (N, C, H, W) with ``fill`` to (N, C, Hp, Wp), see :func:`padded_hw`."""
     n, c, h, w = x.shape
-    need = [(o - 1) * ss + dd * (kk - 1) + 1 for o, ss, dd, kk in zip(out_hw, s, d, k)]
-    hp, wp = max(need[0], h + p[0]), max(need[1], w + p[1])
+    hp, wp = padded_hw((h, w), k, s, p, d, out_hw)
     if (hp, wp) == (h, w):
         return x
     xp = np.full((n, c, hp, wp), fill, dtype=x.dtype)
