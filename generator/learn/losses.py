@@ -1,0 +1,29 @@
+"""Training losses, each returning the mean loss and its gradient w.r.t. the scores."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import nn
+
+
+def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+    """Softmax cross-entropy of class scores (N, K) against int targets (N,); see generator.nn."""
+    loss, grad = nn.softmax_cross_entropy(logits, targets)
+    return float(loss), grad
+
+
+def binary_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean binary cross-entropy of sigmoid(logits) against targets in [0, 1], any shape.
+
+    ``-t log p - (1 - t) log(1 - p)`` with ``p = sigmoid(z)`` equals
+    ``log(1 + e^z) - t z``, computed stably; the gradient is ``(p - t) / size``.
+    """
+    z = logits
+    softplus = np.logaddexp(0, z)  # log(1 + e^z) without overflow
+    loss = float(np.mean(softplus - targets * z, dtype=np.float64))
+    grad = (1 / (1 + np.exp(-z)) - targets) / z.size
+    return loss, grad.astype(z.dtype)
+
+
+LOSSES = {"cross_entropy": cross_entropy, "binary_cross_entropy": binary_cross_entropy}

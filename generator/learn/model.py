@@ -1,0 +1,125 @@
+"""A network built from its spec (``generator.specs``), with parameters, forward and backward.
+
+>>> from generator.specs import load_builtin
+>>> model = Model(load_builtin("lenet5"))
+>>> params = model.init(seed=0)
+>>> sorted(params)[:2], params["C1.weight"].shape
+(['C1.bias', 'C1.weight'], (6, 1, 5, 5))
+
+Parameters live in a flat dict ``"<layer>.<weight|bias>" -> float32 array``
+(the names of the spec, so they read like PyTorch's ``state_dict``). A layer
+marked ``frozen: true`` in the spec gets no gradient, and the backward pass
+stops below the lowest layer that still learns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..errors import UserError
+from ..specs import schema as s
+from ..tables import layer_table
+from . import layers as L
+from .losses import LOSSES
+
+DTYPE = np.float32
+
+
+def layer_names(network: s.Network) -> list[str]:
+    """The name of each top-level layer: the spec's, or ``<kind><position>`` (``tanh2``)."""
+    return [layer.name or f"{layer.KIND}{i}" for i, layer in enumerate(network.layers, 1)]
+
+
+def freeze(network: s.Network, names) -> s.Network:
+    """The same network with the layers called ``names`` marked ``frozen: true``."""
+    names = set(names)
+    unknown = names - set(layer_names(network))
+    if unknown:
+        raise UserError(f"{network.source}: no layer named {', '.join(sorted(unknown))}")
+    return replace(network, layers=tuple(
+        replace(layer, frozen=True) if n in names else layer
+        for layer, n in zip(network.layers, layer_names(network))))
+
+
+class Model:
+    """The layers of ``network`` as trainable :mod:`.layers`; shapes from its layer table."""
+
+    def __init__(self, network: s.Network):
+        self.network = network
+        self.table = layer_table(network)  # checks the shapes, names the layer at fault
+        self.layers: list[L.Layer] = []
+        for layer, row, name in zip(network.layers, self.table.rows, layer_names(network)):
+            kind = L.KINDS.get(type(layer))
+            if kind is None:
+                raise UserError(f"{network.source}: {layer.where}: a {layer.KIND} layer "
+                                f"cannot be trained here (trainable kinds: "
+                                f"{', '.join(sorted(k.KIND for k in L.KINDS))})")
+            try:
+                self.layers.append(kind(layer, row.input_shape, name))
+            except ValueError as exc:
+                raise UserError(f"{network.source}: {layer.where}: {exc}") from None
+        self.names = [layer.name for layer in self.layers]
+
+    # ------------------------------------------------------------ parameters
+
+    def init(self, seed: int) -> dict[str, np.ndarray]:
+        """PyTorch's default initialisation: weights and biases ~ U(-1/sqrt(fan_in), +1/sqrt(fan_in))."""
+        rng = np.random.default_rng(seed)
+        params = {}
+        for layer in self.layers:
+            bound = 1 / np.sqrt(layer.fan_in())
+            for p, shape in layer.shapes.items():
+                params[f"{layer.name}.{p}"] = rng.uniform(-bound, bound, shape).astype(DTYPE)
+        return params
+
+    def trainable(self) -> list[str]:
+        """Names of the parameters that learn (those of layers not frozen)."""
+        return [f"{layer.name}.{p}" for layer in self.layers if not layer.frozen
+                for p in layer.shapes]
+
+    @staticmethod
+    def _own(layer: L.Layer, params: dict) -> dict:
+        return {p: params[f"{layer.name}.{p}"] for p in layer.shapes}
+
+    # ------------------------------------------------------------ passes
+
+    def forward(self, params: dict, x: np.ndarray, stop: int | None = None,
+                keep: bool = False):
+        """Run layers ``0 .. stop-1`` (all by default) on ``x`` (N, *input shape).
+
+        Returns the output, or with ``keep`` the list of every layer's output.
+        """
+        outputs = []
+        for layer in self.layers[:stop]:
+            x = layer.forward(x, self._own(layer, params))
+            if keep:
+                outputs.append(x)
+        return outputs if keep else x
+
+    def scores(self, params: dict, x: np.ndarray) -> np.ndarray:
+        """What the loss reads: the output before a final softmax or sigmoid."""
+        return self.forward(params, x, stop=self._loss_stop())
+
+    def _loss_stop(self) -> int:
+        last = self.layers[-1]
+        return len(self.layers) - 1 if isinstance(last, (L.Softmax, L.Sigmoid)) else len(self.layers)
+
+    def loss_and_grads(self, params: dict, x: np.ndarray, targets: np.ndarray,
+                       loss: str = "cross_entropy") -> tuple[float, dict[str, np.ndarray]]:
+        """Mean loss on the batch and the gradient of every trainable parameter."""
+        stop = self._loss_stop()
+        if loss == "binary_cross_entropy" and not isinstance(self.layers[-1], L.Sigmoid):
+            raise UserError(f"{self.network.source}: binary cross-entropy needs a final sigmoid")
+        z = self.forward(params, x, stop=stop)
+        value, grad = LOSSES[loss](z, targets)
+        learning = [i for i, layer in enumerate(self.layers[:stop]) if not layer.frozen and layer.shapes]
+        lowest = min(learning)
+        grads = {}
+        for i in range(stop - 1, lowest - 1, -1):
+            layer = self.layers[i]
+            grad, own = layer.backward(grad, self._own(layer, params), need_input=i > lowest)
+            if not layer.frozen:
+                grads.update({f"{layer.name}.{p}": g for p, g in own.items()})
+        return value, grads

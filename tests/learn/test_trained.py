@@ -1,0 +1,57 @@
+"""The site's trained networks, from the project's cache (trained once if missing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from generator import learn
+from generator.learn import trained
+from generator.settings import load_settings
+from generator.tables import layer_table
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = 0.97
+
+
+@pytest.fixture(scope="module")
+def cache() -> Path:
+    return load_settings(ROOT).path("cache_dir")
+
+
+def test_lenet5_meets_the_target(cache):
+    run, d = learn.lenet5(cache), learn.load_digits()
+    accuracy = float(np.mean(run.predict(d.x_test) == d.y_test))
+    assert accuracy >= TARGET
+    # the recorded history is what the stored weights give
+    assert run.history.test_accuracy[-1] == accuracy
+    assert len(run.history.test_loss) == run.config.epochs
+
+
+def test_transfer_really_freezes(cache):
+    tr = learn.transfer(cache)
+    for amount in ("all", "few"):
+        head = tr.head[amount]
+        for name in ("C1.weight", "C1.bias", "C3.weight", "C5.weight", "C5.bias"):
+            assert np.array_equal(head.params[name], tr.base.params[name]), name
+        assert not np.array_equal(head.params["F6.weight"], tr.base.params["F6.weight"])
+    t = layer_table(tr.frozen_network).totals
+    assert t.trainable_params == sum(tr.head["all"].params[k].size
+                                     for k in tr.head["all"].model.trainable())
+    # digits 5-9 only, in training and test
+    for x_train, y_train, x_test, y_test in tr.data.values():
+        assert set(y_train) == set(y_test) == set(trained.NEW_DIGITS)
+    assert len(tr.data["few"][1]) == trained.FEW * len(trained.NEW_DIGITS)
+
+
+def test_autoencoder_reconstructs(cache):
+    ae, d = learn.autoencoder(cache), learn.load_digits()
+    x = d.images[d.test_index]
+    out = ae.model.forward(ae.params, x)
+    assert out.shape == x.shape
+    # far better than predicting the mean image
+    mean = d.images[d.train_index].mean(axis=0)
+    assert np.mean((out - x) ** 2) < 0.25 * np.mean((mean - x) ** 2)
+    assert ae.history.test_loss[-1] < ae.history.test_loss[0]

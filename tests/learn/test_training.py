@@ -1,0 +1,132 @@
+"""Training: the loss falls, the same inputs give the same weights bit for bit, the store
+round-trips and its key follows every input."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from generator import learn
+from generator.learn import store
+from generator.learn.config import LENET5
+from generator.learn.loop import History, evaluate, train
+from generator.learn.model import Model
+from generator.specs import load_builtin
+
+ROOT = Path(__file__).resolve().parents[2]
+SHORT = replace(LENET5, epochs=1, batch_size=25)
+
+
+def _subset(n_train=200, n_test=100):
+    d = learn.load_digits()
+    return d.x_train[:n_train], d.y_train[:n_train], d.x_test[:n_test], d.y_test[:n_test]
+
+
+def _digest(params: dict) -> str:
+    h = hashlib.sha256()
+    for k in sorted(params):
+        h.update(k.encode())
+        h.update(np.ascontiguousarray(params[k]).tobytes())
+    return h.hexdigest()
+
+
+def test_loss_decreases_on_a_small_subset():
+    data = _subset()
+    model = Model(load_builtin("lenet5"))
+    params = model.init(0)
+    before, _ = evaluate(model, params, data[0], data[1], "cross_entropy")
+    result = train(model, params, replace(LENET5, epochs=3, batch_size=20), *data)
+    losses = result.history.train_loss
+    assert losses[0] < before and losses[1] < losses[0] and losses[2] < losses[1]
+    assert result.history.train_accuracy[-1] > 0.8
+
+
+def test_two_trainings_give_identical_weights():
+    data = _subset(100, 20)
+    model = Model(load_builtin("lenet5"))
+    a = train(model, model.init(0), SHORT, *data)
+    b = train(model, model.init(0), SHORT, *data)
+    assert _digest(a.params) == _digest(b.params)
+    assert a.history == b.history
+    c = train(model, model.init(1), SHORT, *data)
+    assert _digest(c.params) != _digest(a.params)
+
+
+CHILD = """
+import hashlib, sys
+from dataclasses import replace
+import numpy as np
+sys.path.insert(0, {root!r})
+from generator import learn
+from generator.learn.config import LENET5
+from generator.learn.loop import train
+from generator.learn.model import Model
+from generator.specs import load_builtin
+d = learn.load_digits()
+m = Model(load_builtin("lenet5"))
+r = train(m, m.init(0), replace(LENET5, epochs=1, batch_size=25),
+          d.x_train[:100], d.y_train[:100], d.x_test[:20], d.y_test[:20])
+h = hashlib.sha256()
+for k in sorted(r.params):
+    h.update(k.encode()); h.update(np.ascontiguousarray(r.params[k]).tobytes())
+print(h.hexdigest())
+"""
+
+
+def test_weights_do_not_depend_on_the_blas_thread_count():
+    data = _subset(100, 20)
+    model = Model(load_builtin("lenet5"))
+    here = _digest(train(model, model.init(0), SHORT, *data).params)
+    for threads in ("1", "2"):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads)
+        out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT))], env=env,
+                             capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == here, f"{threads} BLAS threads"
+
+
+def test_store_round_trip(tmp_path):
+    ws = store.WeightStore(tmp_path / "w")
+    params = {"C1.weight": np.arange(6, dtype=np.float32).reshape(2, 3)}
+    history = History([1.0, 0.5], [1.1, 0.6], [0.5, 0.9], [0.4, 0.8])
+    assert ws.get("abc") is None
+    ws.put("abc", params, history, {"seconds": 1.5})
+    p, h, meta = ws.get("abc")
+    assert np.array_equal(p["C1.weight"], params["C1.weight"]) and p["C1.weight"].dtype == np.float32
+    assert h == history and meta == {"seconds": 1.5}
+    (tmp_path / "w" / "abc.npz").write_bytes(b"not a zip")
+    assert ws.get("abc") is None  # unreadable: train again
+
+
+def test_the_key_follows_every_input():
+    net, data = load_builtin("lenet5"), learn.load_digits().fingerprint()
+    base = store.key(net, LENET5, data)
+    assert store.key(net, LENET5, data) == base
+    assert store.key(net, replace(LENET5, epochs=13), data) != base
+    assert store.key(net, LENET5, "another data set") != base
+    assert store.key(learn.freeze(net, ["C1"]), LENET5, data) != base
+    assert store.key(net, LENET5, data, digits=(0, 1)) != base
+
+
+def test_the_key_follows_the_code(monkeypatch, tmp_path):
+    before = store.code_fingerprint()
+    fake = tmp_path / "nn"
+    fake.mkdir()
+    for p in store.NN.glob("*.py"):
+        (fake / p.name).write_bytes(p.read_bytes())
+    (fake / "conv.py").write_bytes((fake / "conv.py").read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(store, "NN", fake)
+    assert store.code_fingerprint() != before
+
+
+def test_an_untrainable_layer_is_reported():
+    from generator.errors import UserError
+
+    with pytest.raises(UserError, match=r"resnet18.yaml: layer 2 'bn1' \(batchnorm\): a batchnorm layer cannot be trained here"):
+        Model(load_builtin("resnet18"))
