@@ -35,7 +35,7 @@ __all__ = [
 
 def _is_int(x) -> bool:
     """True for Python/NumPy integers, False for bools and everything else."""
-    if isinstance(x, bool) or type(x).__name__ == "bool_":
+    if isinstance(x, bool) or type(x).__name__ in ("bool", "bool_"):  # incl. numpy.bool
         return False
     try:
         operator.index(x)

@@ -82,7 +82,7 @@ def test_pair_validates():
     assert type(pair(np.int64(4), "stride")[0]) is int
     with pytest.raises(ValueError, match="kernel_size must be an int or a pair of ints, got 'five'"):
         pair("five", "kernel_size")
-    for bad in (True, 2.0, (1, 2, 3), (1,), (1, True), None):
+    for bad in (True, np.True_, 2.0, np.float32(2), (1, 2, 3), (1,), (1, True), None, "3"):
         with pytest.raises(ValueError, match="stride must be an int or a pair of ints"):
             pair(bad, "stride")
 
