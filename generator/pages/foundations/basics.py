@@ -42,6 +42,7 @@ def images_as_tensors() -> dict:
         "channels": [{"name": n, "plane": chw[c]} for c, n in enumerate(("red", "green", "blue"))],
         "flat_hwc": rgb.reshape(-1), "flat_chw": nn.flatten(chw),
         "cifar": {"shape": (32, 32, 3), "size": int(np.prod((32, 32, 3)))},
+        "u8_max": int(np.iinfo(np.uint8).max),
         "code": snippets.run("images_as_tensors"),
     }
 

@@ -59,6 +59,8 @@ def one_by_one() -> dict:
         "hw": hw, "c_in": c_in, "c_out": c_out, "mid": mid,
         "direct": direct, "reduce": reduce, "expand": expand, "bottleneck": reduce + expand,
         "ratio": f"{direct / (reduce + expand):.1f}",
+        "rounded": {k: f"{v / 1e6:.1f} M" for k, v in
+                    (("direct", direct), ("reduce", reduce), ("expand", expand))},
         "p_direct": p_direct, "p_bottleneck": p_bottleneck,
         "same_hw": nn.conv2d_output_hw(hw, 5, padding="same"),
         "code": snippets.run("one_by_one"),
