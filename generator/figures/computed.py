@@ -1,0 +1,88 @@
+"""Figures of values a page has already computed (trained networks), rendered like catalog figures.
+
+The catalog's figures are computed from their parameters alone, once per
+process. A figure of a trained network needs that network, which only a
+page producer holds (it knows the cache folder), so these figures arrive
+with their :class:`~.prepare.Prepared` data already computed. Everything
+else is the library's: the :class:`~.catalog.Figure` entry (id, kind,
+display parameters, alt text and caption written from the facts), the
+content-addressed cache and parallel rendering of :mod:`.build`, and the
+``figure`` macro of ``templates/macros/figures.md.j2``.
+
+Nothing here imports matplotlib.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..errors import UserError
+from . import build, library
+from .catalog import Figure
+from .kinds import Kind
+from .library import OUT_DIR, FILE_NAMES, FigureRef, FigureRefs, Resolved
+from .prepare import Prepared
+
+
+def _undescribed(params: dict, facts: dict) -> tuple[str, str]:
+    raise ValueError("a computed figure needs its own alt text and caption")
+
+
+def _kind(name: str, still: str) -> Kind:
+    return Kind(name, name, prepare=None, section="Trained networks", describe=_undescribed,
+                still=still)
+
+
+#: Figure kinds drawn from computed data: kind -> (module generator/figures/<kind>.py).
+KINDS: dict[str, Kind] = {k.name: k for k in [
+    _kind("training_curves", "svg"),
+    _kind("image_grid", "png"),
+    _kind("layer_activations", "png"),
+    _kind("heatmap", "svg"),
+    _kind("score_bars", "svg"),
+    _kind("detection_boxes", "png"),
+    _kind("distance_histogram", "svg"),
+]}
+
+
+def _text(v):
+    if isinstance(v, (list, tuple)) and v and all(isinstance(x, int) for x in v):
+        return "\u00d7".join(str(x) for x in v)
+    return v
+
+
+def resolve(fig: Figure, prepared: Prepared, where: str) -> Resolved:
+    """A figure entry with its computed data, described from its facts.
+
+    ``where`` names the module that lists the entry, for error messages.
+    """
+    kind = KINDS.get(fig.kind)
+    if kind is None:
+        raise UserError(f"{where}: figure '{fig.id}': unknown kind '{fig.kind}' "
+                        f"(expected one of {', '.join(sorted(KINDS))})")
+    if not (fig.alt and fig.caption):
+        raise UserError(f"{where}: figure '{fig.id}': give alt text and a caption")
+    facts = json.loads(json.dumps(prepared.facts))
+    fields = {k: _text(v) for k, v in facts.items()}
+    try:
+        alt, caption = fig.alt.format(**fields), fig.caption.format(**fields)
+    except (KeyError, IndexError) as exc:
+        raise UserError(f"{where}: figure '{fig.id}': alt/caption uses {exc}, which is not a "
+                        f"fact of this figure (facts: {', '.join(sorted(fields))})") from None
+    files = {kind.still: f"{OUT_DIR}/" + FILE_NAMES[kind.still].format(id=fig.id)}
+    ref = FigureRef(fig.id, fig.kind, alt, caption, False, files)
+    return Resolved(fig, kind, prepared, facts, ref)
+
+
+def render(resolved: list[Resolved], cache_dir) -> tuple[dict[str, bytes], FigureRefs]:
+    """The files of ``resolved`` (drawn unless cached) and the refs pages embed them by.
+
+    The refs include every catalog figure too, so a page may embed both.
+    """
+    report = build.render_all(resolved, cache_dir)
+    refs = library.refs()
+    for r in resolved:
+        if r.ref.id in refs:
+            raise UserError(f"figure id '{r.ref.id}' is used twice (catalog and computed)")
+        refs[r.ref.id] = r.ref
+    return report.files, refs
