@@ -195,6 +195,11 @@
     return data;
   }
 
+  /** The layer kinds in the order of the spec format's documentation. */
+  function kindOrder() {
+    return schema().kind_order || Object.keys(schema().kinds);
+  }
+
   /** schema._lower: the first sentence of a field's doc, lower-cased. */
   function lowerDoc(doc) {
     var first = doc.split(". ")[0].replace(/\.+$/, "");
@@ -249,7 +254,7 @@
     kind = schema().aliases[kind] || kind;
     if (!has(kinds, kind)) {
       throw new SpecError(here, "unknown layer type '" + kind + "' (the calculator knows: " +
-        Object.keys(kinds).join(", ") + ")");
+        kindOrder().join(", ") + ")");
     }
     var fields = kinds[kind].fields;
     if (data === null || data === undefined) data = {};
@@ -959,7 +964,7 @@
     ]);
 
     this.list = el("ol", {className: "atlas-calc__layers", id: this.id("layers"), "aria-label": "Layers"});
-    this.kindSelect = el("select", {id: this.id("kind")}, Object.keys(data.kinds).map(function (kind) {
+    this.kindSelect = el("select", {id: this.id("kind")}, kindOrder().map(function (kind) {
       return el("option", {value: kind, text: kind});
     }));
     var addButton = el("button", {type: "button", className: "atlas-calc__button", text: "Add layer",
@@ -1097,7 +1102,7 @@
     var self = this, n = i + 1, uid = ++this.uid;
     var kinds = schema().kinds;
     var prefix = this.id("l" + uid);
-    var kind = el("select", {id: prefix + "-kind", "data-role": "kind"}, Object.keys(kinds).map(function (k) {
+    var kind = el("select", {id: prefix + "-kind", "data-role": "kind"}, kindOrder().map(function (k) {
       return el("option", {value: k, text: k, selected: k === layer.kind});
     }));
     var title = el("span", {className: "atlas-calc__index", id: prefix + "-title"}, [

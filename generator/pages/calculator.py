@@ -89,8 +89,11 @@ def _sequential_networks() -> list[dict]:
 
 def calculator_data() -> dict:
     """What ``window.ATLAS_CALC`` holds."""
+    kinds = _kinds()
     return {
-        "kinds": _kinds(),
+        "kinds": kinds,
+        #: The order the menus list the kinds in (the keys of "kinds" come out sorted).
+        "kind_order": list(kinds),
         "aliases": dict(schema.ALIASES),
         "network": {"fields": _fields(schema.Network)},
         "networks": _sequential_networks(),
