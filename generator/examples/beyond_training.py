@@ -1,6 +1,6 @@
 from generator import learn
 
-run = learn.lenet5()  # the trained LeNet-5 from the build's cache (trained once if missing)
+run = learn.lenet5()  # from the build's cache (trained once if missing)
 digits = learn.load_digits()
 predicted = run.predict(digits.x_test)
 print("test images:", len(predicted))

@@ -66,7 +66,8 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
     side = min(4.6, (style.MAX_WIDTH_INCH - 0.4) / n)
     fig = Figure(figsize=(side * n + 0.4, side + 0.5), dpi=style.GIF_DPI)
     axes = fig.subplots(1, n, squeeze=False)[0]
-    fig.subplots_adjust(left=0.1 / n + 0.04, right=0.98, top=0.9, bottom=0.12, wspace=0.35)
+    fig.subplots_adjust(left=0.12 if n > 1 else 0.1, right=0.98, top=0.9, bottom=0.12,
+                        wspace=0.45)
     for ax, panel in zip(axes, panels):
         key = panel.get("key", "matrix")
         _draw(ax, np.asarray(data[key], dtype=float), panel,

@@ -57,13 +57,13 @@ def _photo_part() -> tuple[dict, list] | None:
     strongest = max(pairs, key=lambda t: t[2])
     weakest = min(pairs, key=lambda t: t[2])
     maps_facts = {"labels": ["photograph"] + [f"{n} edges" for n in names],
-                  "size": list(img.shape), "names": ", ".join(names)}
+                  "size": list(img.shape), "names": ", ".join(names), "n": len(names)}
     maps = Figure(
         "style-photo-edge-maps", "image_grid", {"cols": 5, "panel_inch": 1.45},
         alt=("Grace Hopper's portrait, shrunk to {size} pixels and in grey, and four maps of "
              "where its edges run: {names}; each map is the ReLU of a 3×3 edge filter, dark "
              "where the filter responds, each on its own scale."),
-        caption="Four channels of edge responses: the feature maps whose Gram matrix is below.")
+        caption="{n} channels of edge responses: the feature maps whose Gram matrix is below.")
     # drawn on each map's own scale: ink at its 99th percentile and above
     shown_maps = np.minimum(a / np.percentile(a, 99, axis=(1, 2), keepdims=True), 1.0)
     gram_facts = {"names": ", ".join(names), "strong": f"{strongest[0]} and {strongest[1]}",
