@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import learn
+from ... import learn, nn
 
 
 class Lab:
@@ -40,8 +40,6 @@ class Lab:
     @cached_property
     def test_probabilities(self) -> np.ndarray:
         """Softmax of :attr:`test_scores`: (N_test, 10)."""
-        from ... import nn
-
         return nn.softmax(self.test_scores.astype(np.float64), 1)
 
     def first_test_index(self, digit: int, k: int = 0) -> int:
