@@ -37,7 +37,8 @@ LAYERS = [
     ("ResNet-50 3x3", (1, 256, 14, 14), (256, 256, 3, 3), 1, 1),
     ("depthwise 3x3", (1, 256, 28, 28), (256, 1, 3, 3), 1, 256),
 ]
-REPEATS = 25
+ROUNDS = 5  # blocks per library, alternating
+PER_ROUND = 6  # timed calls per block
 
 
 def _openblas():
@@ -73,20 +74,23 @@ def set_blas_threads(n: int) -> None:
     setter(n)
 
 
-def median_ms(fns, repeats: int = REPEATS) -> list[float]:
-    """Median wall time in ms of each function, timed interleaved.
+def median_ms(fns, rounds: int = ROUNDS, per_round: int = PER_ROUND) -> list[float]:
+    """Median wall time in ms of each function.
 
-    The functions take turns within every repeat, so a burst of load from
-    other processes hits all of them alike and the ratio stays meaningful.
+    The functions take turns in short blocks (``rounds`` blocks of
+    ``per_round`` calls each), so a burst of load from other processes hits
+    all of them alike; each block starts with an untimed call, so the idle
+    worker threads one library leaves spinning do not slow the other's
+    first timed call.
     """
-    for fn in fns:
-        fn()  # warm-up
     times = [[] for _ in fns]
-    for _ in range(repeats):
+    for _ in range(rounds):
         for fn, bucket in zip(fns, times):
-            start = time.perf_counter()
-            fn()
-            bucket.append(time.perf_counter() - start)
+            fn()  # untimed: warm-up / let the other library's threads go idle
+            for _ in range(per_round):
+                start = time.perf_counter()
+                fn()
+                bucket.append(time.perf_counter() - start)
     return [statistics.median(bucket) * 1e3 for bucket in times]
 
 
@@ -111,7 +115,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     print(f"float32; NumPy {np.__version__}, OpenBLAS core {openblas_core()}, {threads} BLAS thread(s)"
           + (f"; torch {torch.__version__}, {torch.get_num_threads()} thread(s)" if torch else ""))
-    print(f"median of {REPEATS} interleaved repeats")
+    print(f"median of {ROUNDS} x {PER_ROUND} calls, in alternating blocks")
     if openblas_core() == "Haswell" and "avx512f" in Path("/proc/cpuinfo").read_text():
         print("note: OpenBLAS picked its AVX2 (Haswell) kernels on an AVX-512 CPU; "
               "OPENBLAS_CORETYPE=SkylakeX in the environment may speed up the dense layers")
