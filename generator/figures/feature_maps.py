@@ -28,11 +28,7 @@ def _show(ax, img, signed: bool, limit: float = 1.0, photo: bool = False):
         ax.imshow(img, cmap=DIVERGING, vmin=-limit, vmax=limit, interpolation="nearest")
     else:
         ax.imshow(img, cmap=SEQUENTIAL, vmin=0, vmax=limit, interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for s in ax.spines.values():
-        s.set_color(style.MUTED)
-        s.set_linewidth(0.6)
+    style.frame_image(ax)
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:

@@ -26,11 +26,7 @@ def show(ax, img: np.ndarray, signed: bool, limit: float | None = None) -> None:
         ax.imshow(img, cmap=SIGNED, vmin=-m, vmax=m, interpolation="nearest")
     else:
         ax.imshow(img, cmap=INK, vmin=0, vmax=limit or 1.0, interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for s in ax.spines.values():
-        s.set_color(style.MUTED)
-        s.set_linewidth(0.6)
+    style.frame_image(ax)
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:

@@ -146,3 +146,12 @@ def gif_palette() -> list[int]:
             unique.append(c)
     unique = (unique + [INK] * 256)[:256]
     return [v for c in unique for v in (round(255 * x) for x in _rgb(c))]
+
+
+def frame_image(ax) -> None:
+    """Axes showing an image: no ticks, a thin muted frame (same in every figure)."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_color(MUTED)
+        spine.set_linewidth(0.6)
