@@ -15,7 +15,7 @@ from pathlib import Path
 from . import pipeline
 from .errors import UserError
 from .settings import load_settings
-from .tables import cli as table_cli
+from .commands import table as table_command
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -39,7 +39,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="output folder (default: docs/generated)")
     b.add_argument("--user-specs", help="folder of users' network specs (default: docs/specs)")
     b.set_defaults(run=_build)
-    table_cli.add_parser(sub)
+    table_command.add_parser(sub)
     return p
 
 

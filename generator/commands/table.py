@@ -9,10 +9,10 @@ from pathlib import Path
 from ..errors import UserError
 from ..settings import load_settings
 from ..specs import BUILTINS, load_builtin, load_spec, spec_id, user_spec_paths
-from .formats import to_csv, to_json, to_markdown
-from .table import layer_table
 
-FORMATS = {"md": to_markdown, "csv": to_csv, "json": to_json}
+#: --format choices; the table code (and NumPy) is imported only when a table is printed,
+#: so registering this subcommand costs `python -m generator build` nothing.
+FORMATS = ("md", "csv", "json")
 
 
 def add_parser(sub) -> None:
@@ -60,5 +60,8 @@ def resolve(name: str, root: Path):
 def run(args: argparse.Namespace) -> int:
     shape = parse_input(args.input) if args.input else None
     network = resolve(args.network, Path(args.root))
-    sys.stdout.write(FORMATS[args.format](layer_table(network, shape)))
+    from ..tables import layer_table, to_csv, to_json, to_markdown
+
+    write = {"md": to_markdown, "csv": to_csv, "json": to_json}[args.format]
+    sys.stdout.write(write(layer_table(network, shape)))
     return 0
