@@ -52,25 +52,26 @@ def inputs(settings, producer_names: list[str]) -> str:
 
 def outputs(out_dir: Path) -> dict[str, list[int]]:
     """``{path: [size, mtime_ns]}`` of every file in the output folder."""
-    return {
-        p.relative_to(out_dir).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns]
-        for p in _files(out_dir)
-    }
+    manifest = {}
+    for path in _files(out_dir):
+        info = path.stat()
+        manifest[path.relative_to(out_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
+    return manifest
 
 
-def unchanged(settings, inputs_hash: str) -> bool:
-    """True when the last successful build had these inputs and its output is untouched."""
+def unchanged(settings, inputs_hash: str) -> int | None:
+    """The number of output files when the last successful build had these inputs and
+    its output is untouched; None when a build is needed."""
     state_file = settings.path("cache_dir") / STATE_FILE
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
     out_dir = settings.path("out_dir")
-    return (
-        state.get("inputs") == inputs_hash
-        and state.get("out_dir") == str(out_dir)
-        and state.get("outputs") == outputs(out_dir)
-    )
+    if state.get("inputs") != inputs_hash or state.get("out_dir") != str(out_dir):
+        return None
+    current = outputs(out_dir)
+    return len(current) if state.get("outputs") == current else None
 
 
 def record(settings, inputs_hash: str) -> None:

@@ -62,7 +62,7 @@ def _resolve(producer: Producer | str) -> Producer:
     return getattr(importlib.import_module(module), function)
 
 
-def collect(settings: Settings, producers: list[Producer] | None = None) -> list[Output]:
+def collect(settings: Settings, producers: list[Producer | str] | None = None) -> list[Output]:
     """Run every producer and return all outputs, plus the nav file; writes nothing."""
     ctx = BuildContext(settings)
     outputs: list[Output] = []
@@ -88,8 +88,8 @@ def build(settings: Settings, producers: list[Producer | str] | None = None) -> 
     """
     chosen = PRODUCERS if producers is None else producers
     inputs = fingerprint.inputs(settings, [_name(p) for p in chosen])
-    if fingerprint.unchanged(settings, inputs):
-        files = len(fingerprint.outputs(settings.path("out_dir")))
+    files = fingerprint.unchanged(settings, inputs)
+    if files is not None:
         log.info("nothing changed since the last build: %d files up to date", files)
         return SyncReport((), (), files)
     outputs = collect(settings, chosen)

@@ -27,12 +27,12 @@ def receptive_field() -> dict:
         rows.append({"label": label, "k": k, "s": s, "r": field[0].size, "j": field[0].jump,
                      "start": field[0].start, "r_prev": before.size, "j_prev": before.jump})
     single = receptive.window(receptive.INPUT, (5, 5), (1, 1), (0, 0))[0].size
-    five = receptive.INPUT
+    stacked = receptive.INPUT
     for _ in range(2):
-        five = receptive.window(five, (3, 3), (1, 1), (0, 0))
+        stacked = receptive.window(stacked, (3, 3), (1, 1), (0, 0))
     vgg = layer_table(load_builtin("vgg16"))
     vgg_last = next(r for r in reversed(vgg.rows) if r.receptive_field is not None and r.type == "maxpool")
-    return {"rows": rows, "single": single, "two_3x3": five[0].size,
+    return {"rows": rows, "single": single, "two_3x3": stacked[0].size,
             "vgg": {"name": vgg_last.name, "r": vgg_last.receptive_field[0].size,
                     "j": vgg_last.receptive_field[0].jump},
             "code": snippets.run("receptive_field")}
