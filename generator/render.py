@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import text
 from .errors import UserError
 
 log = logging.getLogger(__name__)
@@ -38,34 +39,17 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["thousands"] = lambda n: f"{n:,}"
-    env.filters["num"] = num
-    env.filters["bmatrix"] = bmatrix
-    env.filters["texnum"] = texnum
-    env.filters["dims"] = lambda shape: "×".join(str(d) for d in shape)
+    env.filters["thousands"] = text.thousands
+    env.filters["num"] = text.num
+    env.filters["bmatrix"] = text.bmatrix
+    env.filters["texnum"] = text.texnum
+    env.filters["dims"] = text.shape
+    env.filters["md"] = text.markdown
     return env
 
 
-def num(x, digits: int = 4, sep: str = ",") -> str:
-    """A number as a reader writes it: ``30`` not ``30.0``, ``4.5``, ``1,960``, ``−3``."""
-    value = float(x)
-    if value == int(value) and abs(value) < 1e15:
-        text = f"{int(value):{sep}d}" if sep else str(int(value))
-    else:
-        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace("-", "−") if text.startswith("-") else text
-
-
-def texnum(x, parens: bool = False) -> str:
-    """A number inside LaTeX math: ASCII minus, ``{,}`` thousands; ``(-1)`` with ``parens``."""
-    text = num(x, sep=",").replace("\u2212", "-").replace(",", "{,}")
-    return f"({text})" if parens and text.startswith("-") else text
-
-
-def bmatrix(array) -> str:
-    """A 2-D array as a LaTeX ``bmatrix`` (for pages' math)."""
-    rows = [" & ".join(texnum(v) for v in row) for row in array]
-    return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
+# Kept importable from here for older callers.
+num, texnum, bmatrix = text.num, text.texnum, text.bmatrix
 
 
 _ENV = _environment()
