@@ -1,45 +1,58 @@
 """Trained weights in the generator's cache, named by a hash of everything they depend on.
 
-The key hashes the source of the training code (this package's training
-modules and every ``generator.nn`` operator), the NumPy version, the network
-spec, the data (:meth:`.data.Digits.fingerprint`), the
+The key hashes the source of the training code (the import closure of
+:data:`TRAINING_CODE`, found by :mod:`generator.closure`), the NumPy
+version, the network spec, the data (:meth:`.data.Digits.fingerprint`), the
 :class:`~.config.TrainConfig` and any extra inputs (a starting network's
 key, the classes trained on). Same key, same weights: a build trains only
-when one of them changed. Entries are ``<dir>/<key>.npz`` files written
-under a temporary name and renamed, so a reader never sees half a file.
+when one of them changed.
+
+Entries are ``<dir>/<key>.npz`` files written under a temporary name and
+renamed, so a reader never sees half a file. Each holds a SHA-256 of its own
+arrays (:func:`content_digest`): an entry that cannot be read, or whose
+arrays do not match their digest, is a miss (trained again and replaced),
+never an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from .. import closure
 from ..specs import schema as s
 from .config import TrainConfig
 from .loop import History
 
+log = logging.getLogger(__name__)
+
 #: Bump to invalidate every stored network (a change in how keys or files work).
-FORMAT = 1
-HERE = Path(__file__).parent
-NN = HERE.parent / "nn"
-#: The modules whose code decides the weights.
-TRAINING_CODE = ("config.py", "data.py", "layers.py", "losses.py", "model.py", "optim.py",
-                 "loop.py", "threads.py")
+FORMAT = 2
+#: The modules whose code decides the weights; the key hashes their import closure.
+TRAINING_CODE = ("generator.learn.loop", "generator.learn.data")
+#: The array of an entry holding the digest of all the others.
+DIGEST = "digest"
 
 
 def code_fingerprint() -> str:
-    """SHA-256 of the training modules and of generator/nn/*.py."""
+    """SHA-256 of the source of every module the training code imports."""
+    return closure.digest(*TRAINING_CODE)
+
+
+def content_digest(arrays: dict[str, np.ndarray]) -> str:
+    """SHA-256 (hex) of named arrays: names, dtypes, shapes and bytes, in name order."""
     h = hashlib.sha256()
-    files = [HERE / name for name in TRAINING_CODE] + sorted(NN.glob("*.py"))
-    for path in files:
-        data = path.read_bytes()
-        h.update(f"{path.name}:{len(data)}:".encode())
-        h.update(data)
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}:{a.dtype.str}:{a.shape}:".encode())
+        h.update(a.tobytes())
     return h.hexdigest()
 
 
@@ -67,14 +80,28 @@ class WeightStore:
         return self.dir / f"{key}.npz"
 
     def get(self, key: str) -> tuple[dict, History, dict] | None:
+        """The stored (params, history, meta), or None when missing or unreadable."""
+        path = self.path(key)
         try:
-            with np.load(self.path(key), allow_pickle=False) as f:
-                params = {k[len("param/"):]: f[k] for k in f.files if k.startswith("param/")}
-                history = History.from_arrays(
-                    {k[len("history/"):]: f[k] for k in f.files if k.startswith("history/")})
-                meta = json.loads(str(f["meta"]))
-        except (FileNotFoundError, KeyError, ValueError, OSError):
-            return None  # missing, or unreadable: train again
+            with np.load(path, allow_pickle=False) as f:
+                arrays = {k: f[k] for k in f.files}
+            stored = str(arrays.pop(DIGEST))
+            if stored != content_digest(arrays):
+                raise ValueError("the arrays do not match their digest")
+            params = {k[len("param/"):]: v for k, v in arrays.items() if k.startswith("param/")}
+            history = History.from_arrays(
+                {k[len("history/"):]: v for k, v in arrays.items() if k.startswith("history/")})
+            meta = json.loads(str(arrays["meta"]))
+            if not isinstance(meta, dict) or not isinstance(meta.get("seconds"), (int, float)):
+                raise ValueError("no training time in the metadata")
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # any way of being unreadable (BadZipFile, EOFError, ...): a miss
+            log.info("%s: unreadable cache entry (%s: %s), training again",
+                     path, type(exc).__name__, exc)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)  # replaced by the next put() anyway
+            return None
         return params, history, meta
 
     def put(self, key: str, params: dict, history: History, meta: dict) -> None:
@@ -82,6 +109,7 @@ class WeightStore:
         arrays = {f"param/{k}": v for k, v in params.items()}
         arrays.update({f"history/{k}": v for k, v in history.as_arrays().items()})
         arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+        arrays[DIGEST] = np.array(content_digest(arrays))
         fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}-", suffix=".npz", dir=self.dir)
         try:
             with os.fdopen(fd, "wb") as f:

@@ -1,5 +1,5 @@
-"""Training: the loss falls, the same inputs give the same weights bit for bit, the store
-round-trips and its key follows every input."""
+"""Training: the loss falls, the same inputs give the same weights bit for bit, and the
+store's key follows every input, code included (the store itself: test_store.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ import pytest
 from generator import learn
 from generator.learn import store
 from generator.learn.config import LENET5
-from generator.learn.loop import History, evaluate, train
+from generator.learn.loop import evaluate, train
 from generator.learn.model import Model
 from generator.specs import load_builtin
+from tests.scratch import edit, scratch  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT = replace(LENET5, epochs=1, batch_size=25)
@@ -69,6 +70,7 @@ from generator.learn.config import LENET5
 from generator.learn.loop import train
 from generator.learn.model import Model
 from generator.specs import load_builtin
+from tests.scratch import edit, scratch  # noqa: F401 (a fixture)
 d = learn.load_digits()
 m = Model(load_builtin("lenet5"))
 r = train(m, m.init(0), replace(LENET5, epochs=1, batch_size=25),
@@ -91,19 +93,6 @@ def test_weights_do_not_depend_on_the_blas_thread_count():
         assert out.stdout.strip() == here, f"{threads} BLAS threads"
 
 
-def test_store_round_trip(tmp_path):
-    ws = store.WeightStore(tmp_path / "w")
-    params = {"C1.weight": np.arange(6, dtype=np.float32).reshape(2, 3)}
-    history = History([1.0, 0.5], [1.1, 0.6], [0.5, 0.9], [0.4, 0.8])
-    assert ws.get("abc") is None
-    ws.put("abc", params, history, {"seconds": 1.5})
-    p, h, meta = ws.get("abc")
-    assert np.array_equal(p["C1.weight"], params["C1.weight"]) and p["C1.weight"].dtype == np.float32
-    assert h == history and meta == {"seconds": 1.5}
-    (tmp_path / "w" / "abc.npz").write_bytes(b"not a zip")
-    assert ws.get("abc") is None  # unreadable: train again
-
-
 def test_the_key_follows_every_input():
     net, data = load_builtin("lenet5"), learn.load_digits().fingerprint()
     base = store.key(net, LENET5, data)
@@ -114,15 +103,37 @@ def test_the_key_follows_every_input():
     assert store.key(net, LENET5, data, digits=(0, 1)) != base
 
 
-def test_the_key_follows_the_code(monkeypatch, tmp_path):
-    before = store.code_fingerprint()
-    fake = tmp_path / "nn"
-    fake.mkdir()
-    for p in store.NN.glob("*.py"):
-        (fake / p.name).write_bytes(p.read_bytes())
-    (fake / "conv.py").write_bytes((fake / "conv.py").read_bytes() + b"\n# changed\n")
-    monkeypatch.setattr(store, "NN", fake)
-    assert store.code_fingerprint() != before
+@pytest.mark.parametrize("module", [
+    "nn/windows.py",  # im2col, imported by nn/conv.py
+    "learn/optim.py",  # Adam, imported by the loop
+    "specs/schema.py",  # the spec classes a Model is built from
+    "tables/table.py",  # the shapes a Model's layers take
+])
+def test_the_key_follows_the_code_training_imports(scratch, module):
+    net, data = load_builtin("lenet5"), "data"
+    before = store.key(net, LENET5, data)
+    edit(scratch / module)
+    assert store.key(net, LENET5, data) != before
+
+
+@pytest.mark.parametrize("module", ["figures/style.py", "pipeline.py", "text.py", "render.py"])
+def test_the_key_ignores_code_training_does_not_import(scratch, module):
+    net, data = load_builtin("lenet5"), "data"
+    before = store.key(net, LENET5, data)
+    edit(scratch / module)
+    assert store.key(net, LENET5, data) == before
+
+
+def test_the_key_follows_a_new_import(scratch):
+    """A module that training starts to import joins the key, with what it imports."""
+    net, data = load_builtin("lenet5"), "data"
+    edit(scratch / "text.py")
+    before = store.key(net, LENET5, data)
+    edit(scratch / "learn/losses.py", "\nfrom .. import text  # noqa: F401\n")
+    after = store.key(net, LENET5, data)
+    assert after != before
+    edit(scratch / "text.py")
+    assert store.key(net, LENET5, data) != after
 
 
 def test_an_untrainable_layer_is_reported():
