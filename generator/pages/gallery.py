@@ -13,7 +13,7 @@ import json
 from ..figures import build, library
 from ..render import Output, page
 
-PAGE = "reference/gallery.md"
+PAGE = "contributing/gallery.md"
 
 
 def _size(n: int) -> str:
@@ -43,9 +43,9 @@ def outputs(ctx):
             "ref": r.ref, "params": _params(r.figure.params), "alt": _cell(r.ref.alt),
             "files": ", ".join(files)})
     yield page(
-        PAGE, "pages/reference/gallery.md.j2",
+        PAGE, "pages/contributing/gallery.md.j2",
         sections=[{"title": t, "figures": f} for t, f in sections.items()],
         count=len(resolved), n_files=len(report.files),
         total_size=_size(sum(len(b) for b in report.files.values())),
         **library.page_context(PAGE))
-    ctx.add_nav("Reference", "Figure gallery", PAGE)
+    ctx.add_nav("Contributing", "Figure gallery", PAGE)
