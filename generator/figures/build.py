@@ -64,8 +64,11 @@ def render_all(figures: list[Resolved] | tuple[Resolved, ...], cache_dir: Path,
     report = Report()
     parts: dict[str, dict[str, bytes]] = {}
     todo: list[tuple[Resolved, str]] = []
+    codes: dict[str, str] = {}
     for r in figures:
-        k = cache.key(r.kind.module, r.figure.params, r.facts, r.prepared.data)
+        if r.kind.module not in codes:
+            codes[r.kind.module] = cache.code_digest(r.kind.module)
+        k = cache.key(codes[r.kind.module], r.figure.params, r.facts, r.prepared.data)
         hit = store.get(k, list(r.ref.files))
         if hit is None:
             todo.append((r, k))

@@ -1,18 +1,22 @@
-"""A content-addressed cache of rendered figures.
+"""Content-addressed caches of the figure stage: rendered files, and computed inputs.
 
-The key of a figure hashes everything its bytes depend on: the source of the
-module that draws it and of the shared drawing modules (style, cells,
-encode), its parameters, the facts and arrays computed for it, and the
-matplotlib and Pillow versions. Same key, same bytes: a cached figure is
-never drawn again. Entries are folders ``<dir>/<key[:2]>/<key>/`` holding one
-file per part (``gif``, ``svg``, ``last.svg``, ``png``), moved into place
-whole, so a reader never sees half an entry.
+The key of a rendered figure hashes everything its bytes depend on: the
+import closure of the module that draws it (:func:`generator.closure.digest`,
+so editing any module it imports misses, and nothing else does), its
+parameters, the facts and arrays computed for it, and the matplotlib and
+Pillow versions. Entries are folders ``<dir>/<key[:2]>/<key>/`` holding one
+file per part (``gif``, ``svg``, ``last.svg``, ``png``) and ``sha256.json``,
+the hash of each part; they are moved into place whole, and every read is
+checked against the hashes. An entry that cannot be read or does not match
+is removed and counts as a miss: a cache never serves wrong bytes and never
+fails a build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import pickle
 import shutil
@@ -23,25 +27,35 @@ from pathlib import Path
 
 import numpy as np
 
-#: Bump to invalidate every cached figure (a change in how keys or entries work).
-FORMAT = 1
-HERE = Path(__file__).parent
-#: Modules every figure's drawing depends on, besides its own.
-SHARED = ("style.py", "cells.py", "boxes.py", "encode.py")
+from .. import closure
 
+log = logging.getLogger(__name__)
 
-@lru_cache(maxsize=None)
-def _source(name: str) -> bytes:
-    return (HERE / name).read_bytes()
+#: Bump to invalidate every cached entry (a change in how keys or entries work).
+FORMAT = 2
+#: The file of an entry that holds the SHA-256 of each part.
+HASHES = "sha256.json"
 
 
 @lru_cache(maxsize=1)
 def _versions() -> str:
-    return ",".join(f"{p}={metadata.version(p)}" for p in ("matplotlib", "pillow"))
+    return ",".join(f"{p}={metadata.version(p)}" for p in ("numpy", "matplotlib", "pillow"))
 
 
-def key(module: str, params: dict, facts: dict, data: dict[str, np.ndarray]) -> str:
-    """The SHA-256 (hex) naming a figure's rendered files."""
+def code_digest(module: str) -> str:
+    """The code part of a key: the import closure of ``generator.figures.<module>``."""
+    return closure.digest(f"{__package__}.{module}")
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+
+
+def key(code: str, params: dict, facts: dict, data: dict[str, np.ndarray]) -> str:
+    """The SHA-256 (hex) naming a figure's rendered files.
+
+    ``code`` is :func:`code_digest` of the module that draws the figure.
+    """
     h = hashlib.sha256()
 
     def part(label: str, payload: bytes) -> None:
@@ -50,18 +64,21 @@ def key(module: str, params: dict, facts: dict, data: dict[str, np.ndarray]) -> 
 
     part("format", str(FORMAT).encode())
     part("versions", _versions().encode())
-    for name in (f"{module}.py", *SHARED):
-        part(name, _source(name))
-    part("params", json.dumps(params, sort_keys=True, separators=(",", ":")).encode())
-    part("facts", json.dumps(facts, sort_keys=True, separators=(",", ":")).encode())
+    part("code", code.encode())
+    part("params", _json(params))
+    part("facts", _json(facts))
     for name in sorted(data):
         a = np.ascontiguousarray(data[name])
         part(f"array {name} {a.dtype.str} {a.shape}", a.tobytes())
     return h.hexdigest()
 
 
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 class FigureCache:
-    """Rendered parts of figures on disk, by key."""
+    """Rendered parts of figures on disk, by key, each checked against its hash on read."""
 
     def __init__(self, directory: Path):
         self.dir = Path(directory)
@@ -69,81 +86,107 @@ class FigureCache:
     def _entry(self, key: str) -> Path:
         return self.dir / key[:2] / key
 
+    def drop(self, key: str) -> None:
+        """Remove an entry (it will be drawn again)."""
+        shutil.rmtree(self._entry(key), ignore_errors=True)
+
     def get(self, key: str, parts: list[str]) -> dict[str, bytes] | None:
-        """The cached parts, or None when any is missing."""
+        """The cached parts, or None when any is missing, unreadable or not as stored."""
         entry = self._entry(key)
-        try:
-            return {p: (entry / p).read_bytes() for p in parts}
-        except FileNotFoundError:
+        if not entry.is_dir():
             return None
+        try:
+            hashes = json.loads((entry / HASHES).read_bytes())
+            files = {p: (entry / p).read_bytes() for p in parts}
+            bad = [p for p, data in files.items() if hashes.get(p) != _sha(data)]
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            bad = [f"{type(exc).__name__}: {exc}"]
+        if bad:
+            log.warning("figure cache: entry %s is damaged (%s); drawing it again",
+                        key[:12], ", ".join(bad))
+            self.drop(key)
+            return None
+        return files
 
     def put(self, key: str, files: dict[str, bytes]) -> None:
-        """Store an entry atomically; a concurrent writer of the same key is harmless."""
+        """Store an entry atomically; a concurrent writer of the same key is harmless,
+        and a cache that cannot be written only costs time."""
         entry = self._entry(key)
         if entry.is_dir():
             return
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=entry.parent))
-        for part, data in files.items():
-            (tmp / part).write_bytes(data)
         try:
+            if entry.exists() or entry.is_symlink():  # not an entry: a damaged cache
+                entry.unlink()
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=entry.parent))
+        except OSError as exc:
+            log.warning("figure cache: cannot store %s (%s)", key[:12], exc)
+            return
+        try:
+            for part, data in files.items():
+                (tmp / part).write_bytes(data)
+            (tmp / HASHES).write_bytes(_json({p: _sha(d) for p, d in files.items()}))
             os.rename(tmp, entry)
-        except OSError:  # another process stored the same key first
+        except OSError:  # another process stored the same key first, or no space
             shutil.rmtree(tmp, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ computed inputs
 
-#: What the computations of prepare.py read: its own source and every module it
-#: calls, the built-in specs, and the sample photograph (via the matplotlib version).
-_INPUT_CODE = ("figures/prepare.py", "nn/**/*.py", "specs/**/*.py", "specs/**/*.yaml",
-               "tables/**/*.py")
-_PACKAGE = HERE.parent
-
-
-@lru_cache(maxsize=1)
-def _input_code_digest() -> bytes:
-    h = hashlib.sha256()
-    files = sorted({p for pattern in _INPUT_CODE for p in _PACKAGE.glob(pattern)})
-    for p in files:
-        data = p.read_bytes()
-        h.update(f"{p.relative_to(_PACKAGE).as_posix()}:{len(data)}:".encode())
-        h.update(data)
-    versions = ",".join(f"{p}={metadata.version(p)}" for p in ("numpy", "matplotlib", "pillow"))
-    h.update(versions.encode())
-    return h.digest()
-
 
 class PreparedCache:
-    """The computed arrays and facts of figures, by (kind, parameters, source of the code).
+    """Computed inputs of figures (a kind's ``prepare`` result), by (code, kind, parameters).
 
     Saves a warm build the computations (and the YAML parsing of the specs)
-    whose results are already known; a change to any module that
-    ``prepare.py`` may use, or to a spec, misses.
+    whose results are already known. The code part is the import closure of
+    the module holding ``prepare`` plus the data files it reads (``extra``),
+    so editing anything it uses misses. A file is the SHA-256 of its payload
+    followed by the payload (a pickle); one that is unreadable, damaged or
+    not a result of ``prepare`` is a miss, never an error.
     """
 
     def __init__(self, directory: Path | None):
         self.dir = None if directory is None else Path(directory)
 
-    def key(self, kind: str, params: dict) -> str:
-        h = hashlib.sha256(_input_code_digest())
-        h.update(f"{FORMAT}:{kind}:".encode())
-        h.update(json.dumps(params, sort_keys=True, separators=(",", ":")).encode())
+    @staticmethod
+    def key(code: str, kind: str, params: dict) -> str:
+        h = hashlib.sha256(f"{FORMAT}:{_versions()}:{code}:{kind}:".encode())
+        h.update(_json(params))
         return h.hexdigest()
 
-    def get_or_compute(self, kind: str, params: dict, compute):
+    def _read(self, path: Path, expected: type):
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        digest, payload = blob[:32], blob[32:]
+        if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
+            if blob:
+                log.warning("prepared cache: %s is damaged; computing again", path.name)
+            return None
+        try:
+            value = pickle.loads(payload)
+        except Exception as exc:  # any unpickling failure is a miss
+            log.warning("prepared cache: %s unreadable (%s); computing again", path.name, exc)
+            return None
+        return value if isinstance(value, expected) else None
+
+    def get_or_compute(self, code: str, kind: str, params: dict, compute, expected: type):
+        """``compute(params)``, or its stored result for this key when it is intact."""
         if self.dir is None:
             return compute(params)
-        path = self.dir / f"{self.key(kind, params)}.pickle"
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
-            pass
+        path = self.dir / f"{self.key(code, kind, params)}.pickle"
+        value = self._read(path, expected)
+        if value is not None:
+            return value
         value = compute(params)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, path)
+        except OSError as exc:  # a cache that cannot be written only costs time
+            log.warning("prepared cache: cannot store %s (%s)", path.name, exc)
         return value

@@ -6,7 +6,9 @@ No matplotlib here: pages can ask for figure references without drawing.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
 import posixpath
 import re
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from functools import lru_cache
 
 from pathlib import Path
 
+from .. import closure
 from ..errors import UserError
 from ..settings import load_settings
 from . import catalog
@@ -76,6 +79,18 @@ def _text(v):
     return v
 
 
+def _prepare_code(kind: Kind) -> str:
+    """The code part of a computed input's key: the import closure of the module
+    holding ``kind.prepare``, and the data files that module declares it reads."""
+    module = sys.modules[kind.prepare.__module__]
+    h = hashlib.sha256(closure.digest(module.__name__).encode())
+    for path in getattr(module, "DATA_FILES", ()):
+        data = Path(path).read_bytes()
+        h.update(f"{Path(path).name}:{len(data)}:".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
 def resolve_one(fig: Figure, prepared_cache: PreparedCache | None = None) -> Resolved:
     """Compute one figure's data and describe it; a bad entry becomes a UserError."""
     where = f"{_CATALOG}: figure '{fig.id}'"
@@ -89,7 +104,8 @@ def resolve_one(fig: Figure, prepared_cache: PreparedCache | None = None) -> Res
         if prepared_cache is None:
             prepared = kind.prepare(fig.params)
         else:
-            prepared = prepared_cache.get_or_compute(kind.name, fig.params, kind.prepare)
+            prepared = prepared_cache.get_or_compute(_prepare_code(kind), kind.name, fig.params,
+                                                     kind.prepare, Prepared)
     except (ValueError, KeyError, TypeError) as exc:
         what = f"missing parameter {exc}" if isinstance(exc, KeyError) else str(exc)
         raise UserError(f"{where} ({fig.kind}): {what}") from None

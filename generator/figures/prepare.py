@@ -23,6 +23,10 @@ from ..nn.conv import conv2d, conv_transpose2d
 from ..nn.pad import pad
 from ..nn.pool import avg_pool2d, max_pool2d
 from ..nn.windows import window_view
+from ..specs import SPEC_DIR
+
+#: Files the computations read besides code: the built-in specs (architecture diagrams).
+DATA_FILES = tuple(sorted(SPEC_DIR.glob("*.yaml")))
 
 #: Cell codes of the grids the sliding-window figures draw.
 PAD, INPUT, ZERO = 0, 1, 2
