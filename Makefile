@@ -13,7 +13,7 @@ export SOURCE_DATE_EPOCH
 # Material prints a multi-line banner about MkDocs 2.0 on every build.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: all setup assets generate site serve test bench deploy clean
+.PHONY: all setup assets generate site serve test test-fast bench deploy clean
 
 all: site
 
@@ -46,20 +46,23 @@ $(KATEX)/.copied: node_modules/.package-lock.json
 generate: setup
 	$(BIN)/python -m generator build
 
-# Generate, then build into a temporary folder and swap it in: a failure at
-# any step leaves the previous site/ untouched.
-site: generate
-	rm -rf .site.tmp
-	ATLAS_SKIP_GENERATE=1 $(BIN)/mkdocs build --strict --quiet --site-dir .site.tmp
-	rm -rf site
-	mv .site.tmp site
-	@echo "site built in site/"
+# Generate, build into a temporary folder, and swap it in whole, under one lock
+# (two builds at once wait for each other); any builder warning fails the build
+# and leaves the previous site/ untouched. See generator/commands/site.py.
+site: setup
+	$(BIN)/python -m generator site
 
-serve: setup
-	$(BIN)/mkdocs serve --livereload
+# Live reload; not strict, so a warning (a browser asking for /favicon.ico)
+# is shown without aborting the rebuild. The hook re-runs the generator.
+serve: generate
+	ATLAS_STRICT=false $(BIN)/mkdocs serve --livereload
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Everything but the site builds and the browser tests.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not site and not browser and not slow"
 
 bench: setup
 	@set -e; for b in benchmarks/bench_*.py; do \
@@ -70,4 +73,4 @@ deploy: setup
 	$(BIN)/mkdocs gh-deploy --strict --force
 
 clean:
-	rm -rf site .site.tmp docs/generated docs/vendor .cache .pytest_cache .hypothesis
+	rm -rf site .site.tmp* build docs/generated docs/vendor .cache .pytest_cache .hypothesis

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from . import pipeline
 from .errors import UserError
 from .settings import load_settings
+from .commands import site as site_command
 from .commands import table as table_command
 
 
@@ -36,10 +38,11 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="generate pages and figures into the output folder")
     b.add_argument("--root", default=".", help="project root holding pyproject.toml (default: .)")
-    b.add_argument("--out", help="output folder (default: docs/generated)")
+    b.add_argument("--out", help="output folder, owned by the generator (default: build/docs)")
     b.add_argument("--user-specs", help="folder of users' network specs (default: docs/specs)")
     b.set_defaults(run=_build)
     table_command.add_parser(sub)
+    site_command.add_parser(sub)
     return p
 
 
@@ -54,6 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted; files already written are complete, the rest were not touched",
+              file=sys.stderr)
+        return 130
+    except OSError as exc:  # the environment: disk full, read-only folder, permissions
+        if args.debug:
+            raise
+        where = exc.filename if exc.filename is not None else "(no path)"
+        cause = exc.strerror or type(exc).__name__
+        print(f"error: {_shown(where)}: {cause}", file=sys.stderr)
+        return 2
     except Exception as exc:  # an internal bug: still one line unless --debug
         if args.debug:
             raise
@@ -67,6 +81,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _shown(path) -> str:
+    try:
+        return os.path.relpath(path)
+    except (ValueError, TypeError):
+        return str(path)
 
 
 if __name__ == "__main__":

@@ -16,12 +16,18 @@ from .errors import UserError
 @dataclass(frozen=True)
 class Settings:
     root: Path
-    #: Generated Markdown, figures and downloads; git-ignored, owned by the generator.
-    out_dir: str = "docs/generated"
+    #: Hand-written pages, stylesheets and scripts; the generator only reads them.
+    docs_dir: str = "docs"
+    #: The builder's docs folder, assembled by the generator: a copy of ``docs_dir``
+    #: plus every generated page, figure and download, and the nav file. Git-ignored;
+    #: the generator owns it (a manifest lists its files) and writes nothing else.
+    out_dir: str = "build/docs"
     #: Every ``*.yaml`` network spec here becomes a page in the Architectures section.
     user_specs: str = "docs/specs"
     #: Content-addressed cache of expensive results (figures, trained weights).
     cache_dir: str = ".cache/generator"
+    #: The built site (``make site``), swapped in whole after a successful build.
+    site_dir: str = "site"
 
     def path(self, name: str) -> Path:
         """The absolute path of the setting ``name``."""

@@ -22,10 +22,27 @@ def site_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.CompletedProcess:
-    """``mkdocs build --strict`` of ``project`` into ``site_dir`` (the hook runs the generator)."""
+def generate(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """``python -m generator build`` in ``project``."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        [sys.executable, "-m", "generator", "build", *args],
+        cwd=project, env=site_env(**env), capture_output=True, text=True,
+    )
+
+
+def mkdocs_build(project: Path, site_dir: Path, *, config: str = "mkdocs.yml",
+                 **env: str) -> subprocess.CompletedProcess:
+    """The generator, then ``mkdocs build --strict`` of ``project`` into ``site_dir``.
+
+    Returns the generator's result when it fails (MkDocs then does not run).
+    """
+    if (project / "generator").is_dir():
+        made = generate(project, **env)
+        if made.returncode != 0:
+            return made
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", config,
+         "--site-dir", str(site_dir)],
         cwd=project, env=site_env(**env), capture_output=True, text=True,
     )
 
@@ -53,7 +70,7 @@ def project_copy(tmp_path) -> Path:
     dst.mkdir()
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy2(ROOT / name, dst / name)
-    ignore = shutil.ignore_patterns("__pycache__", "generated")
+    ignore = shutil.ignore_patterns("__pycache__", "generated", "build")
     shutil.copytree(ROOT / "generator", dst / "generator", ignore=ignore)
     shutil.copytree(ROOT / "docs", dst / "docs", ignore=ignore)
     # The content-addressed caches (figures, trained weights) are safe to share and

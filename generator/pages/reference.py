@@ -6,7 +6,8 @@ from __future__ import annotations
 from importlib import metadata
 
 from ..render import page
-from . import cheatsheet, errata
+from . import cheatsheet, errata, site_map
+from .site_map import CONTRIBUTING, REFERENCE
 
 #: The packages whose versions shape what the site shows.
 _PACKAGES = ["numpy", "matplotlib", "jinja2", "pyyaml", "mkdocs", "mkdocs-material"]
@@ -24,11 +25,14 @@ def _versions() -> list[dict[str, str]]:
 
 
 def outputs(ctx):
-    ctx.add_nav("Reference", "Cheat sheet", "reference/cheat-sheet.md")
-    yield page("reference/cheat-sheet.md", "pages/reference/cheat-sheet.md.j2",
-               formulas=cheatsheet.formulas())
-    ctx.add_nav("Reference", "Glossary", "reference/glossary.md")
-    yield page("reference/glossary.md", "pages/reference/glossary.md.j2")
-    ctx.add_nav("Reference", "Errata of the course notes", "reference/errata.md")
-    yield page("reference/errata.md", "pages/reference/errata.md.j2", entries=errata.entries())
-    yield page("reference/colophon.md", "pages/reference/colophon.md.j2", packages=_versions())
+    values = {
+        "cheat-sheet": lambda: {"formulas": cheatsheet.formulas()},
+        "glossary": dict,
+        "errata": lambda: {"entries": errata.entries()},
+    }
+    for entry in REFERENCE.pages:
+        yield page(REFERENCE.path(entry), REFERENCE.template(entry),
+                   title=entry.title, **values[entry.slug]())
+    colophon = site_map.page("contributing", "colophon")
+    yield page(CONTRIBUTING.path(colophon), CONTRIBUTING.template(colophon),
+               title=colophon.title, packages=_versions())

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.site
 
 def test_strict_build_produces_home_and_generated_pages(built_site: Path):
     assert (built_site / "index.html").is_file()
-    colophon = (built_site / "generated/reference/colophon/index.html").read_text()
+    colophon = (built_site / "contributing/colophon/index.html").read_text()
     assert "How this site is built" in colophon
     # KaTeX is copied into the build, not fetched.
     assert (built_site / "vendor/katex/katex.min.js").is_file()

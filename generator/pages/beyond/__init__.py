@@ -1,7 +1,7 @@
 """Beyond the layer arithmetic: pages computed from networks trained during the build.
 
-Each topic module returns the values its template formats, and the figures
-of the page as (:class:`~generator.figures.catalog.Figure`,
+The topics are declared in :mod:`generator.pages.site_map`. Each topic module
+returns the values its template formats, and the figures of the page as (:class:`~generator.figures.catalog.Figure`,
 :class:`~generator.figures.prepare.Prepared`) pairs; the templates in
 ``templates/pages/beyond/`` do no arithmetic.
 """
@@ -10,33 +10,23 @@ from __future__ import annotations
 
 from ...figures import computed
 from ...render import Output, page
-from . import autoencoder, detection, style, top_k, training, transfer, triplet
+from ..site_map import BEYOND
 from .lab import Lab
-
-#: (slug, title, values) in reading order; the nav follows this order.
-TOPICS = [
-    ("training-lenet5", "Training LeNet-5", training.values),
-    ("top-k", "Top-1 and top-5 accuracy", top_k.values),
-    ("transfer-learning", "Transfer learning", transfer.values),
-    ("autoencoder", "Convolutional autoencoder", autoencoder.values),
-    ("object-detection", "Object detection", detection.values),
-    ("triplet-loss", "Triplet loss", triplet.values),
-    ("style-transfer", "Neural style transfer", style.values),
-]
 
 
 def outputs(ctx):
     lab = Lab(ctx.settings.path("cache_dir"))
     pages, resolved = [], []
-    for slug, title, values in TOPICS:
+    for topic in BEYOND.pages:
+        values = topic.values_function()
         context = values(lab)
         for fig, prepared in context.pop("figures"):
             resolved.append(computed.resolve(fig, prepared, values.__module__))
-        pages.append((slug, title, context))
+        pages.append((topic, context))
     files, refs = computed.render(resolved, ctx.settings.path("cache_dir") / "figures")
     for path, data in sorted(files.items()):
         yield Output(path, data)
-    for slug, title, context in pages:
-        path = f"beyond/{slug}.md"
-        ctx.add_nav("Beyond", title, path)
-        yield page(path, f"pages/beyond/{slug}.md.j2", **context, figures=refs, page_path=path)
+    for topic, context in pages:
+        path = BEYOND.path(topic)
+        yield page(path, BEYOND.template(topic), title=topic.title, **context,
+                   figures=refs, page_path=path)
