@@ -1,15 +1,27 @@
-"""A build with nothing changed runs no producer; any change to inputs or outputs does."""
+"""A build with nothing changed runs no producer; any change to its inputs or outputs does.
+
+The inputs' code part is the import closure of what a build runs: editing a module the
+build imports (or loads by name) starts a build, editing one it never imports does not.
+The recorded state is a cache like any other: unreadable or altered means "build again".
+"""
 
 from __future__ import annotations
 
+import json
+import os
+from dataclasses import fields
 from pathlib import Path
 
-from generator import pipeline
+import pytest
+
+from generator import fingerprint, pipeline
 from generator.render import Output
-from generator.settings import load_settings
+from generator.settings import Settings, load_settings
+from tests.scratch import edit, scratch  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 CALLS: list[str] = []
+HAS_DOCS_DIR = "docs_dir" in {f.name for f in fields(Settings)}
 
 
 def _one_page(ctx):
@@ -22,15 +34,30 @@ def _another_page(ctx):
     yield Output("another.md", b"# Another\n")
 
 
+def _settings(tmp_path: Path):
+    """Settings of the real project with every folder a build reads or writes under tmp_path."""
+    folders = dict(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache",
+                   user_specs=tmp_path / "docs/specs")
+    if HAS_DOCS_DIR:
+        folders["docs_dir"] = tmp_path / "docs"
+    (tmp_path / "docs/specs").mkdir(parents=True)
+    (tmp_path / "docs/index.md").write_text("# Home\n")
+    return load_settings(ROOT, **{k: str(v) for k, v in folders.items()})
+
+
+def _count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
 def test_second_build_runs_nothing_until_something_changes(tmp_path):
-    settings = load_settings(ROOT, out_dir=str(tmp_path / "out"), cache_dir=str(tmp_path / "cache"))
+    settings = _settings(tmp_path)
     CALLS.clear()
     pipeline.build(settings, [_one_page])
     assert CALLS == ["page"]
 
     report = pipeline.build(settings, [_one_page])
     assert CALLS == ["page"]  # nothing ran
-    assert report.written == () and report.unchanged == 2  # page.md and the nav file
+    assert report.written == () and report.unchanged == _count_files(tmp_path / "out")
 
     (tmp_path / "out/page.md").write_text("# Edited by hand\n")
     report = pipeline.build(settings, [_one_page])
@@ -45,14 +72,159 @@ def test_second_build_runs_nothing_until_something_changes(tmp_path):
 
 
 def test_a_failed_build_is_not_recorded(tmp_path):
-    settings = load_settings(ROOT, out_dir=str(tmp_path / "out"), cache_dir=str(tmp_path / "cache"))
+    settings = _settings(tmp_path)
 
     def broken(ctx):
         raise RuntimeError("kaput")
         yield  # pragma: no cover
 
-    try:
+    with pytest.raises(RuntimeError, match="kaput"):
         pipeline.build(settings, [broken])
-    except RuntimeError:
-        pass
-    assert not (tmp_path / "cache/build-state.json").exists()
+    assert not (tmp_path / "cache" / fingerprint.STATE_FILE).exists()
+
+
+# ------------------------------------------------------------ the state file is a cache
+
+
+def _damage_writing(text: str):
+    return lambda path: path.write_text(text)
+
+
+def _truncate(path: Path):
+    path.write_bytes(path.read_bytes()[:20])
+
+
+def _a_folder(path: Path):
+    path.unlink()
+    path.mkdir()
+
+
+def _not_utf8(path: Path):
+    path.write_bytes(b"\xff\xfe{}")
+
+
+@pytest.mark.parametrize("damage", [
+    _damage_writing("[]"), _damage_writing("null"), _damage_writing("{}"), _damage_writing('"x"'),
+    _damage_writing(""), _truncate, _a_folder, _not_utf8,
+], ids=["list", "null", "empty-object", "string", "empty", "truncated", "folder", "not-utf8"])
+def test_an_unreadable_state_means_build_again(tmp_path, damage):
+    settings = _settings(tmp_path)
+    CALLS.clear()
+    pipeline.build(settings, [_one_page])
+    damage(tmp_path / "cache" / fingerprint.STATE_FILE)
+    if (tmp_path / "cache" / fingerprint.STATE_FILE).is_dir():
+        (tmp_path / "cache" / fingerprint.STATE_FILE).rmdir()  # record() writes a file again
+    pipeline.build(settings, [_one_page])
+    assert CALLS == ["page", "page"]
+    pipeline.build(settings, [_one_page])  # recorded again: nothing to do
+    assert CALLS == ["page", "page"]
+
+
+def test_a_state_that_does_not_match_its_digest_means_build_again(tmp_path):
+    """Readable and plausible, but not what the last build recorded: the output was edited
+    by hand and the state rewritten to say it is current."""
+    settings = _settings(tmp_path)
+    CALLS.clear()
+    pipeline.build(settings, [_one_page])
+    state_file = tmp_path / "cache" / fingerprint.STATE_FILE
+    (tmp_path / "out/page.md").write_text("# Edited by hand\n")
+    state = json.loads(state_file.read_text())
+    state["outputs"] = fingerprint.outputs(tmp_path / "out")
+    state_file.write_text(json.dumps(state))
+    pipeline.build(settings, [_one_page])
+    assert CALLS == ["page", "page"]
+    assert (tmp_path / "out/page.md").read_bytes() == b"# Page\n"
+
+
+def test_a_damaged_code_memo_is_recomputed(tmp_path):
+    settings = _settings(tmp_path)
+    names = [pipeline._name(p) for p in pipeline.PRODUCERS]
+    good = fingerprint.inputs(settings, names)
+    memo = tmp_path / "cache" / fingerprint.CODE_FILE
+    known = json.loads(memo.read_text())
+    for text in ("[]", "null", "{", json.dumps({**known, "modules": ["generator.errors"]})):
+        memo.write_text(text)
+        assert fingerprint.inputs(settings, names) == good, text
+
+
+# ------------------------------------------------------------ what counts as an input
+
+PRODUCER_NAMES = [pipeline._name(p) for p in pipeline.PRODUCERS]
+
+
+@pytest.fixture(scope="module")
+def memo_dir(tmp_path_factory):
+    """One cache folder for the code memo: unedited copies of the package share one entry."""
+    return tmp_path_factory.mktemp("memo")
+
+
+def _inputs(settings) -> str:
+    return fingerprint.inputs(settings, PRODUCER_NAMES)
+
+
+@pytest.mark.parametrize("path", [
+    "pipeline.py",  # the pipeline itself
+    "text.py",  # imported by the producers
+    "nn/windows.py",  # imported through generator.nn by the tables and the training
+    "figures/image_grid.py",  # loaded by name: importlib.import_module(f"{__package__}.{module}")
+    "pages/gallery.py",  # a producer named in pipeline.PRODUCERS
+    "templates/pages/architectures/network.md.j2",  # a template
+    "specs/lenet5.yaml",  # a built-in spec
+    "examples/padding.py",  # a snippet the pages run and show
+])
+def test_editing_what_a_build_uses_starts_a_build(scratch, memo_dir, path):
+    settings = load_settings(ROOT, cache_dir=str(memo_dir))
+    before = _inputs(settings)
+    edit(scratch / path)
+    assert _inputs(settings) != before
+
+
+def test_editing_what_no_build_imports_changes_nothing(scratch, memo_dir):
+    settings = load_settings(ROOT, cache_dir=str(memo_dir))
+    (scratch / "unused_by_the_build.py").write_text('"""Imported by nothing."""\n')
+    before = _inputs(settings)
+    edit(scratch / "unused_by_the_build.py")
+    edit(scratch / "mkdocs_hook.py")  # run by MkDocs, not by a build
+    assert _inputs(settings) == before
+
+
+def test_a_new_import_joins_the_inputs(scratch, memo_dir):
+    settings = load_settings(ROOT, cache_dir=str(memo_dir))
+    (scratch / "helper_module.py").write_text("VALUE = 1\n")
+    before = _inputs(settings)
+    edit(scratch / "text.py", "\nfrom . import helper_module  # noqa: F401\n")
+    with_import = _inputs(settings)
+    assert with_import != before
+    edit(scratch / "helper_module.py")
+    assert _inputs(settings) != with_import
+
+
+def test_every_module_is_in_the_build_but_the_hook():
+    """The closure finds what the build really runs, loaded by name included: every module
+    but those MkDocs or the CLI alone run (checked here so a name-based load that the
+    closure cannot see shows up as a module missing from this set)."""
+    modules = set(fingerprint.code_modules(PRODUCER_NAMES))
+    package = ROOT / "generator"
+    every = {fingerprint._module_name(p) for p in package.rglob("*.py")
+             if "__pycache__" not in p.parts and fingerprint._is_module(p)}
+    assert every - modules <= {"generator.mkdocs_hook", "generator.tables.forward"}
+    assert "generator.figures.image_grid" in modules and "generator.mkdocs_hook" not in modules
+
+
+def test_users_specs_and_hand_written_docs_are_inputs(tmp_path):
+    settings = _settings(tmp_path)
+    before = _inputs(settings)
+    specs = tmp_path / "docs/specs"
+    seen = {before}
+    for name in ("mine.yaml", "other.yml", "LOUD.YAML", "Mixed.Yml"):
+        (specs / name).write_text("name: x\n")
+        now = _inputs(settings)
+        assert now not in seen, name
+        seen.add(now)
+    (specs / "notes.txt").write_text("not a spec\n")
+    assert _inputs(settings) in seen
+    if HAS_DOCS_DIR:
+        index = tmp_path / "docs/index.md"
+        info = index.stat()
+        os.utime(index, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+        assert _inputs(settings) not in seen
