@@ -4,7 +4,9 @@
 >>> net.name, net.input_shape, len(net.layers)
 ('VGG-16', (3, 224, 224), 40)
 
-The format is defined, field by field, in :mod:`generator.specs.schema`.
+The format is defined, field by field, in :mod:`.fields` (field types),
+:mod:`.layers` (one class per layer kind), :mod:`.network` (the top level) and
+:mod:`.kinds` (the registry of layer kinds); :mod:`.parse` reads a spec.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ import re
 from pathlib import Path
 
 from ..errors import UserError
-from .schema import (
-    ALIASES,
-    LAYER_KINDS,
+from .fields import PublishedCount
+from .kinds import ALIASES, LAYER_KINDS
+from .layers import (
     AdaptiveAvgPool,
     AvgPool,
     Basic,
@@ -26,24 +28,23 @@ from .schema import (
     Conv,
     ConvTranspose,
     Dropout,
-    Figure,
     Flatten,
     Layer,
     Linear,
     MaxPool,
-    Network,
-    Published,
     ReLU,
     Residual,
     Sigmoid,
     Softmax,
     Tanh,
-    parse_spec,
 )
+from .network import Network, Published
+from .parse import parse_spec
 
 __all__ = [
     "BUILTINS", "SPEC_DIR", "load_builtin", "load_spec", "parse_spec", "spec_id",
-    "user_spec_paths", "Network", "Layer", "Published", "Figure", "LAYER_KINDS", "ALIASES",
+    "user_spec_paths", "Network", "Layer", "Published", "PublishedCount", "LAYER_KINDS",
+    "ALIASES",
     "Conv", "ConvTranspose", "MaxPool", "AvgPool", "AdaptiveAvgPool", "Linear", "ReLU",
     "Tanh", "Sigmoid", "BatchNorm", "Dropout", "Flatten", "Softmax", "Residual", "Basic",
     "Bottleneck", "Concat",

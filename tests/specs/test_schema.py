@@ -7,6 +7,7 @@ import pytest
 from generator.errors import UserError
 from generator.specs import (
     BUILTINS,
+    LAYER_KINDS,
     SPEC_DIR,
     Basic,
     Bottleneck,
@@ -18,7 +19,7 @@ from generator.specs import (
     parse_spec,
     spec_id,
 )
-from generator.specs.schema import LAYER_KINDS, spec_fields
+from generator.specs.fields import spec_fields
 
 SOURCE = "specs/mynet.yaml"
 

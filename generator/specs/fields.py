@@ -1,0 +1,216 @@
+"""Field types of the spec format: what each field accepts, how it is converted, and how a
+field carries its documentation (the spec-format page is generated from it).
+
+A converter takes the value YAML gave and returns the value the layer keeps, or raises
+:class:`Mismatch`; the parser then names the field, what it expected and what it found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import MISSING, dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Callable
+
+__all__ = [
+    "Mismatch", "FieldType", "PublishedCount", "T", "spec_field", "spec_fields", "is_required",
+    "field_type_of", "default_text",
+]
+
+class Mismatch(Exception):
+    """A value that does not have its field's type (the caller names the field)."""
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """What a field accepts: ``expected`` reads as 'must be <expected>'."""
+
+    label: str          # short, for the docs table
+    expected: str       # for error messages and the docs
+    convert: Callable[[Any], Any]
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _positive(v):
+    if _is_int(v) and v >= 1:
+        return v
+    raise Mismatch
+
+
+def _non_negative(v):
+    if _is_int(v) and v >= 0:
+        return v
+    raise Mismatch
+
+
+def _pair(convert):
+    def pair(v):
+        if isinstance(v, list) and len(v) == 2:
+            return convert(v[0]), convert(v[1])
+        x = convert(v)
+        return x, x
+    return pair
+
+
+def _padding(v):
+    if v in ("same", "valid"):
+        return v
+    return _pair(_non_negative)(v)
+
+
+def _bool(v):
+    if isinstance(v, bool):
+        return v
+    raise Mismatch
+
+
+def _probability(v):
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1:
+        return float(v)
+    raise Mismatch
+
+
+def _positive_number(v):
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0:
+        return float(v)
+    raise Mismatch
+
+
+def _text(v):
+    if isinstance(v, str) and v.strip():
+        return v.strip()
+    raise Mismatch
+
+
+def _choice(*options):
+    def choose(v):
+        if isinstance(v, str) and v in options:
+            return v
+        raise Mismatch
+    return choose
+
+
+def _shape(v):
+    if isinstance(v, list) and len(v) in (1, 3):
+        return tuple(_positive(x) for x in v)
+    raise Mismatch
+
+
+
+
+_FIGURE = re.compile(r"^(\d+(?:\.\d+)?)\s*([KMG])$")
+_UNITS = {"K": 10**3, "M": 10**6, "G": 10**9}
+
+
+@dataclass(frozen=True)
+class PublishedCount:
+    """A published number, exact (``138357544``) or rounded as printed (``'4.089G'``)."""
+
+    text: str
+    value: Decimal
+    unit: int = 1          # 1, 10**3, 10**6 or 10**9
+    decimals: int = 0      # digits printed after the point
+
+    @property
+    def exact(self) -> bool:
+        return self.unit == 1
+
+    def rounded(self, computed: int) -> Decimal:
+        """``computed`` in this figure's unit, rounded to the digits it was printed with."""
+        step = Decimal(1).scaleb(-self.decimals)
+        return (Decimal(computed) / self.unit).quantize(step, rounding=ROUND_HALF_UP)
+
+    def matches(self, computed: int) -> bool:
+        return self.rounded(computed) == self.value
+
+
+def _published_count(v):
+    if _is_int(v) and v >= 0:
+        return PublishedCount(f"{v:,}", Decimal(v))
+    if isinstance(v, str):
+        m = _FIGURE.match(v.strip())
+        if m:
+            number, unit = m.groups()
+            decimals = len(number.partition(".")[2])
+            try:
+                return PublishedCount(v.strip(), Decimal(number), _UNITS[unit], decimals)
+            except InvalidOperation:
+                pass
+    raise Mismatch
+
+
+class T:
+    """The field types of the format."""
+
+    COUNT = FieldType("int ≥ 1", "a positive integer", _positive)
+    SIZE = FieldType("int or [h, w]", "a positive integer or a pair [height, width] of them",
+                     _pair(_positive))
+    PAD = FieldType("int or [h, w]", "a non-negative integer or a pair [height, width] of them",
+                    _pair(_non_negative))
+    CONV_PAD = FieldType("int, [h, w], same, valid",
+                         "a non-negative integer, a pair [height, width] of them, "
+                         "'same' or 'valid'", _padding)
+    BOOL = FieldType("true/false", "true or false", _bool)
+    PROB = FieldType("number in [0, 1]", "a number from 0 to 1", _probability)
+    POSITIVE = FieldType("number > 0", "a positive number", _positive_number)
+    TEXT = FieldType("text", "a non-empty string", _text)
+    ACTIVATION = FieldType("relu, tanh, sigmoid, none", "one of relu, tanh, sigmoid, none",
+                           _choice("relu", "tanh", "sigmoid", "none"))
+    SHAPE = FieldType("[C, H, W]", "a list [C, H, W] (or [features]) of positive integers",
+                      _shape)
+    FIGURE = FieldType("int or '4.09G'",
+                       "an exact integer or a rounded figure as printed, like '4.089G', "
+                       "'128M' or '159K'", _published_count)
+    # Nested values are parsed by the parser itself (they need the location).
+    LAYERS = FieldType("list of layers", "a non-empty list of layers", lambda v: v)
+    BRANCHES = FieldType("list of lists of layers",
+                         "a list of at least two branches, each a non-empty list of layers",
+                         lambda v: v)
+    PUBLISHED = FieldType("list of sources", "a list of mappings with source, params, macs",
+                          lambda v: v)
+
+
+def spec_field(type_: FieldType, doc: str, default: Any = MISSING):
+    """A dataclass field that a spec sets; ``doc`` is its documentation on the site."""
+    meta = {"type": type_, "doc": doc}
+    if default is MISSING:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def spec_fields(cls) -> list:
+    """The dataclass fields of ``cls`` that a spec may set, in order."""
+    return [f for f in fields(cls) if "type" in f.metadata]
+
+
+def is_required(f) -> bool:
+    """True for a field that a spec must give (it has no default)."""
+    return f.default is MISSING
+
+
+def field_type_of(cls, name: str) -> FieldType:
+    """The :class:`FieldType` of field ``name`` of ``cls`` (for the docs)."""
+    return next(f.metadata["type"] for f in spec_fields(cls) if f.name == name)
+
+
+def default_text(f) -> str:
+    """A field's default as a spec would write it, or '' when the field is required."""
+    if is_required(f):
+        return ""
+    value = f.default
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == value[1] \
+            and all(map(_is_int, value)):
+        return str(value[0])
+    if value == ():
+        return "[]"
+    if value == "":
+        return '""'
+    return str(value)
+

@@ -1,0 +1,46 @@
+"""The top level of a spec: the :class:`Network`, and the :class:`Published` totals it
+may be compared with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .fields import PublishedCount, T, spec_field
+from .layers import Layer
+
+__all__ = ["Published", "Network"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Published:
+    """Totals published by a reference, compared with the computed ones on the page."""
+
+    source: str = spec_field(T.TEXT, "Who published the figures, and where (paper, table, "
+                             "library version).")
+    url: str | None = spec_field(T.TEXT, "A link to the source.", None)
+    params: PublishedCount | None = spec_field(T.FIGURE, "The published parameter count.", None)
+    macs: PublishedCount | None = spec_field(
+        T.FIGURE, "The published multiply-accumulate count (many sources call it FLOPs "
+        "or ops).", None)
+    note: str | None = spec_field(T.TEXT, "One line shown with the comparison.", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Network:
+    """A network spec: the top level of the YAML file."""
+
+    name: str = spec_field(T.TEXT, "The title of the page, e.g. `VGG-16`.")
+    input: tuple[int, ...] = spec_field(
+        T.SHAPE, "The shape of one input, channels first: `[3, 224, 224]`.")
+    layers: tuple[Layer, ...] = spec_field(T.LAYERS, "The layers, in order.")
+    description: str = spec_field(T.TEXT, "Markdown shown at the top of the page.", "")
+    published: tuple[Published, ...] = spec_field(
+        T.PUBLISHED, "Published totals to compare with (see below).", ())
+    #: The id: built-in name or file stem; the page is ``architectures/<id>.md``.
+    id: str = field(default="", compare=False)
+    #: The file, as shown in error messages.
+    source: str = field(default="", compare=False, repr=False)
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return self.input
