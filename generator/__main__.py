@@ -31,6 +31,11 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fingerprint(args: argparse.Namespace) -> int:
+    print(pipeline.inputs_fingerprint(load_settings(Path(args.root))))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -43,6 +48,9 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(run=_build)
     table_command.add_parser(sub)
     site_command.add_parser(sub)
+    f = sub.add_parser("fingerprint", help="print the hash of everything the build depends on (a CI cache key)")
+    f.add_argument("--root", default=".", help="project root holding pyproject.toml (default: .)")
+    f.set_defaults(run=_fingerprint)
     return p
 
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-import yaml
-
 from . import fingerprint
 from .errors import UserError
 from .output import Output, SyncReport, check_out_dir, sync_tree
@@ -123,6 +121,8 @@ def collect(settings: Settings, producers: list[Producer | str] | None = None) -
 
 def _check_nav(outputs: list[Output]) -> None:
     """Every page the nav names exists, and every page exists in the nav."""
+    import yaml
+
     from .pages import navigation
 
     files = {o.path: o.data for o in outputs}
@@ -138,6 +138,11 @@ def _check_nav(outputs: list[Output]) -> None:
             f"{unlisted[0]}: this page is in no section of the nav; declare it in "
             "generator/pages/site_map.py (or remove it)"
         )
+
+
+def inputs_fingerprint(settings: Settings) -> str:
+    """The hash of everything a full build's output depends on."""
+    return fingerprint.inputs(settings, [_name(p) for p in PRODUCERS])
 
 
 def build(settings: Settings, producers: list[Producer | str] | None = None) -> SyncReport:
