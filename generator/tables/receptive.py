@@ -83,11 +83,23 @@ def adaptive_window(size: int, out: int) -> tuple[int, int] | None:
     """``(kernel, stride)`` of adaptive pooling from ``size`` to ``out`` along one
     dimension, or None when its windows differ in size or spacing.
 
-    PyTorch's window i covers ``[floor(i*size/out), ceil((i+1)*size/out))``.
+    PyTorch's window i covers ``[floor(i*size/out), ceil((i+1)*size/out))``. With
+    ``size = q*out + r`` (0 <= r < out) window i starts at ``i*q + floor(i*r/out)``,
+    so the windows are evenly spaced only when ``floor(i*r/out) = 0`` for every
+    i < out, that is r <= 1 (or one window, whose stride is taken as 1):
+
+    * r = 0: they tile the input, kernel q, stride q;
+    * r = 1: window i ends at ``(i+1)*q + 1``, kernel q + 1, stride q (which is 0
+      when size = 1: every output sees the one pixel);
+    * r >= 2 with two or more windows: steps of q and q + 1 both occur.
+
+    Closed form: no window is listed, so any size takes constant time.
     """
-    bounds = [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
-    kernels = {b - a for a, b in bounds}
-    steps = {b[0] - a[0] for a, b in zip(bounds, bounds[1:])} or {1}
-    if len(kernels) == 1 and len(steps) == 1:
-        return kernels.pop(), steps.pop()
+    if out == 1:
+        return size, 1
+    q, r = divmod(size, out)
+    if r == 0:
+        return q, q
+    if r == 1:
+        return q + 1, q
     return None

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
+
+import pytest
+
 from generator.specs import load_builtin, parse_spec
 from generator.tables import layer_table
 from generator.tables.receptive import INPUT, Field1D, adaptive_window, union, window
+from tests.conftest import ROOT
 
 
 def field_of(network: str, name: str):
@@ -46,6 +53,69 @@ def test_adaptive_pooling_has_a_window_only_when_its_windows_are_alike():
     assert adaptive_window(12, 6) == (2, 2)
     assert adaptive_window(6, 6) == (1, 1)
     assert adaptive_window(5, 3) is None
+
+
+def _adaptive_window_by_brute_force(size: int, out: int):
+    """Every one of PyTorch's windows, listed: (kernel, stride) if they are all alike."""
+    starts = [(i * size) // out for i in range(out)]
+    ends = [-(-((i + 1) * size) // out) for i in range(out)]
+    kernels = {b - a for a, b in zip(starts, ends)}
+    steps = {b - a for a, b in zip(starts, starts[1:])} or {1}
+    return (kernels.pop(), steps.pop()) if len(kernels) == len(steps) == 1 else None
+
+
+def test_adaptive_window_closed_form_agrees_with_every_window_listed():
+    cases = [(size, out) for size in range(1, 61) for out in range(1, 61)]
+    disagree = [(size, out, adaptive_window(size, out), _adaptive_window_by_brute_force(size, out))
+                for size, out in cases
+                if adaptive_window(size, out) != _adaptive_window_by_brute_force(size, out)]
+    assert disagree == []
+    # The sample holds every outcome: alike windows that tile, overlap, repeat (stride 0).
+    outcomes = {adaptive_window(size, out) for size, out in cases}
+    assert {(4, 4), (3, 2), (1, 0), None} <= outcomes
+
+
+#: Huge sizes, checked in a child process held to 1 GB and 20 s: listing the windows
+#: (the old way) runs out of either, the closed form answers at once.
+_HUGE = """
+from generator.tables.receptive import adaptive_window
+assert adaptive_window(10**30, 10**30) == (1, 1)
+assert adaptive_window(32, 10**30) is None
+assert adaptive_window(1, 10**30) == (1, 0)
+assert adaptive_window(2 * 10**30 + 1, 2) == (10**30 + 1, 10**30)
+assert adaptive_window(10**30 + 1, 10**30) == (2, 1)
+print("ok")
+"""
+
+
+def test_adaptive_window_of_huge_sizes_is_bounded_in_time_and_memory():
+    try:
+        run = subprocess.run([sys.executable, "-c", _HUGE], capture_output=True, text=True,
+                             timeout=20, preexec_fn=_limit_memory)
+    except subprocess.TimeoutExpired:
+        pytest.fail("adaptive_window(huge) took more than 20 s")
+    assert (run.returncode, run.stdout) == (0, "ok\n"), run.stderr[-500:]
+
+
+def _limit_memory():
+    limit = 1 << 30
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+@pytest.mark.parametrize("output", ["1000000000000000000000000000000", "1000000000"])
+def test_a_huge_adaptive_pool_is_one_line_in_bounded_time_and_memory(tmp_path, output):
+    """The table command on a huge adaptive pool: a table or a one-line error, exit 0 or 2,
+    within 1 GB of memory and 60 s (the old code listed every window)."""
+    spec = tmp_path / "big.yaml"
+    spec.write_text(f"name: big\ninput: [3, 32, 32]\nlayers:\n"
+                    f"  - adaptive_avgpool: {{output: {output}}}\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "generator", "table", str(spec), "--format", "json"],
+                         capture_output=True, text=True, timeout=60, preexec_fn=_limit_memory,
+                         cwd=ROOT)
+    assert run.returncode in (0, 2), run.stderr
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+    if run.returncode == 2:
+        assert len(run.stderr.strip().splitlines()) == 1 and "big.yaml" in run.stderr
 
 
 def test_flatten_sees_the_whole_map_and_transposed_conv_has_no_single_field():
