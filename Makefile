@@ -72,5 +72,7 @@ bench: setup
 deploy: setup
 	$(BIN)/mkdocs gh-deploy --strict --force
 
+# The generator removes what it made (its manifest says what); then the assets.
 clean:
-	rm -rf site .site.tmp* build docs/generated docs/vendor .cache .pytest_cache .hypothesis
+	test ! -x $(BIN)/python || $(BIN)/python -m generator clean
+	rm -rf $(KATEX) .pytest_cache .hypothesis

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import pipeline
 from .errors import UserError
 from .settings import load_settings
+from .commands import clean as clean_command
 from .commands import site as site_command
 from .commands import table as table_command
 
@@ -43,11 +44,12 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="generate pages and figures into the output folder")
     b.add_argument("--root", default=".", help="project root holding pyproject.toml (default: .)")
-    b.add_argument("--out", help="output folder, owned by the generator (default: build/docs)")
+    b.add_argument("--out", help="output folder, owned by the generator (default: docs_dir of mkdocs.yml)")
     b.add_argument("--user-specs", help="folder of users' network specs (default: docs/specs)")
     b.set_defaults(run=_build)
     table_command.add_parser(sub)
     site_command.add_parser(sub)
+    clean_command.add_parser(sub)
     f = sub.add_parser("fingerprint", help="print the hash of everything the build depends on (a CI cache key)")
     f.add_argument("--root", default=".", help="project root holding pyproject.toml (default: .)")
     f.set_defaults(run=_fingerprint)

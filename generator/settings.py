@@ -6,6 +6,7 @@ Paths are relative to the project root (the folder holding pyproject.toml).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -21,7 +22,8 @@ class Settings:
     #: The builder's docs folder, assembled by the generator: a copy of ``docs_dir``
     #: plus every generated page, figure and download, and the nav file. Git-ignored;
     #: the generator owns it (a manifest lists its files) and writes nothing else.
-    out_dir: str = "build/docs"
+    #: Read from ``docs_dir:`` in the builder's config (mkdocs.yml), its one place.
+    out_dir: str = ""
     #: Every ``*.yaml`` network spec here becomes a page in the Architectures section.
     user_specs: str = "docs/specs"
     #: Content-addressed cache of expensive results (figures, trained weights).
@@ -58,4 +60,26 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
                 f"found {type(value).__name__} {value!r}"
             )
     settings = replace(Settings(root=root), **table)
-    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    if not settings.out_dir:
+        settings = replace(settings, out_dir=builder_docs_dir(root))
+    return settings
+
+
+BUILDER_CONFIG = "mkdocs.yml"
+
+
+def builder_docs_dir(root: Path) -> str:
+    """``docs_dir`` of the builder's config: the folder the generator assembles."""
+    config = root / BUILDER_CONFIG
+    try:
+        text = config.read_text(encoding="utf-8")
+    except OSError:
+        raise UserError(
+            f"{BUILDER_CONFIG}: not found in {root}; it names the output folder (docs_dir), "
+            "or pass --out"
+        ) from None
+    found = re.search(r"(?m)^docs_dir:[ \t]*['\"]?([^'\"#\s]+)", text)
+    if found is None:
+        raise UserError(f"{BUILDER_CONFIG}: no docs_dir: line; it names the folder the generator writes")
+    return found.group(1)
