@@ -3,6 +3,13 @@
 All counts in JSON and CSV are integers. The same functions serve the CLI
 (``python -m generator table``) and the downloads next to each page, so both
 give identical bytes.
+
+Names and sources come from a user's spec, so they are data in every format:
+Markdown gets :func:`generator.text.markdown` (renders literally, never syntax),
+JSON writes ``<``, ``>`` and ``&`` as ``\\u003c`` escapes (safe even if pasted
+into an HTML page), and a CSV cell that a spreadsheet would run as a formula
+gets a leading apostrophe (:func:`csv_cell`). Shapes are written in the site's one
+layout, channels first (:data:`generator.text.SHAPE_LAYOUT`).
 """
 
 from __future__ import annotations
@@ -12,22 +19,28 @@ import io
 import json
 import re
 
+from .. import text
 from .published import QUANTITIES, compare
 from .receptive import Field
 from .table import Row, Table
 
 __all__ = [
-    "to_json", "to_csv", "to_markdown", "table_dict", "md_text",
+    "to_json", "to_csv", "to_markdown", "table_dict", "md_text", "csv_cell",
     "shape_text", "count_text", "bytes_text", "si_text", "field_texts", "display_row",
+    "SHAPE_LAYOUT", "CSV_SHAPE_LAYOUT",
 ]
+
+#: The layout of every shape these tables show (channels × height × width).
+SHAPE_LAYOUT = text.SHAPE_LAYOUT
+#: The same layout as the CSV writes shapes, with an ASCII ``x``: ``CxHxW``.
+CSV_SHAPE_LAYOUT = SHAPE_LAYOUT.replace(text.TIMES, "x")
 
 
 # ------------------------------------------------------------------ display strings
 
 
-def shape_text(shape) -> str:
-    """``64×56×56`` (channels × height × width), or ``1000`` for a flat vector."""
-    return "×".join(map(str, shape))
+#: ``64×56×56`` (channels × height × width), or ``1000`` for a flat vector.
+shape_text = text.shape
 
 
 def count_text(n: int) -> str:
@@ -55,24 +68,17 @@ def si_text(n: int) -> str:
     return str(n)
 
 
-def _dims(a: int, b: int) -> str:
-    return str(a) if a == b else f"{a}×{b}"
-
-
 def field_texts(field: Field) -> tuple[str, str, str]:
     """Receptive field ``(size, jump, start)`` as strings; ``—`` where undefined."""
     if field is None:
         return "—", "—", "—"
     h, w = field
-    return _dims(h.size, w.size), _dims(h.jump, w.jump), _dims(h.start, w.start)
+    return (text.size2((h.size, w.size)), text.size2((h.jump, w.jump)),
+            text.size2((h.start, w.start)))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
-
-
-def md_text(text: str) -> str:
-    """``text`` (a name from a spec) escaped to print as itself in Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+#: A user's string as Markdown that prints as itself (kept under its old name).
+md_text = text.markdown
 
 
 def _label(row: Row) -> str:
@@ -149,6 +155,8 @@ def table_dict(table: Table) -> dict:
     return {
         "model": table.network.id,
         "name": table.network.name,
+        # Every shape below is [C, H, W], or [features] once flattened.
+        "shape_layout": SHAPE_LAYOUT,
         "input_shape": list(table.input_shape),
         "layers": [_row_dict(r) for r in table.rows],
         "totals": {
@@ -180,13 +188,20 @@ def table_dict(table: Table) -> dict:
 _NUMBER_LIST = re.compile(r"\[\s+(-?\d+(?:,\s+-?\d+)*)\s+\]")
 
 
+#: Characters JSON may hold raw but HTML or a JavaScript ``<script>`` block may not:
+#: written as ``\\uXXXX`` escapes, which every JSON reader decodes back.
+_JSON_HTML_SAFE = {c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
+
+
 def to_json(table: Table) -> str:
-    """The table as JSON: model, input_shape, layers (blocks hold ``children``), totals,
-    published; every count an integer. Lists of numbers stay on one line."""
-    text = json.dumps(table_dict(table), indent=1, ensure_ascii=False)
-    text = _NUMBER_LIST.sub(
-        lambda m: "[" + ", ".join(n.strip() for n in m.group(1).split(",")) + "]", text)
-    return text + "\n"
+    """The table as JSON: model, shape_layout, input_shape, layers (blocks hold
+    ``children``), totals, published; every count an integer. Lists of numbers stay on
+    one line. ``<``, ``>`` and ``&`` in names are ``\\u003c``-style escapes, so the text
+    is also safe inside an HTML ``<script>`` element."""
+    out = json.dumps(table_dict(table), indent=1, ensure_ascii=False)
+    out = _NUMBER_LIST.sub(
+        lambda m: "[" + ", ".join(n.strip() for n in m.group(1).split(",")) + "]", out)
+    return "".join(_JSON_HTML_SAFE.get(c, c) for c in out) + "\n"
 
 
 # ------------------------------------------------------------------ CSV
@@ -195,13 +210,37 @@ CSV_COLUMNS = [
     "index", "depth", "path", "name", "type", "details", "output_shape",
     "params", "weights", "biases", "trainable_params", "buffers", "macs",
     "activations", "activation_bytes",
-    "rf_h", "rf_w", "jump_h", "jump_w", "start_h", "start_w",
+    "rf_h", "rf_w", "jump_h", "jump_w", "start_h", "start_w", "shape_layout",
 ]
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
+#: injection"): such a text cell gets a leading apostrophe, which spreadsheets hide.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """``value`` as a CSV cell: numbers as they are; text that a spreadsheet would run
+    as a formula (``=HYPERLINK(...)``, ``+1``, ``-x``, ``@SUM``) behind an apostrophe.
+
+    >>> csv_cell("=1+1"), csv_cell("conv1"), csv_cell(-3)
+    ("'=1+1", 'conv1', -3)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_shape(shape) -> str:
+    """A shape as the CSV writes it, the site's layout with an ASCII ``x``: ``64x112x112``."""
+    return text.shape(shape).replace(text.TIMES, "x")
 
 
 def to_csv(table: Table) -> str:
     """One line per row, blocks and their inner rows included (``depth`` > 0 inside a
-    block): the rows of depth 0 add up to the totals."""
+    block): the rows of depth 0 add up to the totals. ``output_shape`` is written
+    ``CxHxW`` (``64x112x112``), or one number of features once flattened; the
+    ``shape_layout`` column says which."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -209,12 +248,13 @@ def to_csv(table: Table) -> str:
         f = row.receptive_field
         rf = (["", "", "", "", "", ""] if f is None else
               [f[0].size, f[1].size, f[0].jump, f[1].jump, f[0].start, f[1].start])
-        writer.writerow([
+        layout = CSV_SHAPE_LAYOUT if len(row.output_shape) == 3 else "features"
+        writer.writerow([csv_cell(v) for v in [
             row.index, row.depth, row.path, row.name, row.type, row.details,
-            "x".join(map(str, row.output_shape)),
+            csv_shape(row.output_shape),
             row.params, row.weights, row.biases, row.trainable_params, row.buffers, row.macs,
-            row.activations, row.activation_bytes, *rf,
-        ])
+            row.activations, row.activation_bytes, *rf, layout,
+        ]])
     return buf.getvalue()
 
 
@@ -229,14 +269,15 @@ def to_markdown(table: Table) -> str:
     """The whole table, inner rows of blocks included, then the totals, as Markdown."""
     net, t = table.network, table.totals
     lines = [
-        f"# {net.name} ({net.id})",
+        f"# {text.markdown(net.name)} ({net.id})",
         "",
-        f"Input {shape_text(table.input_shape)}; MACs count multiply-accumulates of "
-        "convolutions and linear layers; memory is float32; RF, jump and start are the "
-        "receptive field in input pixels.",
+        f"Input {shape_text(table.input_shape)}; shapes are {SHAPE_LAYOUT} (channels × "
+        "height × width); MACs count multiply-accumulates of convolutions and linear "
+        "layers; memory is float32; RF, jump and start are the receptive field in input "
+        "pixels.",
         "",
-        _cells(["#", "layer", "type", "details", "output", "params", "MACs",
-                "activations", "memory", "RF", "jump", "start"]),
+        _cells(["#", "layer", "type", "details", f"output ({SHAPE_LAYOUT})", "params",
+                "MACs", "activations", "memory", "RF", "jump", "start"]),
         "|--:|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in table.walk():
@@ -258,6 +299,6 @@ def to_markdown(table: Table) -> str:
     ]
     for c in compare(net, table):
         verdict = "matches" if c.matches else "differs"
-        lines.append(f"- published {QUANTITIES[c.quantity]}: {c.published.text} "
-                     f"({c.source}); computed {c.computed_as_printed}: {verdict}")
+        lines.append(f"- published {QUANTITIES[c.quantity]}: {text.markdown(c.published.text)} "
+                     f"({text.markdown(c.source)}); computed {c.computed_as_printed}: {verdict}")
     return "\n".join(lines) + "\n"

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.specs import load_builtin
+from generator import text
+from generator.specs import load_builtin, parse_spec
 from generator.tables import layer_table, to_csv, to_json, to_markdown
+from generator.tables.formats import csv_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,3 +121,56 @@ def test_cli_names_an_unknown_network():
     result = cli("vgg17")
     assert result.returncode == 2
     assert result.stderr.startswith("error: unknown network 'vgg17': not a built-in (")
+
+
+# ------------------------------------------------------------------ layout and users' strings
+
+NAMES = ["x<y", "x\\<y", "a|b", "=1+1", "+1", "-1", "@SUM(A1)", "*em* $x$ [a](b)", "&lt; &amp;"]
+
+
+def _named_net():
+    layers = "".join(f"  - relu: {{name: {json.dumps(n)}}}\n" for n in NAMES)
+    spec = f"name: \"<b>VGG-16 <modified></b> & co\"\ninput: [2, 3, 4]\nlayers:\n{layers}"
+    return layer_table(parse_spec(spec, "names.yaml", "names"))
+
+
+def test_shapes_state_their_layout_in_every_format():
+    table = layer_table(load_builtin("lenet5"))
+    data = json.loads(to_json(table))
+    assert data["shape_layout"] == text.SHAPE_LAYOUT == "C×H×W"
+    assert data["input_shape"] == [1, 32, 32] and data["layers"][0]["output_shape"] == [6, 28, 28]
+    rows = list(csv.DictReader(io.StringIO(to_csv(table))))
+    assert (rows[0]["output_shape"], rows[0]["shape_layout"]) == ("6x28x28", "CxHxW")
+    assert (rows[-1]["output_shape"], rows[-1]["shape_layout"]) == ("10", "features")
+    md = to_markdown(table)
+    assert "| output (C×H×W) |" in md and "Input 1×32×32; shapes are C×H×W" in md
+    assert "| 1 | C1 | conv | f=5, s=1, p=0 | 6×28×28 |" in md
+
+
+def test_csv_cells_a_spreadsheet_would_run_get_an_apostrophe():
+    rows = list(csv.DictReader(io.StringIO(to_csv(_named_net()))))
+    assert [r["name"] for r in rows] == [
+        "x<y", "x\\<y", "a|b", "'=1+1", "'+1", "'-1", "'@SUM(A1)", "*em* $x$ [a](b)", "&lt; &amp;"]
+    assert [csv_cell(v) for v in ["\tx", "\rx", "x=1", "", -3, 0]] == ["'\tx", "'\rx", "x=1", "", -3, 0]
+    assert all(r["start_h"] == "0" for r in rows)  # numbers, even negative ones, stay numbers
+    neg = list(csv.DictReader(io.StringIO(to_csv(layer_table(load_builtin("resnet18"))))))
+    assert neg[0]["start_h"] == "-3"
+
+
+def test_json_keeps_names_exact_and_never_holds_raw_angle_brackets_or_ampersands():
+    out = to_json(_named_net())
+    assert not any(c in out for c in "<>&")
+    assert "\\u003cb\\u003eVGG-16 \\u003cmodified\\u003e\\u003c/b\\u003e \\u0026 co" in out
+    data = json.loads(out)
+    assert data["name"] == "<b>VGG-16 <modified></b> & co"
+    assert [r["name"] for r in data["layers"]] == NAMES
+
+
+def test_markdown_table_escapes_names_so_they_print_as_themselves():
+    md = to_markdown(_named_net())
+    assert md.startswith("# &#60;b&#62;VGG&#45;16 &#60;modified&#62;&#60;/b&#62; &#38; co (names)\n")
+    rows = [line for line in md.splitlines() if line.startswith("| ") and "relu" in line]
+    assert len(rows) == len(NAMES) and all(line.count("|") == 13 for line in rows)
+    assert rows[0].startswith("| 1 | x&#60;y | relu |")  # no stray backslash: x\<y showed one
+    assert rows[1].startswith("| 2 | x&#92;&#60;y | relu |")
+    assert "\\" not in md
