@@ -7,8 +7,10 @@
   with only :data:`FEW` of each.
 * :func:`autoencoder`: the convolutional autoencoder of ``autoencoder.yaml``.
 
-Every function takes the cache folder (``settings.path("cache_dir")``); the
-default is the one of the project in the working folder.
+Every function takes the cache folder: the build passes
+``settings.path("cache_dir")``. Without one (a reader's snippet), it is the
+cache folder of the project holding this ``generator`` package, from that
+project's settings: never a folder found from the working directory.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import nn
+from .. import closure, nn
 from ..specs import load_builtin, load_spec
 from ..specs import schema as s
 from . import config as cfg
@@ -72,10 +74,11 @@ class Trained:
         return list(zip(self.model.names, outs))
 
 
-def default_cache() -> Path:
+def project_cache() -> Path:
+    """The cache folder of the project this package is part of (its pyproject.toml settings)."""
     from ..settings import load_settings
 
-    return load_settings(Path.cwd()).path("cache_dir")
+    return load_settings(closure.ROOT).path("cache_dir")
 
 
 def _fit(network: s.Network, config: TrainConfig, data: tuple, cache: Path, folder: str,
@@ -98,7 +101,7 @@ def _fit(network: s.Network, config: TrainConfig, data: tuple, cache: Path, fold
 
 def lenet5(cache: Path | None = None) -> Trained:
     """LeNet-5 trained on the 1,438 training digits (cached)."""
-    return _cached(str(cache or default_cache()), "lenet5")
+    return _cached(str(cache or project_cache()), "lenet5")
 
 
 @lru_cache(maxsize=None)
@@ -164,9 +167,9 @@ def _transfer(cache: str, d: Digits, fp: str) -> Transfer:
 
 def transfer(cache: Path | None = None) -> Transfer:
     """The transfer-learning runs (cached)."""
-    return _cached(str(cache or default_cache()), "transfer")
+    return _cached(str(cache or project_cache()), "transfer")
 
 
 def autoencoder(cache: Path | None = None) -> Trained:
     """The convolutional autoencoder trained to reproduce the training digits (cached)."""
-    return _cached(str(cache or default_cache()), "autoencoder")
+    return _cached(str(cache or project_cache()), "autoencoder")

@@ -55,3 +55,16 @@ def test_autoencoder_reconstructs(cache):
     mean = d.images[d.train_index].mean(axis=0)
     assert np.mean((out - x) ** 2) < 0.25 * np.mean((mean - x) ** 2)
     assert ae.history.test_loss[-1] < ae.history.test_loss[0]
+
+
+def test_the_default_cache_is_the_projects_not_the_working_folders(tmp_path, monkeypatch):
+    """Called without a cache folder (a reader's snippet), from another project's folder."""
+    (tmp_path / "pyproject.toml").write_text('[tool.convnet-atlas]\ncache_dir = "elsewhere"\n')
+    monkeypatch.chdir(tmp_path)
+    asked = []
+    monkeypatch.setattr(trained, "_cached", lambda cache, which: asked.append((cache, which)))
+    learn.lenet5(), learn.transfer(), learn.autoencoder()
+    project = str(load_settings(ROOT).path("cache_dir"))
+    assert asked == [(project, "lenet5"), (project, "transfer"), (project, "autoencoder")]
+    learn.lenet5(tmp_path / "given")
+    assert asked[-1] == (str(tmp_path / "given"), "lenet5")
