@@ -23,10 +23,13 @@ from .norm import batch_norm
 from .pad import pad
 from .pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .shapes import (
+    ConvGeometry,
     adaptive_pool2d_output_hw,
+    conv2d_geometry,
     conv2d_output_hw,
     conv2d_padding,
     conv_output_size,
+    conv_transpose2d_geometry,
     conv_transpose2d_output_hw,
     conv_transpose_output_size,
     pair,
@@ -59,6 +62,9 @@ __all__ = [
     "softmax_cross_entropy",
     # output sizes
     "adaptive_pool2d_output_hw",
+    "ConvGeometry",
+    "conv2d_geometry",
+    "conv_transpose2d_geometry",
     "conv2d_output_hw",
     "conv2d_padding",
     "conv_output_size",

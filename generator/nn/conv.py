@@ -6,7 +6,7 @@ import numpy as np
 
 from .arrays import unbatch
 from .conv_checks import conv_operands, zero_pad_hw
-from .shapes import conv2d_output_hw, conv2d_padding, conv_transpose2d_output_hw, pair
+from .shapes import conv2d_geometry, conv_transpose2d_geometry
 from .windows import col2im, flat_im2col, im2col, unflatten
 
 __all__ = ["conv2d", "conv_transpose2d"]
@@ -35,9 +35,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     x, unbatched, w, b, groups = conv_operands(input, weight, bias, groups, "conv2d")
     n, c, h, wd = x.shape
     f, cg, kh, kw = w.shape
-    stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
-    (top, bottom), (left, right) = conv2d_padding((kh, kw), padding, stride, dilation)
-    oh, ow = conv2d_output_hw((h, wd), (kh, kw), stride, padding, dilation)
+    geo = conv2d_geometry((h, wd), (kh, kw), stride, padding, dilation)
+    (top, bottom), (left, right) = geo.padding
+    (oh, ow), stride, dilation = geo.out_hw, geo.stride, geo.dilation
     xp = zero_pad_hw(x, top, bottom, left, right)  # (N, C, Hp, Wp)
     wm = w.reshape(groups, f // groups, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KH*KW)
     if groups > 1 and stride == (1, 1):
@@ -79,16 +79,15 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         input, weight, bias, groups, "conv_transpose2d", transposed=True)
     n, c, h, wd = x.shape
     _, fg, kh, kw = w.shape
-    stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
-    (ph, pw), (oph, opw) = pair(padding, "padding"), pair(output_padding, "output_padding")
-    oh, ow = conv_transpose2d_output_hw((h, wd), (kh, kw), stride, (ph, pw), (oph, opw), dilation)
+    geo = conv_transpose2d_geometry((h, wd), (kh, kw), stride, padding, output_padding, dilation)
+    ((ph, _), (pw, _)), (oh, ow) = geo.padding, geo.out_hw
     cg = c // groups
     wm = w.reshape(groups, cg, fg * kh * kw)  # (C, F/G, KH, KW) -> (G, C/G, F/G*KH*KW)
     xg = x.reshape(n, groups, cg, h * wd)  # (N, C, H, W) -> (N, G, C/G, H*W)
     cols = np.matmul(wm.transpose(0, 2, 1), xg)  # (G, F/G*KK, C/G) @ (N, G, C/G, HW) -> (N, G, F/G*KK, HW)
     cols = cols.reshape(n, groups * fg, kh, kw, h, wd)  # -> (N, F, KH, KW, H, W)
     # the uncropped output: every stamp fits, plus the output_padding rows/cols
-    canvas = col2im(cols, (oh + 2 * ph, ow + 2 * pw), stride, dilation)  # (N, F, H'+2PH, W'+2PW)
+    canvas = col2im(cols, geo.padded_hw((oh, ow)), geo.stride, geo.dilation)  # (N, F, H'+2PH, W'+2PW)
     out = np.ascontiguousarray(canvas[:, :, ph : ph + oh, pw : pw + ow])  # crop -> (N, F, H', W')
     if b is not None:
         out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast

@@ -14,7 +14,7 @@ from .activations import log_softmax
 from .arrays import as_batched, cast_like, float_array, unbatch
 from .conv_checks import conv_operands, zero_pad_hw
 from .pool import avg_divisors, check_divisor, max_pool2d, padded_hw, pool_args
-from .shapes import conv2d_output_hw, conv2d_padding, pair, pool2d_output_hw
+from .shapes import conv2d_geometry, pool2d_output_hw
 from .windows import col2im, im2col
 
 __all__ = [
@@ -56,9 +56,9 @@ def conv2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1,
     x, unbatched, w, _, groups = conv_operands(input, weight, None, groups, "conv2d_backward")
     n, c, h, wd = x.shape
     f, cg, kh, kw = w.shape
-    stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
-    (top, bottom), (left, right) = conv2d_padding((kh, kw), padding, stride, dilation)
-    oh, ow = conv2d_output_hw((h, wd), (kh, kw), stride, padding, dilation)
+    geo = conv2d_geometry((h, wd), (kh, kw), stride, padding, dilation)  # as in the forward pass
+    (top, bottom), (left, right) = geo.padding
+    (oh, ow), stride, dilation = geo.out_hw, geo.stride, geo.dilation
     go = cast_like(grad_output, x.dtype, "grad_output")
     go = go[np.newaxis] if unbatched and go.ndim == 3 else go  # (F, H', W') -> (1, F, H', W')
     go = _grad_like(go, (n, f, oh, ow), x.dtype, "conv2d_backward")

@@ -14,8 +14,7 @@ import numpy as np
 from .arrays import as_batched, unbatch
 from .conv_checks import conv_operands, zero_pad_hw
 from .pool import check_divisor, pool_args
-from .shapes import (conv2d_output_hw, conv2d_padding, conv_transpose2d_output_hw, pair,
-                     pool2d_output_hw)
+from .shapes import conv2d_geometry, conv_transpose2d_geometry, pool2d_output_hw
 
 __all__ = ["conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d"]
 
@@ -27,9 +26,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """
     x, unbatched, weight, bias, groups = conv_operands(input, weight, bias, groups, "conv2d")
     F, Cg, KH, KW = weight.shape
-    (sh, sw), (dh, dw) = pair(stride, "stride"), pair(dilation, "dilation")
-    (top, bottom), (left, right) = conv2d_padding((KH, KW), padding, (sh, sw), (dh, dw))
-    OH, OW = conv2d_output_hw(x.shape[2:], (KH, KW), (sh, sw), padding, (dh, dw))
+    geo = conv2d_geometry(x.shape[2:], (KH, KW), stride, padding, dilation)
+    (sh, sw), (dh, dw), (OH, OW) = geo.stride, geo.dilation, geo.out_hw
+    (top, bottom), (left, right) = geo.padding
     xp = zero_pad_hw(x, top, bottom, left, right)
     out = np.zeros((x.shape[0], F, OH, OW), dtype=x.dtype)
     for f in range(F):
@@ -57,11 +56,10 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         input, weight, bias, groups, "conv_transpose2d", transposed=True)
     N, C, H, W = x.shape
     _, Fg, KH, KW = weight.shape
-    (sh, sw), (dh, dw) = pair(stride, "stride"), pair(dilation, "dilation")
-    (ph, pw), (oph, opw) = pair(padding, "padding"), pair(output_padding, "output_padding")
-    OH, OW = conv_transpose2d_output_hw((H, W), (KH, KW), (sh, sw), (ph, pw), (oph, opw),
-                                        (dh, dw))
-    canvas = np.zeros((N, Fg * groups, OH + 2 * ph, OW + 2 * pw), dtype=x.dtype)
+    geo = conv_transpose2d_geometry((H, W), (KH, KW), stride, padding, output_padding, dilation)
+    (sh, sw), (dh, dw), (OH, OW) = geo.stride, geo.dilation, geo.out_hw
+    (ph, _), (pw, _) = geo.padding
+    canvas = np.zeros((N, Fg * groups) + geo.padded_hw((OH, OW)), dtype=x.dtype)
     for c in range(C):
         g = c // (C // groups)  # the group input channel c belongs to
         outputs = slice(g * Fg, (g + 1) * Fg)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import operator
+from dataclasses import dataclass
 
 __all__ = [
     "pair",
@@ -27,6 +28,9 @@ __all__ = [
     "pool2d_output_hw",
     "adaptive_pool2d_output_hw",
     "conv2d_padding",
+    "ConvGeometry",
+    "conv2d_geometry",
+    "conv_transpose2d_geometry",
 ]
 
 
@@ -350,6 +354,55 @@ def conv_transpose2d_output_hw(hw, kernel_size, stride=1, padding=0, output_padd
         raise ValueError(
             f"calculated output size {_dims(out)} is too small (input size {h}x{w})")
     return out
+
+
+@dataclass(frozen=True)
+class ConvGeometry:
+    """Where the windows of a 2-D convolution lie, resolved once for all its passes.
+
+    The forward pass, its backward pass and the loop version of ``conv2d`` (and
+    of ``conv_transpose2d``) all take their sizes from one of these, built by
+    :func:`conv2d_geometry` or :func:`conv_transpose2d_geometry`.
+    """
+
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    #: ``((top, bottom), (left, right))``: zeros added around the input of a
+    #: convolution; rows and columns cropped from the canvas of a transposed one.
+    padding: tuple[tuple[int, int], tuple[int, int]]
+    #: ``(H', W')`` of the result.
+    out_hw: tuple[int, int]
+
+    def padded_hw(self, hw) -> tuple[int, int]:
+        """``hw`` with the padding added: the padded input, or a transposed convolution's canvas."""
+        (top, bottom), (left, right) = self.padding
+        return hw[0] + top + bottom, hw[1] + left + right
+
+
+def conv2d_geometry(hw, kernel_size, stride=1, padding=0, dilation=1) -> ConvGeometry:
+    """The :class:`ConvGeometry` of ``conv2d`` on an ``hw`` input (checks every argument).
+
+    >>> g = conv2d_geometry((7, 6), 3, stride=2, padding="valid")
+    >>> g.padding, g.out_hw
+    (((0, 0), (0, 0)), (3, 2))
+    """
+    k, s, d = pair(kernel_size, "kernel_size"), pair(stride, "stride"), pair(dilation, "dilation")
+    out_hw = conv2d_output_hw(hw, k, s, padding, d)
+    return ConvGeometry(k, s, d, conv2d_padding(k, padding, s, d), out_hw)
+
+
+def conv_transpose2d_geometry(hw, kernel_size, stride=1, padding=0, output_padding=0,
+                              dilation=1) -> ConvGeometry:
+    """The :class:`ConvGeometry` of ``conv_transpose2d`` on an ``hw`` input.
+
+    ``padding`` is cropped from every border of the canvas that the kernel
+    stamps fill; ``out_hw`` already counts ``output_padding``.
+    """
+    k, s, d = pair(kernel_size, "kernel_size"), pair(stride, "stride"), pair(dilation, "dilation")
+    out_hw = conv_transpose2d_output_hw(hw, k, s, padding, output_padding, d)
+    ph, pw = pair(padding, "padding")
+    return ConvGeometry(k, s, d, ((ph, ph), (pw, pw)), out_hw)
 
 
 def pool2d_output_hw(hw, kernel_size, stride=None, padding=0, dilation=1,

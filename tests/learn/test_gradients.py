@@ -1,9 +1,9 @@
-"""The trainable network's backward pass against centred differences, in float64.
+"""The trainable network's backward pass against centred differences (tests/gradcheck.py).
 
 The operators' own gradients are checked in tests/nn; here the pieces this
 package adds: the transposed convolution's gradients written with conv2d's,
 tanh and sigmoid, the fused losses, and a whole network's backward pass
-with and without frozen layers. Tolerance: 1e-6 relative (|numeric| >= 1).
+with and without frozen layers. In float64.
 """
 
 from __future__ import annotations
@@ -17,30 +17,7 @@ from generator.learn.losses import binary_cross_entropy, cross_entropy
 from generator.learn.model import Model
 from generator.learn.trained import AUTOENCODER_SPEC
 from generator.specs import load_builtin, load_spec
-
-H = 1e-6
-TOL = 1e-6
-
-
-def numeric(loss, a, entries):
-    """Centred differences of ``loss()`` w.r.t. the given flat ``entries`` of ``a`` (in place)."""
-    flat = a.reshape(-1)
-    out = []
-    for i in entries:
-        old = flat[i]
-        flat[i] = old + H
-        up = loss()
-        flat[i] = old - H
-        down = loss()
-        flat[i] = old
-        out.append((up - down) / (2 * H))
-    return np.array(out)
-
-
-def close(analytic, num):
-    err = np.abs(analytic - num) / np.maximum(1.0, np.abs(num))
-    assert err.max() <= TOL, err.max()
-
+from tests.gradcheck import check_grad
 
 @pytest.mark.parametrize("stride, padding, dilation, output_padding", [
     (1, 0, 1, 0), (2, 1, 1, 0), (2, 1, 1, 1), (3, 0, 2, 0), (2, 2, 1, 1)])
@@ -58,8 +35,7 @@ def test_conv_transpose2d_backward(stride, padding, dilation, output_padding):
 
     gx, gw, gb = conv_transpose2d_backward(r, x, w, **args)
     for a, g in ((x, gx), (w, gw), (b, gb)):
-        assert g.shape == a.shape
-        close(g.reshape(-1), numeric(loss, a, range(a.size)))
+        check_grad(loss, a, g)
 
 
 def _params64(model, seed):
@@ -73,8 +49,7 @@ def _check_model(model, params, x, targets, loss_name, per_param=6):
     for name, g in grads.items():
         a = params[name]
         entries = rng.choice(a.size, size=min(per_param, a.size), replace=False)
-        close(g.reshape(-1)[entries],
-              numeric(lambda: model.loss_and_grads(params, x, targets, loss_name)[0], a, entries))
+        check_grad(lambda: model.loss_and_grads(params, x, targets, loss_name)[0], a, g, entries)
 
 
 def test_lenet5_backward():

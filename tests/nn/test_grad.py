@@ -1,9 +1,7 @@
-"""Backward passes against centred finite differences, in float64.
+"""Backward passes against centred finite differences (tests/gradcheck.py), in float64.
 
 For an operator y = f(x, ...) we take the scalar loss L = sum(y * R) with a
-fixed random R, so dL/dy = R is what the backward pass receives.  Each
-partial derivative is estimated as (L(x + h e_i) - L(x - h e_i)) / 2h with
-h = 1e-6; tolerance: |analytic - numeric| <= 1e-6 * max(1, |numeric|).
+fixed random R, so dL/dy = R is what the backward pass receives.
 """
 
 from __future__ import annotations
@@ -12,30 +10,7 @@ import numpy as np
 import pytest
 
 import generator.nn as nn
-
-H = 1e-6
-TOL = 1e-6
-
-
-def numeric_grad(loss, a):
-    """Centred differences of the scalar function ``loss()`` w.r.t. array ``a`` (in place)."""
-    grad = np.zeros_like(a)
-    for i in np.ndindex(a.shape):
-        old = a[i]
-        a[i] = old + H
-        up = loss()
-        a[i] = old - H
-        down = loss()
-        a[i] = old
-        grad[i] = (up - down) / (2 * H)
-    return grad
-
-
-def assert_grad(analytic, numeric):
-    assert analytic.shape == numeric.shape
-    err = np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric))
-    assert err.max() <= TOL, err.max()
-
+from tests.gradcheck import assert_close, check_grad, numeric_grad
 
 CONV_CONFIGS = [
     dict(),
@@ -61,9 +36,9 @@ def test_conv2d_backward(kwargs):
         return float(np.sum(nn.conv2d(x, w, b, **kwargs) * r))
 
     gx, gw, gb = nn.conv2d_backward(r, x, w, **kwargs)
-    assert_grad(gx, numeric_grad(loss, x))
-    assert_grad(gw, numeric_grad(loss, w))
-    assert_grad(gb, numeric_grad(loss, b))
+    check_grad(loss, x, gx)
+    check_grad(loss, w, gw)
+    check_grad(loss, b, gb)
 
 
 def test_conv2d_backward_single_image():
@@ -72,7 +47,7 @@ def test_conv2d_backward_single_image():
     r = rng.standard_normal((3, 3, 3))
     gx, gw, gb = nn.conv2d_backward(r, x, w)
     assert gx.shape == x.shape
-    assert_grad(gx, numeric_grad(lambda: float(np.sum(nn.conv2d(x, w) * r)), x))
+    check_grad(lambda: float(np.sum(nn.conv2d(x, w) * r)), x, gx)
 
 
 @pytest.mark.parametrize("kwargs", [
@@ -85,7 +60,7 @@ def test_max_pool2d_backward(kwargs):
     x = rng.permutation(2 * 3 * 7 * 8).reshape(2, 3, 7, 8) / 10.0  # distinct values: no ties
     r = rng.standard_normal(nn.max_pool2d(x, **kwargs).shape)
     g = nn.max_pool2d_backward(r, x, **kwargs)
-    assert_grad(g, numeric_grad(lambda: float(np.sum(nn.max_pool2d(x, **kwargs) * r)), x))
+    check_grad(lambda: float(np.sum(nn.max_pool2d(x, **kwargs) * r)), x, g)
     _, idx = nn.max_pool2d(x, **kwargs, return_indices=True)
     np.testing.assert_array_equal(nn.max_pool2d_backward(r, x, **kwargs, indices=idx), g)
 
@@ -101,7 +76,7 @@ def test_avg_pool2d_backward(kwargs):
     x = rng.standard_normal((2, 2, 6, 7))
     r = rng.standard_normal(nn.avg_pool2d(x, **kwargs).shape)
     g = nn.avg_pool2d_backward(r, x, **kwargs)
-    assert_grad(g, numeric_grad(lambda: float(np.sum(nn.avg_pool2d(x, **kwargs) * r)), x))
+    check_grad(lambda: float(np.sum(nn.avg_pool2d(x, **kwargs) * r)), x, g)
 
 
 def test_linear_and_relu_backward():
@@ -113,20 +88,19 @@ def test_linear_and_relu_backward():
         return float(np.sum(nn.linear(x, w, b) * r))
 
     gx, gw, gb = nn.linear_backward(r, x, w)
-    assert_grad(gx, numeric_grad(loss, x))
-    assert_grad(gw, numeric_grad(loss, w))
-    assert_grad(gb, numeric_grad(loss, b))
+    check_grad(loss, x, gx)
+    check_grad(loss, w, gw)
+    check_grad(loss, b, gb)
     z = rng.standard_normal((4, 6))  # no exact zeros, so relu is differentiable everywhere
     rz = rng.standard_normal(z.shape)
-    assert_grad(nn.relu_backward(rz, z), numeric_grad(lambda: float(np.sum(nn.relu(z) * rz)), z))
+    check_grad(lambda: float(np.sum(nn.relu(z) * rz)), z, nn.relu_backward(rz, z))
 
 
 def test_softmax_cross_entropy_gradient():
     rng = np.random.default_rng(5)
     logits, targets = rng.standard_normal((5, 7)) * 3, rng.integers(0, 7, 5)
     loss, grad = nn.softmax_cross_entropy(logits, targets)
-    assert_grad(grad, numeric_grad(lambda: float(nn.softmax_cross_entropy(logits, targets)[0]),
-                                   logits))
+    check_grad(lambda: float(nn.softmax_cross_entropy(logits, targets)[0]), logits, grad)
     assert loss == pytest.approx(-np.mean(nn.log_softmax(logits, 1)[np.arange(5), targets]))
 
 
@@ -152,3 +126,21 @@ def test_lenet_style_chain_trains():
     for param, grad in ((w1, gw1), (b1, gb1), (w2, gw2), (b2, gb2)):
         param -= 0.1 * grad
     assert nn.softmax_cross_entropy(forward()[-1], y)[0] < loss
+
+
+def test_the_gradient_check_can_fail():
+    """The helper itself: exact on a known gradient, and it catches a wrong one."""
+    a = np.array([[0.5, -1.0, 2.0]])
+    cube = lambda: float(np.sum(a ** 3))  # noqa: E731, gradient 3 a^2
+    assert np.allclose(numeric_grad(cube, a), 3 * a ** 2, rtol=1e-9, atol=1e-9)
+    assert a.tolist() == [[0.5, -1.0, 2.0]]  # restored
+    check_grad(cube, a, 3 * a ** 2)
+    with pytest.raises(AssertionError):
+        check_grad(cube, a, 3 * a ** 2 + np.array([[1e-5, 0, 0]]))  # one entry off by 1e-5
+    with pytest.raises(AssertionError):
+        check_grad(cube, a, 2 * a ** 2)
+    assert numeric_grad(cube, a, entries=[2]).tolist() == pytest.approx([12.0], abs=1e-8)
+    with pytest.raises(AssertionError):
+        assert_close(np.zeros(2), np.zeros(3))
+    with pytest.raises(TypeError):
+        numeric_grad(cube, a.astype(np.float32))

@@ -201,3 +201,21 @@ def test_shapes_module_is_pure_python():
     assert shapes.__all__  # re-exported from generator.nn
     import generator.nn as nn
     assert all(getattr(nn, name) is getattr(shapes, name) for name in shapes.__all__)
+
+
+def test_conv_geometry_by_hand():
+    """The one geometry the forward, backward and loop convolutions share; sizes by hand."""
+    from generator.nn import conv2d_geometry, conv_transpose2d_geometry
+
+    # H' = floor((7 + 0 - 1*(3-1) - 1) / 2) + 1 = 3; W' = floor((6 + 4 - 2*(2-1) - 1) / 1) + 1 = 8
+    g = conv2d_geometry((7, 6), (3, 2), stride=(2, 1), padding=(0, 2), dilation=(1, 2))
+    assert (g.kernel, g.stride, g.dilation) == ((3, 2), (2, 1), (1, 2))
+    assert g.padding == ((0, 0), (2, 2)) and g.out_hw == (3, 8) and g.padded_hw((7, 6)) == (7, 10)
+    # 'same' with an even kernel: 3 rows of padding, the extra one at the bottom (PyTorch)
+    g = conv2d_geometry((5, 5), 4, padding="same")
+    assert g.padding == ((1, 2), (1, 2)) and g.out_hw == (5, 5)
+    # transposed: H' = (4-1)*2 - 2*1 + 1*(3-1) + 1 + 1 = 8, W' = (5-1)*2 - 2 + 2 + 1 + 1 = 10
+    g = conv_transpose2d_geometry((4, 5), 3, stride=2, padding=1, output_padding=1)
+    assert g.padding == ((1, 1), (1, 1)) and g.out_hw == (8, 10) and g.padded_hw(g.out_hw) == (10, 12)
+    with pytest.raises(ValueError, match="strided"):
+        conv2d_geometry((5, 5), 3, stride=2, padding="same")
