@@ -1,36 +1,48 @@
 """Architectures section: one page per network (built-ins, then users' specs in
-``settings.user_specs``), its table as CSV and JSON beside it, and the spec-format page.
+``settings.user_specs``), its table as CSV and JSON beside it; and, for
+contributors, the spec-format page with the example spec and its table.
 
 Every number on these pages is computed by :mod:`generator.tables`; this module
-only turns it into display strings for the templates.
+only turns it into display strings for the templates. Every string that comes
+from a spec (names, descriptions, sources, notes, file names) reaches the
+templates escaped by :func:`generator.text.markdown`, so it prints as itself and
+is never markup; a source's URL becomes a link only when it is http(s).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import posixpath
+import re
 from dataclasses import fields
+from urllib.parse import quote, urlsplit
 
+from .. import text
 from ..errors import UserError
 from ..figures.library import page_context
 from ..render import Output, page
 from ..specs import BUILTINS, SPEC_DIR, load_builtin, load_spec, user_spec_paths
 from ..specs import parse_spec, schema
 from ..tables import compare, layer_table, to_csv, to_json
-from ..tables.formats import bytes_text, count_text, display_row, shape_text, si_text
+from ..tables.formats import bytes_text, count_text, display_row, si_text
 from ..tables.published import QUANTITIES
 
 log = logging.getLogger(__name__)
 
 SECTION = "Architectures"
 FOLDER = "architectures"
-SPEC_FORMAT = "spec-format"
-#: The built-in whose YAML the spec-format page shows as its first example.
-EXAMPLE = "lenet5-course"
+#: The spec-format page is for contributors, not part of the course path.
+FORMAT_SECTION = "Contributing"
+FORMAT_TITLE = "Writing a network spec"
+FORMAT_PAGE = "contributing/spec-format.md"
+#: The complete example spec the spec-format page shows with its computed table.
+EXAMPLE_SPEC = SPEC_DIR / "examples" / "example-tiny.yaml"
 
 
 def outputs(ctx):
     networks = [(load_builtin(i), None) for i in BUILTINS]
-    taken = {n.id: f"the built-in {n.id}" for n, _ in networks} | {SPEC_FORMAT: "a page"}
+    taken = {n.id: f"the built-in {n.id}" for n, _ in networks}
     for path in user_spec_paths(ctx.settings.path("user_specs")):
         net = load_spec(path)
         if net.id in taken:
@@ -44,80 +56,142 @@ def outputs(ctx):
         figures = page_context(f"{base}.md")
         diagram = f"architecture-{net.id}"
         yield page(f"{base}.md", "pages/architectures/network.md.j2",
-                   **_network_context(net, table, user_file), **figures,
+                   **_network_context(net, table, user_file, f"{base}.md"), **figures,
                    diagram=diagram if diagram in figures["figures"] else None)
         yield Output(f"{base}.csv", to_csv(table).encode("utf-8"))
         yield Output(f"{base}.json", to_json(table).encode("utf-8"))
-        ctx.add_nav(SECTION, net.name, f"{base}.md")
+        ctx.add_nav(SECTION, net.name, f"{base}.md")  # plain text: the nav writer escapes
         log.info("table of %s: %d params, %d MACs", net.id, table.totals.params,
                  table.totals.macs)
-    builtins = [{"id": n.id, "name": n.name} for n, user_file in networks if not user_file]
-    yield page(f"{FOLDER}/{SPEC_FORMAT}.md", "pages/architectures/spec-format.md.j2",
-               **_format_context(builtins))
-    ctx.add_nav(SECTION, "Writing a network spec", f"{FOLDER}/{SPEC_FORMAT}.md")
+    builtins = [
+        {"id": n.id, "name": text.markdown(n.name), "href": _href(FORMAT_PAGE, f"{FOLDER}/{n.id}.md")}
+        for n, user_file in networks if not user_file
+    ]
+    yield page(FORMAT_PAGE, "pages/contributing/spec-format.md.j2",
+               **_format_context(builtins, ctx.settings.user_specs))
+    ctx.add_nav(FORMAT_SECTION, FORMAT_TITLE, FORMAT_PAGE)
+
+
+def _href(source: str, target: str) -> str:
+    """The relative link from the page ``source`` to ``target`` (both output paths)."""
+    return posixpath.relpath(target, posixpath.dirname(source))
+
+
+# ------------------------------------------------------------------ users' strings
+
+#: Characters a link target may keep as they are; every other one is percent-encoded,
+#: so no Markdown (parentheses, brackets, backticks, backslashes, spaces) or HTML
+#: (quotes, angle brackets) syntax survives in it.
+_URL_SAFE = ":/?#@!$&'*+,;=%-._~"
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` ready for a Markdown link when it is http(s) with a host, else None.
+
+    >>> safe_url("https://example.org/a b/(x)?q=<y>")
+    'https://example.org/a%20b/%28x%29?q=%3Cy%3E'
+    >>> safe_url("javascript:alert(1)") is None, safe_url("//example.org") is None
+    (True, True)
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(parts.geturl(), safe=_URL_SAFE)
+
+
+def paragraphs(value: str) -> list[str]:
+    """A user's description as escaped paragraphs: split at blank lines, each one's
+    whitespace collapsed (so no line can start a heading, list or code block)."""
+    parts = (" ".join(p.split()) for p in re.split(r"\n\s*\n", value or ""))
+    return [text.markdown(p) for p in parts if p]
+
+
+def front_matter_title(value: str) -> str:
+    """The page's YAML front matter giving its HTML title: the builder's theme prints
+    ``page.meta.title`` as markup in ``<title>`` and the header, so it is escaped here
+    (non-ASCII as numeric references too, so the YAML is plain ASCII)."""
+    escaped = "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in text.html(value))
+    return f"---\ntitle: {json.dumps(escaped)}\n---\n"
 
 
 # ------------------------------------------------------------------ network pages
 
 
-def _network_context(net, table, user_file: str | None) -> dict:
-    t = table.totals
+def _rows(table) -> tuple[list[dict], list[dict]]:
+    """The display rows of the top level, and each block with the rows inside it."""
     rows = [display_row(r) for r in table.rows]
     blocks = []
     for r in table.rows:
         if not r.children:
             continue
         d = display_row(r)
-        title = (f"{r.name or r.type} — {r.type} block, {d['details']}: "
-                 f"{shape_text(r.input_shape)} → {d['output']}, {d['params']} parameters")
+        title = (f"{text.markdown(r.name or r.type)} — {r.type} block, {d['details']}: "
+                 f"{text.shape(r.input_shape)} → {d['output']}, {d['params']} parameters")
         children = [display_row(c) | {"indent": "&emsp;" * (c.depth - r.depth - 1)}
                     for c in r.walk() if c is not r]
-        blocks.append({"row": d, "title": title.replace('"', "'"), "children": children})
+        blocks.append({"row": d, "title": title, "children": children})
     for b in blocks:  # a lone block (an Inception module) is the whole page: show it open
         b["open"] = len(blocks) == 1
+    return rows, blocks
+
+
+def _totals(table) -> dict:
+    t = table.totals
+    return {
+        "input": text.shape(table.input_shape),
+        "input_values": count_text(_prod(table.input_shape)),
+        "params": count_text(t.params),
+        "weights": count_text(t.weights),
+        "biases": count_text(t.biases),
+        "trainable": count_text(t.trainable_params),
+        "non_trainable": count_text(t.non_trainable_params),
+        "frozen": t.non_trainable_params > 0,
+        "buffers": count_text(t.buffers),
+        "has_buffers": t.buffers > 0,
+        "macs": count_text(t.macs),
+        "macs_si": si_text(t.macs),
+        "activations": count_text(t.activations),
+        "memory": bytes_text(t.activation_bytes),
+    }
+
+
+def _network_context(net, table, user_file: str | None, path: str) -> dict:
+    rows, blocks = _rows(table)
     comparisons = [
         {
             "quantity": QUANTITIES[c.quantity],
-            "published": c.published.text,
+            "published": text.markdown(c.published.text),
             "computed": c.computed_as_printed,
             "exact": count_text(c.computed),
             "rounded": not c.published.exact,
             "matches": c.matches,
-            "source": c.source,
-            "url": c.url,
-            "note": c.note,
+            "source": text.markdown(c.source),
+            "url": safe_url(c.url),
+            "note": text.markdown(c.note) if c.note else None,
         }
         for c in compare(net, table)
     ]
     return {
+        "front_matter": front_matter_title(net.name),
         "id": net.id,
-        "name": net.name,
-        "description": net.description,
-        "user_file": user_file,
-        "input": shape_text(table.input_shape),
-        "input_values": count_text(_prod(table.input_shape)),
+        "name": text.markdown(net.name),
+        "description": paragraphs(net.description),
+        "user_file": text.markdown(user_file) if user_file else None,
+        "layout": text.SHAPE_LAYOUT,
         "input_memory": bytes_text(_prod(table.input_shape) * 4),
         "rows": rows,
         "blocks": blocks,
         "comparisons": comparisons,
         "sources": _unique((c["source"], c["url"], c["note"]) for c in comparisons),
-        "totals": {
-            "params": count_text(t.params),
-            "weights": count_text(t.weights),
-            "biases": count_text(t.biases),
-            "trainable": count_text(t.trainable_params),
-            "non_trainable": count_text(t.non_trainable_params),
-            "frozen": t.non_trainable_params > 0,
-            "buffers": count_text(t.buffers),
-            "has_buffers": t.buffers > 0,
-            "macs": count_text(t.macs),
-            "macs_si": si_text(t.macs),
-            "activations": count_text(t.activations),
-            "memory": bytes_text(t.activation_bytes),
-        },
+        "totals": _totals(table),
         "csv": f"{net.id}.csv",
         "json": f"{net.id}.json",
-        "spec_format": f"{SPEC_FORMAT}.md",
+        "spec_format": _href(path, FORMAT_PAGE),
     }
 
 
@@ -157,7 +231,21 @@ def _doc(cls) -> str:
     return " ".join((cls.__doc__ or "").split())
 
 
-def _format_context(builtins: list[dict]) -> dict:
+def _example() -> dict:
+    """The example spec: its YAML as written, and its table as a network page shows it."""
+    net = parse_spec(EXAMPLE_SPEC.read_text(encoding="utf-8"),
+                     EXAMPLE_SPEC.relative_to(SPEC_DIR.parent.parent).as_posix(), "example")
+    table = layer_table(net)
+    rows, _ = _rows(table)
+    return {
+        "yaml": EXAMPLE_SPEC.read_text(encoding="utf-8").strip(),
+        "name": text.markdown(net.name),
+        "rows": rows,
+        "totals": _totals(table),
+    }
+
+
+def _format_context(builtins: list[dict], user_specs: str) -> dict:
     common = {f.name for f in fields(schema.Layer)}
     aliases = {}
     for alias, kind in schema.ALIASES.items():
@@ -173,15 +261,17 @@ def _format_context(builtins: list[dict]) -> dict:
         for kind, cls in schema.LAYER_KINDS.items()
     ]
     return {
+        "title": FORMAT_TITLE,
+        "user_specs": user_specs,
+        "layout": text.SHAPE_LAYOUT,
         "network_fields": _field_rows(schema.Network),
         "common_fields": _field_rows(schema.Layer),
         "published_fields": _field_rows(schema.Published),
         "layers": [k for k in kinds if not k["composite"]],
         "blocks": [k for k in kinds if k["composite"]],
-        "example_id": EXAMPLE,
-        "example_yaml": (SPEC_DIR / f"{EXAMPLE}.yaml").read_text(encoding="utf-8").strip(),
+        "example": _example(),
         "builtins": builtins,
-        "errors": _error_examples(),
+        "errors": _error_examples(f"{user_specs}/mynet.yaml"),
     }
 
 
@@ -198,14 +288,14 @@ _BAD_SPECS = [
 ]
 
 
-def _error_examples() -> list[str]:
+def _error_examples(where: str) -> list[str]:
     messages = []
     for layers in _BAD_SPECS:
-        text = f"name: My net\ninput: [1, 28, 28]\n{layers}"
+        spec = f"name: My net\ninput: [1, 28, 28]\n{layers}"
         try:
-            layer_table(parse_spec(text, "docs/specs/mynet.yaml", "mynet"))
+            layer_table(parse_spec(spec, where, "mynet"))
         except UserError as exc:
             messages.append(str(exc))
         else:
-            raise AssertionError(f"this example spec should be rejected:\n{text}")
+            raise AssertionError(f"this example spec should be rejected:\n{spec}")
     return messages
