@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,18 @@ def _sync(out: Path, files: dict[str, bytes], root: Path):
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     return sync_tree([Output(k, v) for k, v in files.items()], out, root=root, protected=[docs])
+
+
+def test_unchanged_files_keep_their_time_so_serve_sees_no_change(tmp_path: Path):
+    out = tmp_path / "out"
+    _sync(out, {"a.md": b"A", "sub/b.md": b"B"}, tmp_path)
+    past = 1_000_000_000
+    for p in out.rglob("*.md"):
+        os.utime(p, ns=(past, past))
+    report = _sync(out, {"a.md": b"A", "sub/b.md": b"B2"}, tmp_path)
+    assert report.written == ("sub/b.md",) and report.unchanged == 1
+    assert (out / "a.md").stat().st_mtime_ns == past
+    assert (out / "sub/b.md").read_bytes() == b"B2"
 
 
 def test_sync_writes_changed_files_and_removes_only_its_own(tmp_path: Path):
