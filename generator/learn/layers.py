@@ -213,10 +213,3 @@ class Softmax(Layer):
     def forward(self, x, params):
         return nn.softmax(x, 1)
 
-
-#: spec layer class -> trainable layer class
-KINDS: dict[type, type[Layer]] = {
-    s.Conv: Conv, s.ConvTranspose: ConvTranspose, s.Linear: Linear, s.Tanh: Tanh,
-    s.Sigmoid: Sigmoid, s.ReLU: ReLU, s.AvgPool: AvgPool, s.MaxPool: MaxPool,
-    s.Flatten: Flatten, s.Dropout: Identity, s.Softmax: Softmax,
-}

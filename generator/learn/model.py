@@ -19,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..errors import UserError
+from ..specs import kinds
 from ..specs import schema as s
 from ..tables import layer_table
 from . import layers as L
@@ -51,11 +52,12 @@ class Model:
         self.table = layer_table(network)  # checks the shapes, names the layer at fault
         self.layers: list[L.Layer] = []
         for layer, row, name in zip(network.layers, self.table.rows, layer_names(network)):
-            kind = L.KINDS.get(type(layer))
+            kind = kinds.of(layer).trainable_layer()
             if kind is None:
+                trainable = sorted(k.name for k in kinds.KINDS if k.trainable)
                 raise UserError(f"{network.source}: {layer.where}: a {layer.KIND} layer "
                                 f"cannot be trained here (trainable kinds: "
-                                f"{', '.join(sorted(k.KIND for k in L.KINDS))})")
+                                f"{', '.join(trainable)})")
             try:
                 self.layers.append(kind(layer, row.input_shape, name))
             except ValueError as exc:

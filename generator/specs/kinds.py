@@ -1,17 +1,167 @@
-"""The layer kinds of the spec format: which exist, in which order, under which names."""
+"""The registry of layer kinds: one record per kind, everything that must exist for it.
+
+A record names the spec class (its ``KIND`` is the name a spec writes), the other
+names a spec may use, a one-line summary, where the code for the kind lives in the
+later stages, and whether the shape calculator handles it::
+
+    >>> conv = get("conv")
+    >>> conv.spec.__name__, conv.calculator, conv.trainable
+    ('Conv', True, 'generator.learn.layers:Conv')
+    >>> get("fc").name
+    'linear'
+
+The later stages are named by ``"module:attribute"`` strings, resolved on first use
+and cached, so this module imports no stage after specs (imports only go forward).
+:func:`Kind.row_builder` and :func:`Kind.forward_op` are the dispatch of
+:mod:`generator.tables.table` and :mod:`generator.tables.forward`;
+:func:`Kind.trainable_layer` is the one of :mod:`generator.learn`. Adding a layer
+kind means: its class in :mod:`.layers`, one record here, its row builder and
+forward op (and trainable layer, calculator support) where the record points.
+``tests/specs/test_kinds.py`` fails while one of them is missing.
+"""
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+from functools import lru_cache
+
 from .layers import (
-    AdaptiveAvgPool, AvgPool, Basic, BatchNorm, Bottleneck, Concat, Conv, ConvTranspose,
-    Dropout, Flatten, Layer, Linear, MaxPool, ReLU, Residual, Sigmoid, Softmax, Tanh,
+    AdaptiveAvgPool,
+    AvgPool,
+    Basic,
+    BatchNorm,
+    Bottleneck,
+    Concat,
+    Conv,
+    ConvTranspose,
+    Dropout,
+    Flatten,
+    Layer,
+    Linear,
+    MaxPool,
+    ReLU,
+    Residual,
+    Sigmoid,
+    Softmax,
+    Tanh,
 )
 
-#: Every layer kind, in the order the docs list them.
-LAYER_KINDS: dict[str, type[Layer]] = {
-    cls.KIND: cls for cls in (
-        Conv, ConvTranspose, MaxPool, AvgPool, AdaptiveAvgPool, Linear, ReLU, Tanh, Sigmoid,
-        BatchNorm, Dropout, Flatten, Softmax, Residual, Basic, Bottleneck, Concat)
-}
-#: Other names a spec may use for a kind.
-ALIASES: dict[str, str] = {"fc": "linear"}
+__all__ = ["Kind", "KINDS", "LAYER_KINDS", "ALIASES", "get", "of", "resolve"]
+
+_TABLE = "generator.tables.table:_Builder"
+_FORWARD = "generator.tables.forward:_Run"
+_LEARN = "generator.learn.layers"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One layer kind.
+
+    ``row_builder``, ``forward_op`` and ``trainable_layer`` resolve the strings.
+    A leaf's row builder is called as ``build(builder, layer, shape, field)`` and
+    returns the leaf's values; a block's as ``build(builder, layer, shape, field,
+    prefix, depth, frozen)`` and returns ``(children, shape, field, details)``.
+    A leaf's forward op is ``op(run, layer, x)``; a block's ``op(run, layer, x, prefix)``.
+    """
+
+    #: The layer class of the spec format; its ``KIND`` is the kind's name.
+    spec: type[Layer]
+    #: What the kind is, in one line (the class docstring has the details).
+    doc: str
+    #: Row builder of the layer table: ``"module:attribute"``.
+    table: str
+    #: Operator of the NumPy forward pass: ``"module:attribute"``.
+    forward: str
+    #: Trainable layer class (:mod:`generator.learn.layers`), or None if it cannot be trained.
+    trainable: str | None = None
+    #: Other names a spec may use for this kind.
+    aliases: tuple[str, ...] = ()
+    #: True when ``docs/javascripts/calculator.js`` computes this kind.
+    calculator: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.spec.KIND
+
+    @property
+    def composite(self) -> bool:
+        return self.spec.COMPOSITE
+
+    def row_builder(self):
+        return resolve(self.table)
+
+    def forward_op(self):
+        return resolve(self.forward)
+
+    def trainable_layer(self):
+        """The trainable layer class, or None."""
+        return None if self.trainable is None else resolve(self.trainable)
+
+
+def _leaf(spec, doc, table, forward, trainable=None, aliases=()) -> Kind:
+    return Kind(spec, doc, f"{_TABLE}.{table}", f"{_FORWARD}.{forward}",
+                trainable and f"{_LEARN}:{trainable}", aliases, calculator=True)
+
+
+def _block(spec, doc, table, forward) -> Kind:
+    return Kind(spec, doc, f"{_TABLE}.{table}", f"{_FORWARD}.{forward}")
+
+
+#: Every layer kind, in the order the docs and the calculator's menus list them.
+KINDS: tuple[Kind, ...] = (
+    _leaf(Conv, "2-D convolution, as torch.nn.Conv2d.", "conv", "conv", "Conv"),
+    _leaf(ConvTranspose, "Transposed 2-D convolution, as torch.nn.ConvTranspose2d.",
+          "conv_transpose", "conv_transpose", "ConvTranspose"),
+    _leaf(MaxPool, "Max pooling, as torch.nn.MaxPool2d.", "pool", "maxpool", "MaxPool"),
+    _leaf(AvgPool, "Average pooling, as torch.nn.AvgPool2d.", "pool", "avgpool", "AvgPool"),
+    _leaf(AdaptiveAvgPool, "Average pooling to a fixed output size.", "adaptive", "adaptive"),
+    _leaf(Linear, "Fully connected layer, as torch.nn.Linear.", "linear", "linear", "Linear",
+          aliases=("fc",)),
+    _leaf(ReLU, "Rectified linear unit.", "elementwise", "relu", "ReLU"),
+    _leaf(Tanh, "Hyperbolic tangent.", "elementwise", "tanh", "Tanh"),
+    _leaf(Sigmoid, "Logistic sigmoid.", "elementwise", "sigmoid", "Sigmoid"),
+    _leaf(BatchNorm, "Batch normalisation in inference form.", "batchnorm", "batchnorm"),
+    _leaf(Dropout, "Dropout: the identity when the network is used.", "elementwise",
+          "identity", "Identity"),
+    _leaf(Flatten, "C × H × W to one vector of features.", "flatten", "flatten", "Flatten"),
+    _leaf(Softmax, "Softmax over the channels.", "elementwise", "softmax", "Softmax"),
+    _block(Residual, "Main path plus shortcut, then an activation.", "residual_block",
+           "residual_block"),
+    _block(Basic, "ResNet basic block (two 3×3 convolutions).", "residual_block",
+           "residual_block"),
+    _block(Bottleneck, "ResNet bottleneck block (1×1, 3×3, 1×1 convolutions).",
+           "residual_block", "residual_block"),
+    _block(Concat, "Parallel branches concatenated on the channels.", "concat", "concat"),
+)
+
+_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
+_BY_CLASS: dict[type, Kind] = {k.spec: k for k in KINDS}
+#: Other names a spec may use for a kind: alias -> kind.
+ALIASES: dict[str, str] = {a: k.name for k in KINDS for a in k.aliases}
+#: Kind name -> spec class, in the order of :data:`KINDS`.
+LAYER_KINDS: dict[str, type[Layer]] = {k.name: k.spec for k in KINDS}
+
+if len(_BY_NAME) != len(KINDS) or set(ALIASES) & set(_BY_NAME) \
+        or len(ALIASES) != sum(len(k.aliases) for k in KINDS):
+    raise AssertionError("layer kinds: a name or alias is given twice")
+
+
+def get(name: str) -> Kind | None:
+    """The kind a spec names ``name`` (an alias included), or None."""
+    return _BY_NAME.get(ALIASES.get(name, name)) if isinstance(name, str) else None
+
+
+def of(layer: Layer) -> Kind:
+    """The kind of a spec layer."""
+    return _BY_CLASS[type(layer)]
+
+
+@lru_cache(maxsize=None)
+def resolve(target: str):
+    """``"package.module:Attr.attr"`` -> that object (imported on first use, then cached)."""
+    module, _, path = target.partition(":")
+    obj = importlib.import_module(module)
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj

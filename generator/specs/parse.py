@@ -12,10 +12,10 @@ import difflib
 import yaml
 
 from ..errors import UserError
+from . import kinds
 from .fields import FieldType, Mismatch, T, is_required, spec_fields
 from .layers import Conv, ConvTranspose, Layer, label, located
 from .network import Network, Published
-from .kinds import ALIASES, LAYER_KINDS
 
 __all__ = ["parse_spec"]
 
@@ -129,14 +129,14 @@ class _Parser:
             raise self.fail(here, "expected a one-key mapping like 'conv: {out: 6, kernel: 5}' "
                                   f"or a bare kind like 'relu', found {_found(entry)}")
         (kind, data), = entry.items()
-        kind = ALIASES.get(kind, kind)
-        if kind not in LAYER_KINDS:
-            names = list(LAYER_KINDS) + list(ALIASES)
+        record = kinds.get(kind)
+        if record is None:
+            names = list(kinds.LAYER_KINDS) + list(kinds.ALIASES)
             hint = difflib.get_close_matches(str(kind), names, n=1)
             did = f"did you mean '{hint[0]}'? " if hint else ""
             raise self.fail(here, f"unknown layer type '{kind}' ({did}known types: "
                                   f"{', '.join(names)})")
-        cls = LAYER_KINDS[kind]
+        cls, kind = record.spec, record.name
         if data is None:
             data = {}
         if not isinstance(data, dict):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import nn as F
+from ..specs import kinds
 from ..specs import schema as s
 
 __all__ = ["forward"]
@@ -48,20 +49,21 @@ class _Run:
         self.shapes.append((index, tuple(y.shape[1:])))
 
     def layer(self, layer, x, index):
+        op = kinds.of(layer).forward_op()
         if not layer.COMPOSITE:
-            y = _OPS[type(layer)](self, layer, x)
+            y = op(self, layer, x)
             self.record(index, y)
             return y
         slot = len(self.shapes)
         self.shapes.append(None)  # the block's own row comes before its children
-        if isinstance(layer, s.Concat):
-            y = self.concat(layer, x, f"{index}.")
-        else:
-            res = layer.expand(x.shape[1]) if isinstance(layer, (s.Basic, s.Bottleneck)) \
-                else layer
-            y = self.residual(res, x, f"{index}.")
+        y = op(self, layer, x, f"{index}.")
         self.shapes[slot] = (index, tuple(y.shape[1:]))
         return y
+
+    def residual_block(self, layer, x, prefix):
+        """A residual block; a basic or bottleneck block is first expanded to one."""
+        res = layer if isinstance(layer, s.Residual) else layer.expand(x.shape[1])
+        return self.residual(res, x, prefix)
 
     def residual(self, res: s.Residual, x, prefix):
         main = self.sequence(res.main, x, prefix)
@@ -131,6 +133,15 @@ class _Run:
     def softmax(self, layer, x):
         return F.softmax(x, dim=1)
 
+    def relu(self, layer, x):
+        return F.relu(x)
+
+    def tanh(self, layer, x):
+        return np.tanh(x)
+
+    def sigmoid(self, layer, x):
+        return _ACTIVATIONS["sigmoid"](x)
+
     def identity(self, layer, x):
         return x
 
@@ -139,20 +150,4 @@ _ACTIVATIONS = {
     "relu": F.relu,
     "tanh": np.tanh,
     "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
-}
-
-_OPS = {
-    s.Conv: _Run.conv,
-    s.ConvTranspose: _Run.conv_transpose,
-    s.MaxPool: _Run.maxpool,
-    s.AvgPool: _Run.avgpool,
-    s.AdaptiveAvgPool: _Run.adaptive,
-    s.Linear: _Run.linear,
-    s.BatchNorm: _Run.batchnorm,
-    s.Flatten: _Run.flatten,
-    s.Softmax: _Run.softmax,
-    s.Dropout: _Run.identity,
-    s.ReLU: lambda run, layer, x: F.relu(x),
-    s.Tanh: lambda run, layer, x: np.tanh(x),
-    s.Sigmoid: lambda run, layer, x: _ACTIVATIONS["sigmoid"](x),
 }

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from ..errors import UserError
 from ..nn import shapes
+from ..specs import kinds
 from ..specs import schema as s
 from . import counts, receptive
 from .receptive import Field
@@ -178,7 +179,7 @@ class _Builder:
         if layer.COMPOSITE:
             return self.block(layer, shape, field, index, path, depth, frozen)
         try:
-            leaf = _LEAVES[type(layer)](self, layer, shape, field)
+            leaf = kinds.of(layer).row_builder()(self, layer, shape, field)
         except ValueError as exc:  # from generator.nn.shapes or .counts
             raise self.fail(layer, str(exc)) from None
         params = leaf.weights + leaf.biases
@@ -193,17 +194,9 @@ class _Builder:
     # -------------------------------------------------------------- blocks
 
     def block(self, layer, shape, field, index, path, depth, frozen) -> Row:
-        prefix = f"{index}."
-        if isinstance(layer, s.Concat):
-            children, out_shape, out_field, details = self.concat(
-                layer, shape, field, prefix, depth + 1, frozen)
-        else:
-            residual = layer
-            if isinstance(layer, (s.Basic, s.Bottleneck)):
-                self.need_map(layer, shape)
-                residual = layer.expand(shape[0])
-            children, out_shape, out_field, details = self.residual(
-                residual, layer, shape, field, prefix, depth + 1, frozen)
+        build = kinds.of(layer).row_builder()
+        children, out_shape, out_field, details = build(
+            self, layer, shape, field, f"{index}.", depth + 1, frozen)
         return Row(
             index=index, depth=depth, path=path, name=layer.name or "", type=layer.KIND,
             details=details, input_shape=shape, output_shape=out_shape,
@@ -213,6 +206,14 @@ class _Builder:
             activations=sum(c.activations for c in children), receptive_field=out_field,
             children=tuple(children),
         )
+
+    def residual_block(self, layer, shape, field, prefix, depth, frozen):
+        """A residual block; a basic or bottleneck block is first expanded to one."""
+        res = layer
+        if not isinstance(layer, s.Residual):
+            self.need_map(layer, shape)
+            res = layer.expand(shape[0])
+        return self.residual(res, layer, shape, field, prefix, depth, frozen)
 
     def residual(self, res: s.Residual, shown: s.Layer, shape, field, prefix, depth, frozen):
         main, main_shape, main_field = self.sequence(
@@ -376,19 +377,3 @@ def _extras(dilation, groups, bias) -> str:
         text += ", no bias"
     return text
 
-
-_LEAVES = {
-    s.Conv: _Builder.conv,
-    s.ConvTranspose: _Builder.conv_transpose,
-    s.MaxPool: _Builder.pool,
-    s.AvgPool: _Builder.pool,
-    s.AdaptiveAvgPool: _Builder.adaptive,
-    s.Linear: _Builder.linear,
-    s.BatchNorm: _Builder.batchnorm,
-    s.Flatten: _Builder.flatten,
-    s.ReLU: _Builder.elementwise,
-    s.Tanh: _Builder.elementwise,
-    s.Sigmoid: _Builder.elementwise,
-    s.Dropout: _Builder.elementwise,
-    s.Softmax: _Builder.elementwise,
-}

@@ -6,11 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from generator.specs import BUILTINS, load_builtin, load_spec, parse_spec
+from generator.specs import BUILTINS, SPEC_DIR, load_builtin, load_spec, parse_spec
 from generator.tables import layer_table
 from generator.tables.forward import forward
-
-from .test_formats import ROOT
 
 
 def check(network):
@@ -29,7 +27,7 @@ def test_builtin_forward_shapes_equal_the_table(name):
 
 
 def test_example_user_spec_forward_shapes_equal_the_table():
-    check(load_spec(ROOT / "docs/specs/example-tiny.yaml"))
+    check(load_spec(SPEC_DIR / "examples" / "example-tiny.yaml"))
 
 
 def test_every_layer_kind_runs_with_the_table_shapes():
