@@ -56,49 +56,86 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def render_all(figures: list[Resolved] | tuple[Resolved, ...], cache_dir: Path,
-               jobs: int | None = None) -> Report:
-    """Every file of every figure, drawing only those whose key is not cached."""
-    start = time.perf_counter()
-    store = cache.FigureCache(cache_dir)
-    report = Report()
-    parts: dict[str, dict[str, bytes]] = {}
-    todo: list[tuple[Resolved, str]] = []
-    codes: dict[str, str] = {}
-    for r in figures:
-        if r.kind.module not in codes:
-            codes[r.kind.module] = cache.code_digest(r.kind.module)
-        k = cache.key(codes[r.kind.module], r.figure.params, r.facts, r.prepared.data)
-        hit = store.get(k, list(r.ref.files))
-        if hit is None:
-            todo.append((r, k))
-        else:
-            parts[r.ref.id] = hit
-            report.cached.append(r.ref.id)
-    # the longest first, so the pool finishes together
-    todo.sort(key=lambda t: -int(t[0].facts.get("frames", 1)))
-    jobs = max(1, min(jobs or cpu_count(), len(todo)))
-    if todo:
-        args = [(r.kind.module, r.figure.params, r.prepared.data, r.facts) for r, _ in todo]
-        if jobs == 1:
-            results = [_timed_draw(*a) for a in args]
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                results = list(pool.map(_timed_draw, *zip(*args)))
-        for (r, k), (files, seconds) in zip(todo, results):
+class Renderer:
+    """Draws figures that are not cached, in one process pool, as they are added.
+
+    ``add`` looks each figure up in the cache and hands the misses to the pool
+    at once, so figures can be added while the caller computes more (the
+    trained-network figures while the catalog's are drawn); ``finish``
+    waits and returns every file. The pool starts only when something must
+    be drawn, so a warm build imports no matplotlib and starts no process.
+    """
+
+    def __init__(self, cache_dir: Path, jobs: int | None = None):
+        self.store = cache.FigureCache(cache_dir)
+        self.jobs = max(1, jobs or cpu_count())
+        self.report = Report()
+        self._start = time.perf_counter()
+        self._figures: list[Resolved] = []
+        self._parts: dict[str, dict[str, bytes]] = {}
+        self._codes: dict[str, str] = {}
+        self._todo: list[tuple[Resolved, str, object]] = []
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        return False
+
+    def add(self, figures) -> None:
+        """Look ``figures`` up in the cache; start drawing the ones that are not there."""
+        misses = []
+        for r in figures:
+            self._figures.append(r)
+            if r.kind.module not in self._codes:
+                self._codes[r.kind.module] = cache.code_digest(r.kind.module)
+            k = cache.key(self._codes[r.kind.module], r.figure.params, r.facts, r.prepared.data)
+            hit = self.store.get(k, list(r.ref.files))
+            if hit is None:
+                misses.append((r, k))
+            else:
+                self._parts[r.ref.id] = hit
+                self.report.cached.append(r.ref.id)
+        # the longest first, so the pool finishes together
+        misses.sort(key=lambda t: -int(t[0].facts.get("frames", 1)))
+        for r, k in misses:
+            args = (r.kind.module, r.figure.params, r.prepared.data, r.facts)
+            if self.jobs == 1:
+                self._todo.append((r, k, _timed_draw(*args)))
+            else:
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+                self._todo.append((r, k, self._pool.submit(_timed_draw, *args)))
+
+    def finish(self) -> Report:
+        """Wait for the drawings, store them, and return every file of every figure added."""
+        for r, k, job in self._todo:
+            files, seconds = job if self.jobs == 1 else job.result()
             missing = set(r.ref.files) - set(files)
             if missing:
                 raise RuntimeError(f"figure '{r.ref.id}': {r.kind.module}.render made no "
                                    f"{', '.join(sorted(missing))}")
-            store.put(k, files)
-            parts[r.ref.id] = files
-            report.rendered.append(r.ref.id)
+            self.store.put(k, files)
+            self._parts[r.ref.id] = files
+            self.report.rendered.append(r.ref.id)
             log.info("figure %s: drawn in %.2f s", r.ref.id, seconds)
-    for r in figures:
-        for part, path in r.ref.files.items():
-            report.files[path] = parts[r.ref.id][part]
-    report.rendered.sort()
-    report.seconds = time.perf_counter() - start
-    log.info("figures: %d drawn, %d from the cache (%s/), %.1f s", len(report.rendered),
-             len(report.cached), OUT_DIR, report.seconds)
-    return report
+        self._todo = []
+        for r in self._figures:
+            for part, path in r.ref.files.items():
+                self.report.files[path] = self._parts[r.ref.id][part]
+        self.report.rendered.sort()
+        self.report.seconds = time.perf_counter() - self._start
+        log.info("figures: %d drawn, %d from the cache (%s/), %.1f s", len(self.report.rendered),
+                 len(self.report.cached), OUT_DIR, self.report.seconds)
+        return self.report
+
+
+def render_all(figures: list[Resolved] | tuple[Resolved, ...], cache_dir: Path,
+               jobs: int | None = None) -> Report:
+    """Every file of every figure, drawing only those whose key is not cached."""
+    with Renderer(cache_dir, jobs) as renderer:
+        renderer.add(figures)
+        return renderer.finish()

@@ -1,12 +1,11 @@
-"""Figures of values a page has already computed (trained networks), rendered like catalog figures.
+"""Figures of trained networks (:mod:`.trained`), resolved like catalog figures.
 
-The catalog's figures are computed from their parameters alone, once per
-process. A figure of a trained network needs that network, which only a
-page producer holds (it knows the cache folder), so these figures arrive
-with their :class:`~.prepare.Prepared` data already computed. Everything
-else is the library's: the :class:`~.catalog.Figure` entry (id, kind,
-display parameters, alt text and caption written from the facts), the
-content-addressed cache and parallel rendering of :mod:`.build`, and the
+The catalog's figures are computed from their parameters alone. A figure of
+a trained network needs that network, so these figures arrive with their
+:class:`~.prepare.Prepared` data already computed (by ``figures(lab)`` of a
+module of :mod:`.trained`) and their own alt text and caption, written from
+the facts. Everything else is the library's: the :class:`~.catalog.Figure`
+entry, the content-addressed cache and the pool of :mod:`.build`, and the
 ``figure`` macro of ``templates/macros/figures.md.j2``.
 
 Nothing here imports matplotlib.
@@ -15,9 +14,9 @@ Nothing here imports matplotlib.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from ..errors import UserError
-from . import build, library
 from .catalog import Figure
 from .kinds import Kind
 from .library import OUT_DIR, FILE_NAMES, FigureRef, FigureRefs, Resolved
@@ -70,19 +69,16 @@ def resolve(fig: Figure, prepared: Prepared, where: str) -> Resolved:
         raise UserError(f"{where}: figure '{fig.id}': alt/caption uses {exc}, which is not a "
                         f"fact of this figure (facts: {', '.join(sorted(fields))})") from None
     files = {kind.still: f"{OUT_DIR}/" + FILE_NAMES[kind.still].format(id=fig.id)}
-    ref = FigureRef(fig.id, fig.kind, alt, caption, False, files)
+    ref = FigureRef(fig.id, fig.kind, alt, caption, False, files, kind.section, fig.params)
     return Resolved(fig, kind, prepared, facts, ref)
 
 
 def render(resolved: list[Resolved], cache_dir) -> tuple[dict[str, bytes], FigureRefs]:
-    """The files of ``resolved`` (drawn unless cached) and the refs pages embed them by.
+    """Transitional, for page producers written before the figure stage: the refs of every
+    figure from the stage's run for this cache folder (its files come with the stage's
+    outputs, which the gallery producer yields until the pipeline runs the stage)."""
+    from . import stage
 
-    The refs include every catalog figure too, so a page may embed both.
-    """
-    report = build.render_all(resolved, cache_dir)
-    refs = library.refs()
-    for r in resolved:
-        if r.ref.id in refs:
-            raise UserError(f"figure id '{r.ref.id}' is used twice (catalog and computed)")
-        refs[r.ref.id] = r.ref
-    return report.files, refs
+    if resolved:
+        raise RuntimeError("trained-network figures are drawn by generator.figures.stage")
+    return {}, stage.run_for(Path(cache_dir).parent).refs

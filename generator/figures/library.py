@@ -11,14 +11,13 @@ import json
 import sys
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pathlib import Path
 
 from .. import closure
 from ..errors import UserError
-from ..settings import load_settings
 from . import catalog
 from .cache import PreparedCache
 from .catalog import Figure
@@ -45,6 +44,11 @@ class FigureRef:
     animated: bool
     #: suffix ("gif", "svg", "last.svg", "png") -> path relative to the output folder
     files: dict
+    #: The gallery section the figure is listed under, and its parameters.
+    section: str = ""
+    params: dict = field(default_factory=dict, compare=False)
+    #: suffix -> size in bytes, once the figure stage has rendered it.
+    sizes: dict = field(default_factory=dict, compare=False)
 
     @property
     def main(self) -> str:
@@ -121,7 +125,7 @@ def resolve_one(fig: Figure, prepared_cache: PreparedCache | None = None) -> Res
     animated = kind.animated(fig.params)
     parts = ["gif", "svg", "last.svg"] if animated else [kind.still]
     files = {p: f"{OUT_DIR}/" + FILE_NAMES[p].format(id=fig.id) for p in parts}
-    ref = FigureRef(fig.id, fig.kind, alt, caption, animated, files)
+    ref = FigureRef(fig.id, fig.kind, alt, caption, animated, files, kind.section, fig.params)
     return Resolved(fig, kind, prepared, facts, ref)
 
 
@@ -137,23 +141,11 @@ def resolve(figures: list[Figure], prepared_cache: PreparedCache | None = None) 
     return out
 
 
-def default_cache_dir() -> Path | None:
-    """The project's figure cache when the working folder is the project root (as
-    ``make``, the MkDocs hook and the CLI run), else None."""
-    root = Path.cwd()
-    if not (root / "pyproject.toml").is_file():
-        return None
-    try:
-        return load_settings(root).path("cache_dir") / "figures"
-    except UserError:
-        return None
-
-
-@lru_cache(maxsize=1)
-def resolved_catalog() -> tuple[Resolved, ...]:
-    """The whole catalog, resolved once per process (computed inputs cached on disk)."""
-    cache_dir = default_cache_dir()
-    prepared = PreparedCache(None if cache_dir is None else cache_dir / "prepared")
+@lru_cache(maxsize=None)
+def resolved_catalog(cache_dir: Path | None = None) -> tuple[Resolved, ...]:
+    """The whole catalog, resolved once per process; computed inputs are cached on disk
+    in ``cache_dir/prepared`` (the ``cache_dir`` setting) when it is given."""
+    prepared = PreparedCache(None if cache_dir is None else Path(cache_dir) / "prepared")
     return tuple(resolve(catalog.FIGURES, prepared))
 
 
@@ -167,10 +159,14 @@ class FigureRefs(dict):
 
 
 def refs() -> FigureRefs:
-    """Every catalog figure by id, for page templates."""
+    """Every catalog figure by id (resolved without a disk cache, not drawn)."""
     return FigureRefs((r.ref.id, r.ref) for r in resolved_catalog())
 
 
-def page_context(page: str) -> dict:
-    """Context a page template needs for ``{% from "macros/figures.md.j2" import figure with context %}``."""
-    return {"figures": refs(), "page_path": page}
+def page_context(page: str, figures: FigureRefs | None = None) -> dict:
+    """Context a page template needs for ``{% from "macros/figures.md.j2" import figure with context %}``.
+
+    ``figures`` are the refs of the figure stage (:func:`generator.figures.stage.render_all`);
+    without them, the catalog's figures only.
+    """
+    return {"figures": refs() if figures is None else figures, "page_path": page}

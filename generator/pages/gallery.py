@@ -1,8 +1,8 @@
-"""Reference section: the figure gallery, and the figure files themselves.
+"""Contributing section: the figure gallery, every figure of the site on one page.
 
-This producer renders every figure of the catalog (from the cache when its
-inputs have not changed) and lists each with its parameters and alt text,
-which makes the page a visual regression check as well.
+A plain page: the figure stage (:mod:`generator.figures.stage`) has drawn
+every figure before the pages; this lists each with its parameters, alt text
+and files, which makes the page a visual regression check as well.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 import json
 
-from ..figures import build, library
-from ..render import Output, page
+from ..figures import stage
+from ..figures.library import page_context
+from ..render import page
 
 PAGE = "contributing/gallery.md"
 
@@ -26,26 +27,31 @@ def _params(params: dict) -> str:
 
 
 def _cell(text: str) -> str:
-    """Plain text safe inside a Markdown table cell."""
+    """Plain text safe inside a Markdown list item."""
     return html.escape(" ".join(text.split())).replace("|", "&#124;")
 
 
-def outputs(ctx):
-    resolved = library.resolved_catalog()
-    report = build.render_all(resolved, ctx.settings.path("cache_dir") / "figures")
-    for path, data in sorted(report.files.items()):
-        yield Output(path, data)
+def gallery(refs) -> tuple[str, str, dict]:
+    """The gallery page of the figure stage's refs: (path, template, context)."""
     sections: dict[str, list] = {}
-    for r in resolved:
-        files = [f"[{p.split('/')[-1]}]({r.ref.src(PAGE, part)}) ({_size(len(report.files[p]))})"
-                 for part, p in r.ref.files.items()]
-        sections.setdefault(r.kind.section, []).append({
-            "ref": r.ref, "params": _params(r.figure.params), "alt": _cell(r.ref.alt),
+    for ref in refs.values():
+        files = [f"[{p.split('/')[-1]}]({ref.src(PAGE, part)}) ({_size(ref.sizes[part])})"
+                 for part, p in ref.files.items()]
+        sections.setdefault(ref.section, []).append({
+            "ref": ref, "params": _params(ref.params), "alt": _cell(ref.alt),
             "files": ", ".join(files)})
-    yield page(
-        PAGE, "pages/contributing/gallery.md.j2",
+    sizes = [n for ref in refs.values() for n in ref.sizes.values()]
+    return PAGE, "pages/contributing/gallery.md.j2", dict(
         sections=[{"title": t, "figures": f} for t, f in sections.items()],
-        count=len(resolved), n_files=len(report.files),
-        total_size=_size(sum(len(b) for b in report.files.values())),
-        **library.page_context(PAGE))
+        count=len(refs), n_files=len(sizes), total_size=_size(sum(sizes)),
+        **page_context(PAGE, refs))
+
+
+def outputs(ctx):
+    refs = getattr(ctx, "figures", None)
+    if refs is None:  # until the pipeline runs the figure stage before the producers
+        files, refs = stage.render_all(ctx.settings)
+        yield from files
+    path, template, context = gallery(refs)
+    yield page(path, template, **context)
     ctx.add_nav("Contributing", "Figure gallery", PAGE)

@@ -1,0 +1,86 @@
+"""The figure stage: every figure of the site, resolved and drawn before any page.
+
+One call, :func:`render_all`, covers the catalog (:mod:`.catalog`, computed
+from parameters) and the trained-network figures (:mod:`.trained`, computed
+from the networks ``generator.learn`` reads from the cache folder or trains).
+The catalog's misses go to the process pool first; the trained networks are
+loaded and their figures computed while the pool draws. It returns the figure
+files as outputs and the refs that page producers embed figures by
+(``page_context(path, refs)``); pages never draw.
+
+Nothing here imports matplotlib (the pool's workers do, and only for misses).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..render import Output
+from ..settings import Settings
+from . import build, catalog, computed, library, trained
+from .cache import PreparedCache
+from .library import FigureRefs
+from .trained.lab import Lab
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StageResult:
+    #: The figure files, paths relative to the output folder (``figures/<id>.<ext>``).
+    outputs: list[Output]
+    #: Every figure by id, with its sizes: what pages and the gallery read.
+    refs: FigureRefs
+
+
+def _trained(cache_dir: Path) -> list[library.Resolved]:
+    """Every trained-network figure, its data computed from the networks in ``cache_dir``."""
+    return [computed.resolve(fig, prepared, where)
+            for where, fig, prepared in trained.figures(Lab(cache_dir))]
+
+
+def render(cache_dir: Path, jobs: int | None = None,
+           with_trained: bool = True) -> StageResult:
+    """The stage with an explicit cache folder (``settings.path("cache_dir")``)."""
+    cache_dir = Path(cache_dir)
+    figures = list(library.resolve(catalog.FIGURES, PreparedCache(cache_dir / "prepared")))
+    with build.Renderer(cache_dir / "figures", jobs) as renderer:
+        renderer.add(figures)  # the pool starts on the catalog's misses …
+        if with_trained:
+            more = _trained(cache_dir)  # … while the trained networks are loaded
+            taken = {r.ref.id for r in figures}
+            for r in more:
+                if r.ref.id in taken:
+                    raise ValueError(f"figure id '{r.ref.id}' is used twice")
+                taken.add(r.ref.id)
+            renderer.add(more)
+            figures += more
+        report = renderer.finish()
+    refs = FigureRefs()
+    for r in figures:
+        sizes = {part: len(report.files[path]) for part, path in r.ref.files.items()}
+        refs[r.ref.id] = replace(r.ref, sizes=sizes)
+    outputs = [Output(path, data) for path, data in sorted(report.files.items())]
+    return StageResult(outputs, refs)
+
+
+#: Results of this process's runs by cache folder (see :func:`run_for`).
+_RUNS: dict[Path, StageResult] = {}
+
+
+def render_all(settings: Settings, jobs: int | None = None) -> tuple[list[Output], FigureRefs]:
+    """Every figure file, and the refs by id: the figure stage of the pipeline."""
+    result = render(settings.path("cache_dir"), jobs)
+    _RUNS[settings.path("cache_dir")] = result
+    return result.outputs, result.refs
+
+
+def run_for(cache_dir: Path) -> StageResult:
+    """Transitional, until the pipeline runs the stage before the producers: this
+    process's stage result for ``cache_dir``, run now if there is none yet."""
+    cache_dir = Path(cache_dir)
+    if cache_dir not in _RUNS:
+        _RUNS[cache_dir] = render(cache_dir)
+    return _RUNS[cache_dir]

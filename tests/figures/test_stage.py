@@ -1,0 +1,118 @@
+"""The figure stage: every figure, catalog and trained, drawn before the pages; pages and
+the gallery only look figures up."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from generator import closure, learn
+from generator.figures import catalog, stage
+from generator.figures.catalog import Figure
+from generator.figures.library import page_context
+from generator.pages import gallery
+from generator.render import TEMPLATES, render
+from generator.settings import load_settings
+
+from .conftest import ROOT
+
+SMALL = [
+    Figure("t-conv", "sliding_window", {"size": 4, "kernel": 3}),
+    Figure("t-volume", "volume_conv", {"input": [6, 6, 3], "kernel": 3, "filters": 2}),
+    Figure("t-arch", "architecture", {"network": "lenet5"}),
+]
+
+
+@pytest.fixture(scope="module")
+def full():
+    """The whole stage on the project's cache (trained networks and figures cached there)."""
+    return stage.render(load_settings(ROOT).path("cache_dir"))
+
+
+def test_small_stage_outputs_are_the_refs_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(catalog, "FIGURES", SMALL)
+    monkeypatch.chdir(tmp_path)  # nothing is looked up from the working folder
+    cache = tmp_path / "cache"
+    first = stage.render(cache, jobs=2, with_trained=False)
+    paths = [o.path for o in first.outputs]
+    assert paths == sorted(["figures/t-conv.gif", "figures/t-conv.svg",
+                            "figures/t-conv-last.svg", "figures/t-volume.svg",
+                            "figures/t-arch.svg"])
+    data = {o.path: o.data for o in first.outputs}
+    for ref in first.refs.values():
+        assert {ref.files[p]: n for p, n in ref.sizes.items()} == {
+            path: len(data[path]) for path in ref.files.values()}
+    assert first.refs["t-arch"].section == "Architectures"
+    assert first.refs["t-conv"].params == {"size": 4, "kernel": 3}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
+    assert sorted(p.name for p in cache.iterdir()) == ["figures", "prepared"]
+    again = stage.render(cache, jobs=2, with_trained=False)
+    assert again.outputs == first.outputs and again.refs == first.refs
+
+
+def test_figures_never_import_pages():
+    mods = closure.modules("generator.figures.stage")
+    assert "generator.figures.trained.training" in mods  # the closure is the real one
+    assert [m for m in mods if m.startswith("generator.pages")] == []
+
+
+def test_every_figure_a_template_embeds_is_in_the_stage(full):
+    used = set()
+    for path in TEMPLATES.rglob("*.j2"):
+        used |= set(re.findall(r"""figure\(\s*["']([a-z0-9-]+)["']""", path.read_text("utf-8")))
+    used.discard("its-id")  # the gallery's example of the macro
+    assert used and used <= set(full.refs)
+    trained = {r.id for r in full.refs.values() if r.section == "Trained networks"}
+    assert {"lenet5-top-k-scores", "detection-nms", "lenet5-feature-maps",
+            "lenet5-confusion", "style-photo-gram"} <= trained
+
+
+def test_outputs_hold_every_file_of_every_figure(full):
+    data = {o.path: o.data for o in full.outputs}
+    assert len(data) == len(full.outputs)
+    expected = {p for ref in full.refs.values() for p in ref.files.values()}
+    assert set(data) == expected
+    assert all(re.fullmatch(r"figures/[a-z0-9-]+\.(gif|svg|png)", p) for p in data)
+    assert all(len(data[p]) > 100 for p in data)
+
+
+def test_trained_figure_data_are_the_models(full):
+    """The confusion matrix drawn is the one of the trained LeNet-5's predictions."""
+    from generator.figures import trained
+    from generator.figures.trained.lab import Lab
+
+    lab = Lab(load_settings(ROOT).path("cache_dir"))
+    figs = {f.id: p for _, f, p in trained.figures(lab)}
+    d = lab.digits
+    predicted = lab.lenet5.predict(d.x_test)
+    assert np.array_equal(figs["lenet5-confusion"].data["matrix"],
+                          learn.confusion_matrix(d.y_test, predicted, 10))
+    assert figs["lenet5-misclassified"].facts["n"] == int(np.sum(predicted != d.y_test))
+    assert "lenet5-confusion" in full.refs
+
+
+def test_pages_link_figures_relative_to_their_own_path(full):
+    ref = full.refs["architecture-alexnet"]
+    assert ref.src("architectures/alexnet.md") == "../figures/architecture-alexnet.svg"
+    assert ref.src("calculator.md") == "figures/architecture-alexnet.svg"
+    src = ('{% from "macros/figures.md.j2" import figure with context %}'
+           '{{ figure("detection-nms") }}')
+    from generator.render import _ENV
+
+    md = _ENV.from_string(src).render(**page_context("beyond/object-detection.md", full.refs))
+    assert "](../figures/detection-nms.png)" in md
+
+
+def test_gallery_lists_every_figure_with_its_files(full):
+    path, template, context = gallery.gallery(full.refs)
+    assert path == "contributing/gallery.md"
+    md = render(template, **context)
+    for ref in full.refs.values():
+        assert re.search(rf"^### {re.escape(ref.id)}$", md, re.M), ref.id
+        for part, file in ref.files.items():
+            assert f"]({'../' + file})" in md, file
+    total = sum(n for ref in full.refs.values() for n in ref.sizes.values())
+    assert f"{len(full.refs)} figures, {len(full.outputs)} files" in md
+    assert f"{total / 1024 / 1024:.2f} MB in all" in md
