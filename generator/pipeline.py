@@ -155,6 +155,7 @@ def build(settings: Settings, producers: list[Producer | str] | None = None) -> 
     out_dir = settings.path("out_dir")
     protected = [settings.path("docs_dir"), settings.path("user_specs")]
     check_out_dir(out_dir, root=settings.root, protected=protected)
+    out_dir.mkdir(parents=True, exist_ok=True)  # an unusable folder fails now, not after the work
     inputs = fingerprint.inputs(settings, [_name(p) for p in chosen])
     files = fingerprint.unchanged(settings, inputs)
     if files is not None:
