@@ -1,6 +1,6 @@
 """The classic "LeNet picture" of a network: one volume per stage, sizes written on them.
 
-Stages come from :func:`prepare.architecture` (the layer table of the spec):
+Stages come from :func:`prepare` below (the layer table of the spec):
 a volume's front face grows with the log of its height and width, its depth
 with the log of its channels, so 224 and 7 both fit; fully connected layers
 are bars. Long networks fold onto several rows, one stage never split;
@@ -12,12 +12,122 @@ from __future__ import annotations
 
 import math
 
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, Patch
 
 from . import style
 from . import encode
 from .boxes import DEPTH, box
+from ..specs import SPEC_DIR
+from .kind import Kind, Prepared, short
+
+# ------------------------------------------------------------------ computed (NumPy)
+
+
+#: Files ``prepare`` reads besides code: the built-in specs (in the computed inputs' key).
+DATA_FILES = tuple(sorted(SPEC_DIR.glob("*.yaml")))
+
+#: Layers that keep the shape and are not drawn as a volume of their own.
+ELEMENTWISE = {"relu", "tanh", "sigmoid", "batchnorm", "dropout", "softmax"}
+
+
+#: Pools that may leave the shape as it is (then drawn as a note on the stage before).
+SHAPE_KEEPING_POOLS = {"adaptive_avgpool", "maxpool", "avgpool"}
+
+
+def _stages(rows, first_shape) -> list[dict]:
+    """Consecutive drawn rows folded into stages: one volume per stage.
+
+    Rows of the same kind with the same output shape fold into one stage
+    (``count``); a layer that does not change the shape (an adaptive pool to
+    the size it already has) joins the stage before it as ``also``.
+    """
+    stages: list[dict] = []
+    prev_shape = list(first_shape)
+    for row in rows:
+        shape = list(row.output_shape)
+        if row.type in ELEMENTWISE:
+            prev_shape = shape
+            continue
+        last = stages[-1] if stages else None
+        if last and last["type"] == row.type and last["shape"] == shape and "branches" not in last:
+            last["count"] += 1
+            last["names"].append(row.name)
+            if row.details != last["details"]:
+                last["details"] = ""
+        elif last and row.type in SHAPE_KEEPING_POOLS and shape == prev_shape == last["shape"]:
+            last["also"].append(row.type)
+        else:
+            stage = {"type": row.type, "shape": shape, "count": 1, "names": [row.name],
+                     "details": row.details, "also": []}
+            if row.type == "concat" and row.children:
+                lanes: dict[str, list] = {}
+                for child in row.children:
+                    if child.path:
+                        lanes.setdefault(child.path, []).append(child)
+                stage["branches"] = [_stages(lane, prev_shape) for lane in lanes.values()]
+                stage["details"] = row.children[-1].details  # "channels 64 + 128 + ..."
+            stages.append(stage)
+        prev_shape = shape
+    return stages
+
+
+def prepare(p: dict) -> Prepared:
+    """A network's volumes, from its spec (``generator.specs``) and layer table (``generator.tables``).
+
+    Parameters: ``network``, a built-in id (``generator.specs.BUILTINS``).
+
+    facts: ``name``; ``input`` (C, H, W); ``stages``, each {type, shape
+    (C, H, W) or (features,), count, names, details, also, [branches]};
+    ``layers``, the number of rows of the table; ``params``, the total.
+    """
+    from ..specs import load_builtin
+    from ..tables import layer_table
+
+    net = load_builtin(p["network"])
+    table = layer_table(net)
+    stages = [{"type": "input", "shape": list(table.input_shape), "count": 1, "names": [],
+               "details": "", "also": []}]
+    stages += _stages(table.rows, table.input_shape)
+    return Prepared({}, {"network": p["network"], "name": net.name,
+                         "input": list(table.input_shape), "stages": stages,
+                         "layers": sum(1 for _ in table.walk()),
+                         "params": table.totals.params})
+
+
+# ------------------------------------------------------------------ described
+
+
+BLOCKS = {"basic": "basic residual block", "bottleneck": "bottleneck residual block",
+          "residual": "residual block", "linear": "fully connected", "conv": "convolution"}
+
+
+def _shape(shape) -> str:
+    """(C, H, W) as H×W×C (the notes' order); (F,) as F."""
+    return f"{shape[1]}\u00d7{shape[2]}\u00d7{shape[0]}" if len(shape) == 3 else str(shape[0])
+
+
+def _stage(st: dict) -> str:
+    if st["type"] == "input":
+        return f"input {_shape(st['shape'])}"
+    kind = BLOCKS.get(st["type"], st["type"])
+    what = f"{st['count']}\u00d7 {kind}" if st["count"] > 1 else kind
+    if st.get("branches"):
+        what = f"{len(st['branches'])} parallel branches concatenated"
+    return f"{what} \u2192 {_shape(st['shape'])}"
+
+
+def describe(p: dict, f: dict) -> tuple[str, str]:
+    alt = (f"Architecture of {f['name']} drawn as volumes (height\u00d7width\u00d7channels, "
+           f"fully connected layers as bars), left to right and folded onto more rows when "
+           f"long, each with its size written on it: " + "; ".join(_stage(s) for s in f["stages"])
+           + ".")
+    caption = (f"{f['name']}: {_shape(f['input'])} \u2192 {_shape(f['stages'][-1]['shape'])}; "
+               f"repeated layers of one shape are drawn as one volume, activations and "
+               f"normalisation are not drawn.")
+    return alt, caption
+
+
+# ------------------------------------------------------------------ drawn (matplotlib)
+
 
 ROW_WIDTH = 20.5         #: units per row before folding (7.6 in at 0.37 in per unit)
 GAP = 0.9                #: between stages
@@ -154,6 +264,7 @@ class Lanes:
 
 
 def arrow(ax, a, b, rad=0.0):
+    from matplotlib.patches import FancyArrowPatch
     ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=7, lw=0.8,
                                  color=style.MUTED, shrinkA=2, shrinkB=2, zorder=1,
                                  connectionstyle=f"arc3,rad={rad}"))
@@ -194,6 +305,8 @@ def _fold(items, limit: float):
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
     rows = layout(facts["stages"])
     heights = [max(i.height for i in r) + 0.8 + max(i.below for i in r) + 0.3 for r in rows]
     width = ROW_WIDTH + 1.2
@@ -249,3 +362,6 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"svg": encode.svg(render_figure(params, data, facts))}
+
+
+KIND = Kind("architecture", short(__name__), "Architectures", prepare, describe)

@@ -6,7 +6,6 @@ by :data:`DEPTH` per unit. Shared by the volume and architecture figures.
 
 from __future__ import annotations
 
-from matplotlib.patches import Polygon
 
 from . import style
 
@@ -15,6 +14,7 @@ DEPTH = (0.55, 0.42)   #: screen offset of one unit of depth
 
 def box(ax, x, y, w, h, d, face, edge=style.INK, lw=0.9, zorder=2):
     """A box whose front face spans ``x..x+w``, ``y..y+h`` (y up), depth ``d``."""
+    from matplotlib.patches import Polygon
     dx, dy = DEPTH[0] * d, DEPTH[1] * d
     top = [(x, y + h), (x + w, y + h), (x + w + dx, y + h + dy), (x + dx, y + h + dy)]
     right = [(x + w, y), (x + w + dx, y + dy), (x + w + dx, y + h + dy), (x + w, y + h)]

@@ -24,7 +24,7 @@ from ..worked_examples import (AVG_POOL_INPUT, DUMOULIN, DUMOULIN_KERNEL, EDGE_F
 class Figure:
     #: File name stem and anchor: lowercase letters, digits and dashes.
     id: str
-    #: One of :data:`generator.figures.kinds.KINDS`.
+    #: One of :data:`generator.figures.registry.KINDS` (a kind with a ``prepare``).
     kind: str
     #: The kind's parameters (JSON-like: ints, floats, strings, bools, lists, dicts).
     params: dict = field(default_factory=dict)

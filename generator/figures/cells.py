@@ -9,9 +9,6 @@ whose axes span exactly such a coordinate box, at a fixed size per cell.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import PolyCollection
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from . import style
 
@@ -20,6 +17,7 @@ class Canvas:
     """A figure ``width`` x ``height`` cell units large; ``scale`` shrinks text on big grids."""
 
     def __init__(self, width: float, height: float):
+        from matplotlib.figure import Figure
         cell = min(style.CELL_INCH, style.MAX_WIDTH_INCH / width)
         self.width, self.height = width, height
         self.scale = cell / style.CELL_INCH
@@ -38,6 +36,7 @@ class Canvas:
 
     def legend(self, entries: list[tuple[str, dict]], y: float, ncol: int | None = None):
         """A row of legend swatches centred at height ``y``; entries are (label, patch style)."""
+        from matplotlib.patches import Patch
         handles = [Patch(label=label, **kw) for label, kw in entries]
         return self.ax.legend(
             handles=handles, loc="center", bbox_to_anchor=(self.width / 2, y),
@@ -63,6 +62,7 @@ def squares(x0: float, y0: float, rows, cols, inset: float = 0.0, span=None) -> 
 def cells(ax, x0, y0, rows, cols, face, edge=style.MUTED, lw=0.8, ls="solid",
           inset=0.0, zorder=1, span=None) -> PolyCollection:
     """One collection drawing the listed cells (faster and smaller than one patch each)."""
+    from matplotlib.collections import PolyCollection
     coll = PolyCollection(squares(x0, y0, rows, cols, inset, span), facecolors=face,
                           edgecolors=edge, linewidths=lw, linestyles=ls, zorder=zorder,
                           joinstyle="miter", clip_on=False)

@@ -18,30 +18,9 @@ from pathlib import Path
 
 from ..errors import UserError
 from .catalog import Figure
-from .kinds import Kind
+from .kind import Prepared
 from .library import OUT_DIR, FILE_NAMES, FigureRef, FigureRefs, Resolved
-from .prepare import Prepared
-
-
-def _undescribed(params: dict, facts: dict) -> tuple[str, str]:
-    raise ValueError("a computed figure needs its own alt text and caption")
-
-
-def _kind(name: str, still: str) -> Kind:
-    return Kind(name, name, prepare=None, section="Trained networks", describe=_undescribed,
-                still=still)
-
-
-#: Figure kinds drawn from computed data: kind -> (module generator/figures/<kind>.py).
-KINDS: dict[str, Kind] = {k.name: k for k in [
-    _kind("training_curves", "svg"),
-    _kind("image_grid", "png"),
-    _kind("layer_activations", "png"),
-    _kind("heatmap", "svg"),
-    _kind("score_bars", "svg"),
-    _kind("detection_boxes", "png"),
-    _kind("distance_histogram", "svg"),
-]}
+from .registry import KINDS
 
 
 def _text(v):
@@ -56,9 +35,10 @@ def resolve(fig: Figure, prepared: Prepared, where: str) -> Resolved:
     ``where`` names the module that lists the entry, for error messages.
     """
     kind = KINDS.get(fig.kind)
-    if kind is None:
+    if kind is None or kind.prepare is not None:
+        known = sorted(k.name for k in KINDS.values() if k.prepare is None)
         raise UserError(f"{where}: figure '{fig.id}': unknown kind '{fig.kind}' "
-                        f"(expected one of {', '.join(sorted(KINDS))})")
+                        f"(expected one of {', '.join(known)})")
     if not (fig.alt and fig.caption):
         raise UserError(f"{where}: figure '{fig.id}': give alt text and a caption")
     facts = json.loads(json.dumps(prepared.facts))

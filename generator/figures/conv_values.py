@@ -13,7 +13,63 @@ from __future__ import annotations
 import numpy as np
 
 from . import cells, encode, style
-from .prepare import PAD
+from ..nn import shapes
+from ..nn.conv import conv2d
+from ..nn.pad import pad
+from .grids import PAD, matrix, taps, torch_pad
+from .wording import dims, side, value
+from .kind import Kind, Prepared, short
+
+# ------------------------------------------------------------------ computed (NumPy)
+
+
+def prepare(p: dict) -> Prepared:
+    """Input, kernel and output of a single-channel ``conv2d`` with every value.
+
+    Parameters: ``x`` (H x W list), ``w`` (KH x KW list), ``stride`` (1),
+    ``padding`` (0), ``animate`` (false), ``title`` (optional).
+
+    data: ``x`` (H, W); ``w`` (KH, KW); ``xp`` (Hp, Wp) the zero-padded input;
+    ``grid`` (Hp, Wp) PAD/INPUT codes; ``y`` (OH, OW) = conv2d(x, w);
+    ``tap_rows``/``tap_cols`` (OH*OW, KH*KW) the cells of ``xp`` each output reads.
+    """
+    x, w = matrix(p["x"], "x"), matrix(p["w"], "w")
+    s = shapes.pair(p.get("stride", 1), "stride")
+    pd = shapes.pair(p.get("padding", 0), "padding")
+    y = conv2d(x[None, None], w[None, None], stride=s, padding=pd)[0, 0]  # (1,1,H,W) -> (OH, OW)
+    xp = pad(x, torch_pad(pd[0], pd[0], pd[1], pd[1]))
+    grid = pad(np.ones_like(x), torch_pad(pd[0], pd[0], pd[1], pd[1])).astype(np.int8)
+    rows, cols = taps(xp.shape, w.shape, s, (1, 1), y.shape)
+    facts = {"size": x.shape, "kernel": w.shape, "stride": s, "padding": pd, "out": y.shape,
+             "frames": y.size if p.get("animate") else 1,
+             "out_min": float(y.min()), "out_max": float(y.max()), "first": float(y[0, 0])}
+    return Prepared({"x": x, "w": w, "xp": xp, "grid": grid, "y": y,
+                     "tap_rows": rows, "tap_cols": cols}, facts)
+
+
+# ------------------------------------------------------------------ described
+
+
+def describe(p: dict, f: dict) -> tuple[str, str]:
+    setting = f"stride {side(f['stride'])}, " + (
+        f"zero padding {side(f['padding'])}" if max(f["padding"]) else "no padding")
+    grids = (f"a {dims(f['size'])} input, a {dims(f['kernel'])} kernel and the "
+             f"{dims(f['out'])} output of their convolution ({setting})")
+    if p.get("animate"):
+        alt = (f"Animation, one frame per output: {grids}, every value printed. The kernel's "
+               f"window moves over the input with its weights shown in the corner of each "
+               f"cell, and the dot product is written out below; the first frame gives "
+               f"output[0, 0] = {value(f['first'])}.")
+    else:
+        alt = (f"Three grids with every value printed: {grids}. Output values range from "
+               f"{value(f['out_min'])} to {value(f['out_max'])}.")
+    caption = p.get("title") or "Convolution with every value"
+    caption += f": {dims(f['size'])} input \u2217 {dims(f['kernel'])} kernel = {dims(f['out'])} output."
+    return alt, caption
+
+
+# ------------------------------------------------------------------ drawn (matplotlib)
+
 
 MONO = "DejaVu Sans Mono"
 WEIGHT = (0.56, 0.93)  # where in a window cell the kernel weight is printed
@@ -151,3 +207,6 @@ def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     if scene.animated:
         return encode.animation(scene)
     return {"svg": encode.svg(scene.fig)}
+
+
+KIND = Kind("conv_values", short(__name__), "Worked examples with values", prepare, describe, animated=lambda p: bool(p.get("animate")))

@@ -9,10 +9,9 @@ the label-vector panel. Drawn as a palette PNG.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from . import encode, style
+from .kind import Kind, short
 from .image_grid import show
 
 ROLES = {
@@ -23,6 +22,8 @@ ROLES = {
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
     image = data["image"]
     panels = facts["panels"]
     h, w = image.shape
@@ -63,3 +64,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"png": encode.png_palette(render_figure(params, data, facts))}
+
+
+#: Figures of trained networks: computed by :mod:`.trained`, described by their entries.
+KIND = Kind("detection_boxes", short(__name__), "Trained networks", still="png")

@@ -7,13 +7,14 @@ bar as a share of its set, so sets of different sizes compare.
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
 from . import encode, style
+from .kind import Kind, short
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
     fig = Figure(figsize=(style.MAX_WIDTH_INCH, 3.0), dpi=style.GIF_DPI)
     ax = fig.add_axes((0.09, 0.17, 0.88, 0.72))
     edges = data["edges"]
@@ -34,3 +35,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"svg": encode.svg(render_figure(params, data, facts))}
+
+
+#: Figures of trained networks: computed by :mod:`.trained`, described by their entries.
+KIND = Kind("distance_histogram", short(__name__), "Trained networks")

@@ -17,8 +17,6 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
 
 from . import style
 
@@ -39,6 +37,7 @@ def png(fig, dpi: float = 2 * style.GIF_DPI) -> bytes:
 
 def png_palette(fig, dpi: float = 1.5 * style.GIF_DPI, colors: int = 128) -> bytes:
     """The figure as a palette PNG (median cut, no dithering): photographs at a third the size."""
+    from PIL import Image
     rgba = np.asarray(Image.open(io.BytesIO(png(fig, dpi))).convert("RGB"))
     im = Image.fromarray(rgba, "RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
                                                dither=Image.Dither.NONE)
@@ -49,6 +48,7 @@ def png_palette(fig, dpi: float = 1.5 * style.GIF_DPI, colors: int = 128) -> byt
 
 def rgb(fig, dpi: float = style.GIF_DPI) -> np.ndarray:
     """Rasterise the figure with Agg: (H, W, 3) uint8."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
@@ -59,6 +59,7 @@ _PALETTE: Image.Image | None = None
 
 
 def _palette_image() -> Image.Image:
+    from PIL import Image
     global _PALETTE
     if _PALETTE is None:
         _PALETTE = Image.new("P", (1, 1))
@@ -68,6 +69,7 @@ def _palette_image() -> Image.Image:
 
 def gif(frames: list[np.ndarray], durations: list[int]) -> bytes:
     """An endlessly looping GIF of (H, W, 3) uint8 frames on the fixed palette."""
+    from PIL import Image
     if len(frames) != len(durations) or not frames:
         raise ValueError(f"{len(frames)} frames but {len(durations)} durations")
     pal = _palette_image()
@@ -91,6 +93,7 @@ def frames(scene) -> list[np.ndarray]:
     raster of everything else made once, so a frame costs only its moving
     parts. They must lie above the static artists, which they do by zorder.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     fig = scene.fig
     fig.set_dpi(style.GIF_DPI)
     canvas = FigureCanvasAgg(fig)

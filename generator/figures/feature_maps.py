@@ -10,28 +10,102 @@ SVG come to ~350 KB, the quantised PNG to ~150 KB.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
 
 from . import encode, style
+from ..nn.conv import conv2d
+from ..nn.pool import avg_pool2d, max_pool2d
+from .grids import matrix
+from .wording import dims
+from .kind import Kind, Prepared, short
 
-DIVERGING = LinearSegmentedColormap.from_list(
-    "atlas_diverging", [style.NEGATIVE, style.PAPER, style.POSITIVE])
-SEQUENTIAL = LinearSegmentedColormap.from_list("atlas_ink", [style.PAPER, style.INK])
-PHOTO = LinearSegmentedColormap.from_list("atlas_photo", ["#000000", "#FFFFFF"])
+# ------------------------------------------------------------------ computed (NumPy)
+
+
+#: Sample photographs that ship with matplotlib (found without importing it).
+SAMPLES = {"grace_hopper": "grace_hopper.jpg"}
+
+
+def sample_image(name: str) -> np.ndarray:
+    """A matplotlib sample photograph in greyscale, values 0..1: (H, W)."""
+    from importlib.util import find_spec
+
+    from PIL import Image
+
+    if name not in SAMPLES:
+        raise ValueError(f"image must be one of {', '.join(SAMPLES)}, got {name!r}")
+    spec = find_spec("matplotlib")
+    path = f"{spec.submodule_search_locations[0]}/mpl-data/sample_data/{SAMPLES[name]}"
+    with Image.open(path) as im:
+        grey = im.convert("L")  # ITU-R 601-2 luma
+        return np.asarray(grey, dtype=float) / 255.0
+
+
+def prepare(p: dict) -> Prepared:
+    """Edge filters on a photograph with ``conv2d``, and ``max_pool2d`` of each map.
+
+    Parameters: ``image`` (a :data:`SAMPLES` name), ``shrink`` (average-pool
+    the photo by this factor first, default 3), ``filters`` {name: K x K list},
+    ``magnitude`` [name_x, name_y, label] (optional: also show
+    sqrt(x^2 + y^2) of two maps), ``pool`` (2).
+
+    data: ``image`` (H, W); ``maps`` (F, H', W') for each filter (then the
+    magnitude); ``pooled_image`` and ``pooled`` (F, H'/2, W'/2).
+    """
+    shrink, k_pool = int(p.get("shrink", 3)), int(p.get("pool", 2))
+    photo = sample_image(p.get("image", "grace_hopper"))
+    image = avg_pool2d(photo[None, None], shrink)[0, 0]  # (1,1,H,W) -> (H/s, W/s)
+    names = list(p["filters"])
+    weight = np.stack([matrix(p["filters"][n], n) for n in names])[:, None]  # (F, 1, K, K)
+    maps = conv2d(image[None, None], weight)[0]  # (1, 1, H, W) -> (F, H', W')
+    labels = list(names)
+    if p.get("magnitude"):
+        gx, gy, label = p["magnitude"]
+        mag = np.sqrt(maps[names.index(gx)] ** 2 + maps[names.index(gy)] ** 2)
+        keep = [i for i, n in enumerate(names) if n not in (gx, gy)]
+        maps = np.concatenate([maps[keep], mag[None]])
+        labels = [names[i] for i in keep] + [label]
+    pooled = max_pool2d(maps[None], k_pool)[0]  # (1, F, H', W') -> (F, H'/k, W'/k)
+    pooled_image = max_pool2d(image[None, None], k_pool)[0, 0]
+    return Prepared({"image": image, "maps": maps, "pooled": pooled,
+                     "pooled_image": pooled_image},
+                    {"image": p.get("image", "grace_hopper"), "size": image.shape,
+                     "photo": photo.shape, "labels": labels, "out": maps.shape[1:],
+                     "pooled": pooled.shape[1:], "pool": k_pool, "shrink": shrink,
+                     "signed": [bool(m.min() < 0) for m in maps],
+                     # display range of each map: a few extreme pixels would wash the rest out
+                     "limits": [float(np.percentile(np.abs(m), 99.5)) for m in maps]})
+
+
+# ------------------------------------------------------------------ described
+
+
+def describe(p: dict, f: dict) -> tuple[str, str]:
+    names = ", ".join(f["labels"])
+    alt = (f"Two rows of images. Top: a greyscale photograph of Grace Hopper "
+           f"({dims(f['size'])}) and its feature maps ({dims(f['out'])}) under the filters "
+           f"{names}; signed responses in blue (negative) and orange (positive), edges "
+           f"showing as coloured or dark lines. Bottom: each after {f['pool']}\u00d7{f['pool']} "
+           f"max pooling ({dims(f['pooled'])}), coarser but with the same edges.")
+    caption = (f"Edge filters applied with conv2d to a photograph, and the maps after "
+               f"{f['pool']}\u00d7{f['pool']} max pooling.")
+    return alt, caption
+
+
+# ------------------------------------------------------------------ drawn (matplotlib)
 
 
 def _show(ax, img, signed: bool, limit: float = 1.0, photo: bool = False):
     if photo:
-        ax.imshow(img, cmap=PHOTO, vmin=0, vmax=1, interpolation="nearest")
+        ax.imshow(img, cmap=style.colour_map("photo"), vmin=0, vmax=1, interpolation="nearest")
     elif signed:
-        ax.imshow(img, cmap=DIVERGING, vmin=-limit, vmax=limit, interpolation="nearest")
+        ax.imshow(img, cmap=style.colour_map("signed"), vmin=-limit, vmax=limit, interpolation="nearest")
     else:
-        ax.imshow(img, cmap=SEQUENTIAL, vmin=0, vmax=limit, interpolation="nearest")
+        ax.imshow(img, cmap=style.colour_map("ink"), vmin=0, vmax=limit, interpolation="nearest")
     style.frame_image(ax)
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
     labels = facts["labels"]
     cols = 1 + len(labels)
     h, w = facts["size"]
@@ -68,3 +142,6 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"png": encode.png_palette(render_figure(params, data, facts))}
+
+
+KIND = Kind("feature_maps", short(__name__), "Feature maps", prepare, describe, still="png")

@@ -8,14 +8,9 @@ non-zero cells are tinted vermillion (mistakes in a confusion matrix).
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
 
 from . import encode, style
-
-BLUES = LinearSegmentedColormap.from_list("atlas_blues", [style.PAPER, style.OKABE_ITO["blue"]])
-SIGNED = LinearSegmentedColormap.from_list(
-    "atlas_signed", [style.NEGATIVE, style.PAPER, style.POSITIVE])
+from .kind import Kind, short
 
 
 def fmt(v: float, digits: int) -> str:
@@ -28,10 +23,10 @@ def _draw(ax, m: np.ndarray, panel: dict, digits: int, signed: bool, diagonal: b
     k_rows, k_cols = m.shape
     if signed:
         lim = float(np.abs(m).max()) or 1.0
-        ax.imshow(m, cmap=SIGNED, vmin=-lim, vmax=lim, interpolation="nearest")
+        ax.imshow(m, cmap=style.colour_map("signed"), vmin=-lim, vmax=lim, interpolation="nearest")
     else:
         shade = np.log1p(np.abs(m)) if diagonal else m
-        ax.imshow(shade, cmap=BLUES, vmin=0, vmax=float(shade.max()) or 1.0,
+        ax.imshow(shade, cmap=style.colour_map("blues"), vmin=0, vmax=float(shade.max()) or 1.0,
                   interpolation="nearest")
     strong = float(np.abs(m).max()) or 1.0
     for r in range(k_rows):
@@ -61,6 +56,7 @@ def _cell(r, c, colour):
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
     panels = params.get("panels", [params])
     n = len(panels)
     side = min(4.6, (style.MAX_WIDTH_INCH - 0.4) / n)
@@ -78,3 +74,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"svg": encode.svg(render_figure(params, data, facts))}
+
+
+#: Figures of trained networks: computed by :mod:`.trained`, described by their entries.
+KIND = Kind("heatmap", short(__name__), "Trained networks")

@@ -9,27 +9,23 @@ drawn in vermillion (e.g. a wrong prediction). Drawn as a palette PNG.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
 
 from . import encode, style
-
-INK = LinearSegmentedColormap.from_list("atlas_ink", [style.PAPER, style.INK])
-SIGNED = LinearSegmentedColormap.from_list(
-    "atlas_signed", [style.NEGATIVE, style.PAPER, style.POSITIVE])
+from .kind import Kind, short
 
 
 def show(ax, img: np.ndarray, signed: bool, limit: float | None = None) -> None:
     """One image on ``ax``, no ticks, a thin frame."""
     if signed:
         m = limit or float(np.abs(img).max()) or 1.0
-        ax.imshow(img, cmap=SIGNED, vmin=-m, vmax=m, interpolation="nearest")
+        ax.imshow(img, cmap=style.colour_map("signed"), vmin=-m, vmax=m, interpolation="nearest")
     else:
-        ax.imshow(img, cmap=INK, vmin=0, vmax=limit or 1.0, interpolation="nearest")
+        ax.imshow(img, cmap=style.colour_map("ink"), vmin=0, vmax=limit or 1.0, interpolation="nearest")
     style.frame_image(ax)
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
     images = data["images"]  # (N, H, W)
     n = len(images)
     cols = min(int(params.get("cols", n)), n)
@@ -61,3 +57,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"png": encode.png_palette(render_figure(params, data, facts))}
+
+
+#: Figures of trained networks: computed by :mod:`.trained`, described by their entries.
+KIND = Kind("image_grid", short(__name__), "Trained networks", still="png")

@@ -9,9 +9,9 @@ its output shape. Drawn as a palette PNG.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from . import encode, style
+from .kind import Kind, short
 from .image_grid import show
 
 LABEL_W = 1.45  #: inches for the row labels on the left
@@ -19,6 +19,7 @@ MAX_PER_ROW = 16
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
     rows = facts["rows"]
     width = style.MAX_WIDTH_INCH
     avail = width - LABEL_W - 0.1
@@ -83,3 +84,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"png": encode.png_palette(render_figure(params, data, facts))}
+
+
+#: Figures of trained networks: computed by :mod:`.trained`, described by their entries.
+KIND = Kind("layer_activations", short(__name__), "Trained networks", still="png")

@@ -21,8 +21,8 @@ from ..errors import UserError
 from . import catalog
 from .cache import PreparedCache
 from .catalog import Figure
-from .kinds import KINDS, Kind
-from .prepare import Prepared
+from .kind import Kind, Prepared
+from .registry import KINDS
 
 #: Figures live here, relative to the generator's output folder.
 OUT_DIR = "figures"
@@ -101,9 +101,9 @@ def resolve_one(fig: Figure, prepared_cache: PreparedCache | None = None) -> Res
     if not _ID.match(fig.id):
         raise UserError(f"{where}: id must be lowercase letters, digits and single dashes")
     kind = KINDS.get(fig.kind)
-    if kind is None:
-        raise UserError(f"{where}: unknown kind '{fig.kind}' "
-                        f"(expected one of {', '.join(sorted(KINDS))})")
+    if kind is None or kind.prepare is None:
+        known = sorted(k.name for k in KINDS.values() if k.prepare is not None)
+        raise UserError(f"{where}: unknown kind '{fig.kind}' (expected one of {', '.join(known)})")
     try:
         if prepared_cache is None:
             prepared = kind.prepare(fig.params)

@@ -9,11 +9,78 @@ values stay visible, and differ in shape as well as colour.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from . import encode, style
+from ..nn import shapes
+from .wording import plural
+from .kind import Kind, Prepared, short
+
+# ------------------------------------------------------------------ computed (NumPy)
+
+
+def _or_nan(f, *args, **kw) -> float:
+    try:
+        out = f(*args, **kw)
+    except ValueError:  # the window does not fit, or an invalid pooling padding
+        return np.nan
+    return float(out[0] if isinstance(out, tuple) else out)
+
+
+def prepare(p: dict) -> Prepared:
+    """Output size against input size, in the conventions people mix up.
+
+    Parameters: ``settings``, a list of {kernel, stride, padding}; ``sizes``
+    [first, last] input sizes (default [1, 16]).
+
+    data, each (S, N) for S settings and N sizes (NaN where undefined):
+    ``exact`` = (n + 2p - k) / s + 1 without rounding; ``floor`` PyTorch
+    conv/pool (:func:`shapes.conv_output_size`); ``ceil`` PyTorch pooling
+    with ``ceil_mode=True`` (:func:`shapes.pool_output_size`); ``tf``
+    TensorFlow 'SAME' (:func:`shapes.tf_output_size`, which ignores p);
+    and ``n`` (N,).
+    """
+    lo, hi = (int(v) for v in p.get("sizes", [1, 16]))
+    n = np.arange(lo, hi + 1)
+    settings = [{"kernel": int(s["kernel"]), "stride": int(s.get("stride", 1)),
+                 "padding": int(s.get("padding", 0))} for s in p["settings"]]
+    data = {"n": n}
+    rows = {"exact": [], "floor": [], "ceil": [], "tf": []}
+    for st in settings:
+        k, s, pd = st["kernel"], st["stride"], st["padding"]
+        exact = (n + 2 * pd - k) / s + 1
+        rows["exact"].append(np.where(n + 2 * pd >= k, exact, np.nan))
+        rows["floor"].append([_or_nan(shapes.conv_output_size, int(v), k, s, pd) for v in n])
+        rows["ceil"].append([_or_nan(shapes.pool_output_size, int(v), k, s, pd, ceil_mode=True)
+                             for v in n])
+        rows["tf"].append([_or_nan(shapes.tf_output_size, int(v), k, s, padding="SAME")
+                           for v in n])
+    for name, r in rows.items():
+        data[name] = np.asarray(r, dtype=float)
+    fractional = np.isfinite(data["exact"]) & (data["exact"] != np.floor(data["exact"]))
+    data["fractional"] = fractional
+    differ = [[int(v) for v in n[fractional[i]]] for i in range(len(settings))]
+    return Prepared(data, {"settings": settings, "sizes": [lo, hi], "fractional": differ})
+
+
+# ------------------------------------------------------------------ described
+
+
+def describe(p: dict, f: dict) -> tuple[str, str]:
+    panels = "; ".join(f"kernel {s['kernel']}, stride {s['stride']}, padding {s['padding']}"
+                       for s in f["settings"])
+    alt = (f"{plural(len(f['settings']), 'plot')} of output size against input size "
+           f"{f['sizes'][0]} to {f['sizes'][1]} ({panels}). Each shows the unrounded formula "
+           f"(n + 2p \u2212 k)/s + 1 as a dashed line and, as markers, PyTorch's floor, "
+           f"PyTorch pooling with ceil_mode=True and TensorFlow 'SAME'; input sizes where the "
+           f"formula is not a whole number are shaded: only there can the conventions disagree.")
+    caption = ("Output size against input size: where (n + 2p \u2212 k)/s + 1 is not a whole "
+               "number, PyTorch rounds down, ceil_mode rounds up, and TensorFlow 'SAME' gives "
+               "ceil(n/s) whatever the padding.")
+    return alt, caption
+
+
+# ------------------------------------------------------------------ drawn (matplotlib)
+
 
 SERIES = [
     ("floor", "PyTorch conv / pool (floor)", -0.18),
@@ -23,6 +90,9 @@ SERIES = [
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
     settings = facts["settings"]
     n = data["n"]
     cols = min(len(settings), int(params.get("columns", 2)))
@@ -73,3 +143,6 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"svg": encode.svg(render_figure(params, data, facts))}
+
+
+KIND = Kind("output_size", short(__name__), "Output sizes", prepare, describe)

@@ -9,6 +9,47 @@ from __future__ import annotations
 import numpy as np
 
 from . import cells, encode, style
+from ..nn.pad import pad
+from .grids import matrix
+from .wording import dims
+from .kind import Kind, Prepared, short
+
+# ------------------------------------------------------------------ computed (NumPy)
+
+
+def prepare(p: dict) -> Prepared:
+    """One small input padded in each of PyTorch's modes.
+
+    Parameters: ``x`` (H x W list), ``pad`` (int, on every side), ``modes``
+    (default all four: constant, reflect, replicate, circular).
+
+    data: ``x``; ``<mode>`` (H+2p, W+2p) for each mode; ``inside`` (H+2p,
+    W+2p) 1 where the original input lies.
+    """
+    x = matrix(p["x"], "x")
+    n = int(p["pad"])
+    modes = list(p.get("modes", ["constant", "reflect", "replicate", "circular"]))
+    data = {"x": x, "inside": pad(np.ones_like(x), (n,) * 4).astype(np.int8)}
+    for m in modes:
+        data[m] = pad(x[None], (n,) * 4, mode=m)[0]  # (1, H, W) -> (H+2p, W+2p)
+    return Prepared(data, {"size": x.shape, "pad": n, "modes": modes,
+                           "padded": data["inside"].shape})
+
+
+# ------------------------------------------------------------------ described
+
+
+def describe(p: dict, f: dict) -> tuple[str, str]:
+    alt = (f"{len(f['modes'])} grids of {dims(f['padded'])}: the same {dims(f['size'])} "
+           f"input (blue) padded by {f['pad']} on every side in the modes "
+           f"{', '.join(f['modes'])}, with the value of every padding cell printed.")
+    caption = (f"Padding modes of torch.nn.functional.pad on a {dims(f['size'])} input, "
+               f"{f['pad']} cells on every side.")
+    return alt, caption
+
+
+# ------------------------------------------------------------------ drawn (matplotlib)
+
 
 CALLS = {"constant": "zeros", "reflect": "mirror, edge not repeated",
          "replicate": "edge repeated", "circular": "wrap around"}
@@ -49,3 +90,6 @@ def render_scene(params: dict, data: dict, facts: dict):
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     cv, _ = render_scene(params, data, facts)
     return {"svg": encode.svg(cv.fig)}
+
+
+KIND = Kind("padding_modes", short(__name__), "Worked examples with values", prepare, describe)

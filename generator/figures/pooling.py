@@ -8,9 +8,69 @@ the grids, each window's values and result, as ``generator.nn`` computed.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.patches import Circle
 
 from . import cells, encode, style
+from ..nn import shapes
+from ..nn.pool import avg_pool2d, max_pool2d
+from .grids import matrix, taps
+from .wording import dims, side
+from .kind import Kind, Prepared, short
+
+# ------------------------------------------------------------------ computed (NumPy)
+
+
+def prepare(p: dict) -> Prepared:
+    """Max or average pooling of one channel, each window with its values.
+
+    Parameters: ``x`` (H x W list), ``mode`` ("max" or "avg"), ``kernel`` (2),
+    ``stride`` (= kernel). Windows must not overlap (each gets one colour).
+
+    data: ``x`` (H, W); ``y`` (OH, OW); ``tap_rows``/``tap_cols``
+    (OH*OW, KH*KW); for max, ``arg_rows``/``arg_cols`` (OH*OW,) the cell
+    each maximum comes from (the first one on ties, as PyTorch picks).
+    """
+    x = matrix(p["x"], "x")
+    mode = p.get("mode", "max")
+    k = shapes.pair(p.get("kernel", 2), "kernel")
+    s = shapes.pair(p.get("stride", k), "stride")
+    if s[0] < k[0] or s[1] < k[1]:
+        raise ValueError(f"stride {s} is smaller than kernel {k}: overlapping windows "
+                         "cannot each get one colour")
+    data = {"x": x}
+    if mode == "max":
+        y, idx = max_pool2d(x[None], k, s, return_indices=True)  # (1, OH, OW) each
+        y, idx = y[0], idx[0]
+        data["arg_rows"], data["arg_cols"] = (a.reshape(-1).astype(np.int16)
+                                              for a in np.divmod(idx, x.shape[1]))
+    elif mode == "avg":
+        y = avg_pool2d(x[None], k, s)[0]  # (1, OH, OW) -> (OH, OW)
+    else:
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    data["y"] = y
+    data["tap_rows"], data["tap_cols"] = taps(x.shape, k, s, (1, 1), y.shape)
+    facts = {"mode": mode, "size": x.shape, "kernel": k, "stride": s, "out": y.shape,
+             "windows": y.size}
+    return Prepared(data, facts)
+
+
+# ------------------------------------------------------------------ described
+
+
+def describe(p: dict, f: dict) -> tuple[str, str]:
+    name = "Max" if f["mode"] == "max" else "Average"
+    alt = (f"{name} pooling of a {dims(f['size'])} input with a {dims(f['kernel'])} window "
+           f"and stride {side(f['stride'])}: each of the {f['windows']} windows has its own "
+           f"colour, and the output cell of the same colour (in the {dims(f['out'])} output) "
+           f"holds its "
+           + ("maximum, which is circled in the input." if f["mode"] == "max" else "mean.")
+           + " The values and result of each window are listed below the grids.")
+    caption = (f"{name} pooling, kernel {side(f['kernel'])}, stride {side(f['stride'])}: "
+               f"{dims(f['size'])} \u2192 {dims(f['out'])}; no weights, and each window "
+               f"gives one number.")
+    return alt, caption
+
+
+# ------------------------------------------------------------------ drawn (matplotlib)
 
 
 def window_colour(r: int, c: int) -> str:
@@ -19,6 +79,7 @@ def window_colour(r: int, c: int) -> str:
 
 
 def render_scene(params: dict, data: dict, facts: dict):
+    from matplotlib.patches import Circle
     x, y = data["x"], data["y"]
     rows, cols = data["tap_rows"], data["tap_cols"]
     mode = facts["mode"]
@@ -95,3 +156,6 @@ def cells_patch(x, y, colour):
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     cv, _ = render_scene(params, data, facts)
     return {"svg": encode.svg(cv.fig)}
+
+
+KIND = Kind("pooling", short(__name__), "Worked examples with values", prepare, describe)

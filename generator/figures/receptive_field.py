@@ -3,7 +3,7 @@
 The input grid (with the zero padding the layers reach into, dashed) carries
 one nested square per layer, from the first layer's kernel to the last
 layer's whole field; the legend gives each layer and its field size, both
-computed by :func:`prepare.receptive_field` with ``generator.tables.receptive``.
+computed by :func:`prepare` below with ``generator.tables.receptive``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,69 @@ from __future__ import annotations
 import numpy as np
 
 from . import cells, encode, style
+from ..nn import shapes
+from .wording import article, plural
+from .kind import Kind, Prepared, short
+
+# ------------------------------------------------------------------ computed (NumPy)
+
+
+def prepare(p: dict) -> Prepared:
+    """How much of the input one output sees, after each layer of a stack.
+
+    Parameters: ``size`` (input side), ``layers``: a list of {name, kernel,
+    stride (1), padding (0), dilation (1)}.
+
+    The fields come from :func:`generator.tables.receptive.window` (size,
+    jump, start per layer); the output followed is the centre one of the last
+    layer, and before it, layer by layer, the centre tap of its window.
+
+    facts: ``size``; ``layers`` (as given, with defaults); ``out`` each
+    layer's output side; ``fields`` [[start, size], ...] per layer, in
+    input pixels, of the followed output (start < 0 reaches into padding);
+    ``rf`` the receptive-field size per layer; ``jump`` per layer.
+    """
+    from ..tables import receptive
+
+    n = int(p["size"])
+    layers = [{"name": l.get("name", f"layer {i + 1}"), "kernel": int(l["kernel"]),
+               "stride": int(l.get("stride", 1)), "padding": int(l.get("padding", 0)),
+               "dilation": int(l.get("dilation", 1))} for i, l in enumerate(p["layers"])]
+    field, fields, outs, size = receptive.INPUT, [], [], n
+    for l in layers:
+        k, s, pd, d = l["kernel"], l["stride"], l["padding"], l["dilation"]
+        size = shapes.conv_output_size(size, k, s, pd, d)
+        field = receptive.window(field, (k, k), (s, s), (pd, pd), (d, d))
+        fields.append(field[0])
+        outs.append(size)
+    # follow the centre output of the last layer back through the centre taps
+    index = [0] * len(layers)
+    index[-1] = outs[-1] // 2
+    for i in range(len(layers) - 1, 0, -1):
+        l = layers[i]
+        index[i - 1] = index[i] * l["stride"] - l["padding"] + l["dilation"] * (l["kernel"] - 1) // 2
+    spans = [[f.start + i * f.jump, f.size] for f, i in zip(fields, index)]
+    return Prepared({}, {"size": n, "layers": layers, "out": outs, "fields": spans,
+                         "rf": [f.size for f in fields], "jump": [f.jump for f in fields]})
+
+
+# ------------------------------------------------------------------ described
+
+
+def describe(p: dict, f: dict) -> tuple[str, str]:
+    steps = "; ".join(
+        f"after {l['name']} ({l['kernel']}\u00d7{l['kernel']}, stride {l['stride']}"
+        + (f", dilation {l['dilation']}" if l["dilation"] > 1 else "")
+        + f") it sees {r}\u00d7{r} pixels" for l, r in zip(f["layers"], f["rf"]))
+    alt = (article(f"{f['size']}\u00d7{f['size']} input grid").capitalize()
+           + " with one nested square per layer, "
+           f"marking the input pixels one output depends on: {steps}.")
+    caption = (f"Receptive field through {plural(len(f['layers']), 'layer')}: "
+               + " \u2192 ".join(f"{r}\u00d7{r}" for r in f["rf"]) + ".")
+    return alt, caption
+
+
+# ------------------------------------------------------------------ drawn (matplotlib)
 
 
 def render_scene(params: dict, data: dict, facts: dict):
@@ -74,3 +137,6 @@ def _rect(x, y, size, face, edge, lw=0.0, zorder=2):
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     cv, _ = render_scene(params, data, facts)
     return {"svg": encode.svg(cv.fig)}
+
+
+KIND = Kind("receptive_field", short(__name__), "Receptive fields", prepare, describe)

@@ -7,13 +7,14 @@ written above the bars.
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
 
 from . import encode, style
+from .kind import Kind, short
 from .image_grid import show
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
     images, probs = data["images"], data["probs"]  # (M, H, W), (M, K)
     m, k_classes = probs.shape
     row_h = 1.25
@@ -44,3 +45,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"svg": encode.svg(render_figure(params, data, facts))}
+
+
+#: Figures of trained networks: computed by :mod:`.trained`, described by their entries.
+KIND = Kind("score_bars", short(__name__), "Trained networks")

@@ -3,7 +3,7 @@
 One frame per output position. Padding cells are white with dashed edges,
 inserted zeros (transposed convolution) grey, inputs blue; the kernel's taps
 are orange squares inside its footprint, so dilation shows as gaps; computed
-outputs turn green. Everything drawn comes from :func:`prepare.sliding_window`.
+outputs turn green. Everything drawn comes from :func:`prepare` below.
 """
 
 from __future__ import annotations
@@ -11,7 +11,122 @@ from __future__ import annotations
 import numpy as np
 
 from . import cells, encode, style
-from .prepare import INPUT, PAD, ZERO
+from ..nn import shapes
+from ..nn.conv import conv_transpose2d
+from ..nn.pad import pad
+from .grids import INPUT, PAD, ZERO, taps, torch_pad
+from .wording import dims, plural, side
+from .kind import Kind, Prepared, short
+
+# ------------------------------------------------------------------ computed (NumPy)
+
+
+def _counterpart(conv: dict) -> dict:
+    """The transposed convolution that maps ``conv``'s output size back to its input size.
+
+    Its input is the convolution's output; ``output_padding`` restores the
+    rows/columns the convolution's floor division dropped (Dumoulin & Visin's
+    "a" parameter).
+    """
+    size = shapes.pair(conv["size"], "size")
+    k, s = conv["kernel"], conv.get("stride", 1)
+    pd, d = conv.get("padding", 0), conv.get("dilation", 1)
+    out = shapes.conv2d_output_hw(size, k, s, pd, d)
+    back = shapes.conv_transpose2d_output_hw(out, k, s, pd, 0, d)
+    return {"size": list(out), "kernel": k, "stride": s, "padding": pd, "dilation": d,
+            "output_padding": [a - b for a, b in zip(size, back)], "transposed": True,
+            "counterpart_of": {"size": list(size), "out": list(out)}}
+
+
+def prepare(p: dict) -> Prepared:
+    """A convolution (or transposed convolution) drawn as a direct convolution.
+
+    Parameters: ``size``, ``kernel``, ``stride`` (1), ``padding`` (0),
+    ``dilation`` (1), ``transposed`` (false), ``output_padding`` (0); sizes
+    are ints or [h, w]. A transposed convolution is drawn as Dumoulin & Visin
+    do: ``stride - 1`` zeros inserted between input cells, implicit padding
+    ``dilation*(kernel-1) - padding`` around them (plus ``output_padding``
+    at the bottom/right), and a stride-1 convolution over the result.
+
+    data: ``grid`` (Hp, Wp) int8 of PAD/INPUT/ZERO; ``tap_rows``/``tap_cols``
+    (OH*OW, KH*KW). facts: the arguments as pairs, ``out`` (OH, OW), ``grid``
+    (Hp, Wp), ``implicit_padding`` (transposed only), ``frames``.
+    """
+    if "counterpart_of" in p:
+        p = _counterpart(p["counterpart_of"])
+    size = shapes.pair(p["size"], "size")
+    k = shapes.pair(p["kernel"], "kernel")
+    s = shapes.pair(p.get("stride", 1), "stride")
+    pd = shapes.pair(p.get("padding", 0), "padding")
+    d = shapes.pair(p.get("dilation", 1), "dilation")
+    facts = {"transposed": bool(p.get("transposed", False)), "size": size, "kernel": k,
+             "stride": s, "padding": pd, "dilation": d}
+    if not facts["transposed"]:
+        out = shapes.conv2d_output_hw(size, k, s, pd, d)
+        ones = np.ones(size)
+        grid = pad(ones, torch_pad(pd[0], pd[0], pd[1], pd[1]), value=PAD)  # input 1, padding 0
+        codes = grid.astype(np.int8)
+        step = s
+    else:
+        op = shapes.pair(p.get("output_padding", 0), "output_padding")
+        out = shapes.conv_transpose2d_output_hw(size, k, s, pd, op, d)
+        implicit = tuple(dd * (kk - 1) - pp for dd, kk, pp in zip(d, k, pd))
+        if min(implicit) < 0:
+            raise ValueError(
+                f"padding {pd[0]} is larger than dilation*(kernel-1) = {d[0] * (k[0] - 1)}: "
+                "the equivalent direct convolution would crop, which this figure does not draw")
+        # ones where the inputs are, the inserted zeros between them
+        spread = conv_transpose2d(np.ones((1, 1) + size), np.ones((1, 1, 1, 1)), stride=s)[0, 0]
+        grid = pad(spread + 1.0, torch_pad(implicit[0], implicit[0] + op[0],
+                                            implicit[1], implicit[1] + op[1]), value=0.0)
+        codes = np.choose(grid.astype(np.int8), [PAD, ZERO, INPUT]).astype(np.int8)
+        step = (1, 1)
+        facts.update(output_padding=op, implicit_padding=implicit,
+                     inserted=tuple(ss - 1 for ss in s),
+                     counterpart_of=p.get("counterpart_of"))
+        direct = shapes.conv2d_output_hw(codes.shape, k, 1, 0, d)
+        if direct != out:  # the picture would be wrong: fail loudly
+            raise AssertionError(f"direct equivalent gives {direct}, transposed gives {out}")
+    rows, cols = taps(codes.shape, k, step, d, out)
+    facts.update(out=out, grid=codes.shape, frames=out[0] * out[1])
+    return Prepared({"grid": codes, "tap_rows": rows, "tap_cols": cols}, facts)
+
+
+# ------------------------------------------------------------------ described
+
+
+def describe(p: dict, f: dict) -> tuple[str, str]:
+    k, s, d = f["kernel"], f["stride"], f["dilation"]
+    tap = f"a {dims(k)} kernel" + (f" dilated by {side(d)} (gaps of {side([x - 1 for x in d])} cells between taps)"
+                                   if max(d) > 1 else "")
+    if not f["transposed"]:
+        pad = (f"with {plural(max(f['padding']), 'cell')} of zero padding on each side "
+               f"({dims(f['grid'])} padded grid)" if max(f["padding"]) else "without padding")
+        alt = (f"Animation, one frame per output position: {tap} slides with stride "
+               f"{side(s)} over a {dims(f['size'])} input {pad}, and each position fills one "
+               f"cell of the {dims(f['out'])} output.")
+        caption = (f"Convolution of a {dims(f['size'])} input with {tap}, stride {side(s)}, "
+                   f"padding {side(f['padding'])}: the output is {dims(f['out'])}.")
+    else:
+        ins = f["inserted"]
+        spread = (f"{plural(max(ins), 'zero')} inserted between neighbouring input cells"
+                  if max(ins) else "no zeros inserted")
+        extra = (f" plus {side(f['output_padding'])} more at the bottom and right (output padding)"
+                 if max(f["output_padding"]) else "")
+        alt = (f"Animation, one frame per output position: a transposed convolution drawn as a "
+               f"direct one. The {dims(f['size'])} input is spread out with {spread}, padded "
+               f"with {plural(max(f['implicit_padding']), 'zero')} on each side{extra} "
+               f"({dims(f['grid'])} grid), and {tap} slides over it with stride 1, filling the "
+               f"{dims(f['out'])} output.")
+        caption = (f"Transposed convolution of a {dims(f['size'])} input, kernel {dims(k)}, "
+                   f"stride {side(s)}, padding {side(f['padding'])}"
+                   + (f", output_padding {side(f['output_padding'])}" if max(f["output_padding"]) else "")
+                   + f": the output is {dims(f['out'])}.")
+    return alt, caption
+
+
+# ------------------------------------------------------------------ drawn (matplotlib)
+
 
 #: Where in a cell the kernel's tap marker sits: its bottom-right corner,
 #: leaving the cell's own content readable (as in Dumoulin & Visin's figures).
@@ -135,3 +250,6 @@ class Scene:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return encode.animation(Scene(params, data, facts))
+
+
+KIND = Kind("sliding_window", short(__name__), "Sliding windows", prepare, describe, animated=lambda p: True)

@@ -22,6 +22,17 @@ OKABE_ITO = {
     "black": "#000000",
 }
 
+
+def colour_name(colour: str) -> str:
+    """The name of a palette colour as alt text says it: ``"#D55E00"`` -> ``"vermillion"``.
+
+    Alt text takes every colour name from here, so it can only name a colour a
+    figure really uses; a colour outside the palette is a KeyError.
+    """
+    names = {hex_.upper(): name.replace("_", " ") for name, hex_ in OKABE_ITO.items()}
+    return names[colour.upper()]
+
+
 CARD = "#F7F7F5"      #: figure background: a light card in both site themes
 PAPER = "#FFFFFF"     #: empty cells (padding, not-yet-computed outputs)
 INK = "#1B1F24"       #: text and strong lines
@@ -47,7 +58,8 @@ def tint(colour: str, amount: float, base: str = PAPER) -> str:
 # ------------------------------------------------------------------ roles
 # Sliding windows: input blue, kernel orange, output green (Dumoulin & Visin's
 # blue/cyan scheme, made colour-blind safe).
-INPUT = tint(OKABE_ITO["sky_blue"], 0.45)
+INPUT_HUE = OKABE_ITO["sky_blue"]
+INPUT = tint(INPUT_HUE, 0.45)
 INPUT_EDGE = OKABE_ITO["blue"]
 PADDING = PAPER
 INSERTED_ZERO = "#E6E7EA"
@@ -62,6 +74,18 @@ WINDOWS = [tint(OKABE_ITO[c], 0.40) for c in ("sky_blue", "orange", "bluish_gree
 #: Diverging ramp for signed values (edge responses): blue < 0 < vermillion.
 NEGATIVE = OKABE_ITO["blue"]
 POSITIVE = OKABE_ITO["vermillion"]
+#: Colour maps of images, low to high (built by :func:`colour_map`).
+COLOUR_MAPS = {"ink": (PAPER, INK), "signed": (NEGATIVE, PAPER, POSITIVE),
+               "blues": (PAPER, OKABE_ITO["blue"]), "photo": ("#000000", "#FFFFFF")}
+
+
+def colour_map(name: str):
+    """The matplotlib colour map ``name`` of :data:`COLOUR_MAPS` (imports matplotlib)."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list(f"atlas_{name}", list(COLOUR_MAPS[name]))
+
+
 #: Cells shaded by value use this many levels (so every shade is in the GIF palette).
 SHADES = 6
 #: The strongest shade: numbers in ink stay readable on it.
@@ -82,6 +106,8 @@ FILTERS = SERIES + [OKABE_ITO["sky_blue"], OKABE_ITO["yellow"], "#8E949C"]
 MARKERS = ["o", "s", "^", "D", "v"]
 
 # ------------------------------------------------------------------ sizes
+
+
 CELL_INCH = 0.36          #: side of one grid cell
 MAX_WIDTH_INCH = 7.6      #: wider figures shrink their cells to fit
 GIF_DPI = 100             #: raster frames: 7.6 in -> 760 px wide at most

@@ -7,13 +7,14 @@ Each series has its colour and marker from :data:`style.SERIES` and
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from . import encode, style
+from .kind import Kind, short
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
     panels = params["panels"]
     fig = Figure(figsize=(style.MAX_WIDTH_INCH, 3.1), dpi=style.GIF_DPI)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
@@ -42,3 +43,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"svg": encode.svg(render_figure(params, data, facts))}
+
+
+#: Figures of trained networks: computed by :mod:`.trained`, described by their entries.
+KIND = Kind("training_curves", short(__name__), "Trained networks")

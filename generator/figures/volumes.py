@@ -9,16 +9,62 @@ sliver otherwise) and every box has its size written under it.
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
 
 from . import encode, style
 from .boxes import DEPTH, box, slabs
+from ..nn import shapes
+from .wording import dims, plural, side
+from .kind import Kind, Prepared, short
+
+# ------------------------------------------------------------------ computed (NumPy)
+
+
+def prepare(p: dict) -> Prepared:
+    """Shapes of a convolution over a volume: H x W x C input, F filters, output maps.
+
+    Parameters: ``input`` [H, W, C], ``kernel`` (int), ``filters`` (int),
+    ``stride`` (1), ``padding`` (0).
+
+    facts: ``input`` [H, W, C], ``kernel``, ``filter`` [K, K, C], ``filters``,
+    ``out`` [OH, OW, F] with OH, OW from :func:`generator.nn.shapes.conv2d_output_hw`.
+    """
+    h, w, c = (int(v) for v in p["input"])
+    k, n = int(p["kernel"]), int(p["filters"])
+    s, pd = p.get("stride", 1), p.get("padding", 0)
+    oh, ow = shapes.conv2d_output_hw((h, w), k, s, pd)
+    if n < 1:
+        raise ValueError(f"filters must be at least 1, got {n}")
+    return Prepared({}, {"input": [h, w, c], "kernel": k, "filter": [k, k, c],
+                         "filters": n, "stride": shapes.pair(s, "stride"),
+                         "padding": shapes.pair(pd, "padding"), "out": [oh, ow, n]})
+
+
+# ------------------------------------------------------------------ described
+
+
+def describe(p: dict, f: dict) -> tuple[str, str]:
+    h, w, c = f["input"]
+    n, k = f["filters"], f["kernel"]
+    alt = (f"Three boxes: an input volume {dims(f['input'])} (height, width, channels), "
+           f"{plural(n, 'filter')} of {dims(f['filter'])} (each as deep as the input), and "
+           f"the output volume {dims(f['out'])}: one {dims(f['out'][:2])} map per filter, "
+           f"stacked. A {k}\u00d7{k} patch through all {c} input channels is highlighted, "
+           f"with an arrow to the one output value it produces.")
+    caption = (f"A {dims(f['input'])} input convolved with {plural(n, 'filter')} of "
+               f"{dims(f['filter'])} (stride {side(f['stride'])}, padding {side(f['padding'])}) "
+               f"gives {dims(f['out'])}: one map per filter.")
+    return alt, caption
+
+
+# ------------------------------------------------------------------ drawn (matplotlib)
+
 
 SPATIAL = 3.6          #: the tallest front face, in units
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Polygon
     h, w, c = facts["input"]
     k, n = facts["kernel"], facts["filters"]
     oh, ow, _ = facts["out"]
@@ -104,3 +150,6 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
     return {"svg": encode.svg(render_figure(params, data, facts))}
+
+
+KIND = Kind("volume_conv", short(__name__), "Volumes", prepare, describe)

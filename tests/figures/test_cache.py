@@ -116,9 +116,9 @@ def _edit(package, relative: str) -> None:
 
 
 def _drawing_modules() -> list[str]:
-    from generator.figures import computed, kinds
+    from generator.figures import registry
 
-    return sorted({k.module for k in [*kinds.KINDS.values(), *computed.KINDS.values()]})
+    return sorted({k.module for k in registry.KINDS.values()})
 
 
 #: module edited -> the drawing modules whose figures must be redrawn (all others must not).

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from generator.figures import catalog
-from generator.figures.prepare import INPUT, PAD, ZERO
+from generator.figures.grids import INPUT, PAD, ZERO
 from generator.nn.conv import conv2d, conv_transpose2d
 from generator.nn.shapes import conv2d_output_hw, conv_transpose_output_size
 
@@ -79,7 +79,7 @@ def test_gif_has_one_frame_per_output_position(resolved, rendered, fid):
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.figures import prepare
+from generator.figures import sliding_window
 
 
 @settings(max_examples=60, deadline=None)
@@ -92,7 +92,7 @@ def test_any_case_draws_what_the_operator_computes(size, kernel, stride, padding
     p = {"size": size, "kernel": kernel, "stride": stride, "padding": padding,
          "dilation": dilation, "transposed": transposed, "output_padding": output_padding}
     try:
-        prep = prepare.sliding_window(p)
+        prep = sliding_window.prepare(p)
     except ValueError:
         return  # invalid arguments (nn.shapes refuses them) or padding the picture cannot show
     rng = np.random.default_rng(seed)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ... import text
 from ..catalog import Figure
-from ..prepare import Prepared
+from ..kind import Prepared
 from .lab import Lab, shown
 
 

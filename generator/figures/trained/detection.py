@@ -8,7 +8,7 @@ import numpy as np
 from ... import learn
 from ...learn import data as digits_data
 from ..catalog import Figure
-from ..prepare import Prepared
+from ..kind import Prepared
 from .lab import Lab
 
 #: The canvas and its grid of cells (the label vector is per cell).

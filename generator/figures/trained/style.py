@@ -8,7 +8,8 @@ import numpy as np
 
 from ... import learn, nn
 from ..catalog import Figure
-from ..prepare import Prepared, sample_image
+from ..feature_maps import sample_image
+from ..kind import Prepared
 from .lab import Lab, shown
 
 #: Edge filters for the photograph: vertical, horizontal and the two diagonals.

@@ -8,7 +8,7 @@ import numpy as np
 from ... import learn, text
 from ...learn import data as digits_data
 from ..catalog import Figure
-from ..prepare import Prepared
+from ..kind import Prepared
 from .lab import Lab, pct, shown
 
 #: The test digit followed through every layer (the first test image of this digit).

@@ -7,7 +7,7 @@ import numpy as np
 
 from ...learn import trained
 from ..catalog import Figure
-from ..prepare import Prepared
+from ..kind import Prepared
 from .lab import Lab, pct
 
 #: How much of the new digits' training set each comparison uses.

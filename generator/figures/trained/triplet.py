@@ -7,7 +7,7 @@ import numpy as np
 
 from ... import learn
 from ..catalog import Figure
-from ..prepare import Prepared
+from ..kind import Prepared
 from .lab import Lab, shown
 
 #: The embedding: F6's 84 outputs after tanh, scaled to unit length.

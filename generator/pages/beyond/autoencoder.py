@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-
 from ... import nn
 from ...figures.trained.autoencoder import code_row, test_mse
 from ...learn import trained

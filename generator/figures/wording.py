@@ -1,0 +1,32 @@
+"""Small helpers for the sentences of alt text and captions (numbers as the site writes them)."""
+
+from __future__ import annotations
+
+from .. import text
+
+
+def dims(v) -> str:
+    """``[5, 5]`` -> ``"5×5"``; a (C, H, W) shape -> ``"C×H×W"`` (:func:`generator.text.shape`)."""
+    return text.shape(v)
+
+
+def side(v) -> str:
+    """``[2, 2]`` -> ``"2"``, ``[2, 1]`` -> ``"2×1"`` (:func:`generator.text.size2`)."""
+    return text.size2(v)
+
+
+def article(phrase: str) -> str:
+    """``"a 9×9 …"`` but ``"an 11×11 …"``, ``"an 8×8 …"``."""
+    head = phrase.split(text.TIMES)[0]
+    vowel = head[:1] == "8" or head in ("11", "18") or (head[:2] in ("11", "18") and len(head) in (5, 6))
+    return ("an " if vowel else "a ") + phrase
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def value(v: float) -> str:
+    """A computed value in a sentence: ``-5.0`` -> ``"−5"``, ``3.25`` -> ``"3.25"``."""
+    s = f"{v:.2f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
+    return s.replace("-", "\u2212")
