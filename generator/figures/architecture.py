@@ -16,6 +16,7 @@ import math
 from . import style
 from . import encode
 from .boxes import DEPTH, box
+from .. import text
 from ..specs import SPEC_DIR
 from .kind import Kind, Prepared, short
 
@@ -101,8 +102,8 @@ BLOCKS = {"basic": "basic residual block", "bottleneck": "bottleneck residual bl
 
 
 def _shape(shape) -> str:
-    """(C, H, W) as H×W×C (the notes' order); (F,) as F."""
-    return f"{shape[1]}\u00d7{shape[2]}\u00d7{shape[0]}" if len(shape) == 3 else str(shape[0])
+    """(C, H, W) as the site writes shapes, C×H×W; (F,) as F (:func:`generator.text.shape`)."""
+    return text.shape(shape)
 
 
 def _stage(st: dict) -> str:
@@ -116,7 +117,7 @@ def _stage(st: dict) -> str:
 
 
 def describe(p: dict, f: dict) -> tuple[str, str]:
-    alt = (f"Architecture of {f['name']} drawn as volumes (height\u00d7width\u00d7channels, "
+    alt = (f"Architecture of {f['name']} drawn as volumes (shapes written {text.SHAPE_LAYOUT}, "
            f"fully connected layers as bars), left to right and folded onto more rows when "
            f"long, each with its size written on it: " + "; ".join(_stage(s) for s in f["stages"])
            + ".")
@@ -166,12 +167,7 @@ def _bar(f: int, scale: float) -> float:
     return scale * (0.5 + 0.33 * math.log2(f))
 
 
-def shape_text(shape) -> str:
-    """(C, H, W) as the notes write it, H×W×C; (F,) as F."""
-    if len(shape) == 3:
-        c, h, w = shape
-        return f"{h}\u00d7{w}\u00d7{c}"
-    return str(shape[0])
+shape_text = _shape
 
 
 def labels(stage: dict) -> list[str]:
@@ -323,7 +319,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
     ax.set_axis_off()
     last = facts["stages"][-1]["shape"]
     ax.text(width / 2, height - 0.5, f"{facts['name']}: {shape_text(facts['input'])} \u2192 "
-            f"{shape_text(last)}", ha="center", va="center", fontsize=style.TITLE_SIZE,
+            f"{shape_text(last)} ({text.SHAPE_LAYOUT})", ha="center", va="center", fontsize=style.TITLE_SIZE,
             weight="bold")
     y_top = height - 1.0
     prev = None

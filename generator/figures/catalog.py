@@ -56,9 +56,9 @@ FIGURES: list[Figure] = [
     Figure("pool-avg-notes", "pooling", {"x": AVG_POOL_INPUT, "mode": "avg", "kernel": 2}),
     Figure("padding-modes", "padding_modes", {"x": ONE_TO_NINE, "pad": 2}),
     # volumes
-    Figure("volume-6x6x3", "volume_conv", {"input": [6, 6, 3], "kernel": 3, "filters": 2}),
+    Figure("volume-6x6x3", "volume_conv", {"input": [3, 6, 6], "kernel": 3, "filters": 2}),
     Figure("volume-32x32x3-6-filters", "volume_conv",
-           {"input": [32, 32, 3], "kernel": 5, "filters": 6}),
+           {"input": [3, 32, 32], "kernel": 5, "filters": 6}),
     # output sizes
     Figure("output-size-conventions", "output_size", {
         "settings": [{"kernel": 3, "stride": 2, "padding": 0},

@@ -21,12 +21,7 @@ from .catalog import Figure
 from .kind import Prepared
 from .library import OUT_DIR, FILE_NAMES, FigureRef, FigureRefs, Resolved
 from .registry import KINDS
-
-
-def _text(v):
-    if isinstance(v, (list, tuple)) and v and all(isinstance(x, int) for x in v):
-        return "\u00d7".join(str(x) for x in v)
-    return v
+from . import wording
 
 
 def resolve(fig: Figure, prepared: Prepared, where: str) -> Resolved:
@@ -42,12 +37,12 @@ def resolve(fig: Figure, prepared: Prepared, where: str) -> Resolved:
     if not (fig.alt and fig.caption):
         raise UserError(f"{where}: figure '{fig.id}': give alt text and a caption")
     facts = json.loads(json.dumps(prepared.facts))
-    fields = {k: _text(v) for k, v in facts.items()}
+    fields = wording.fields(facts)
     try:
         alt, caption = fig.alt.format(**fields), fig.caption.format(**fields)
     except (KeyError, IndexError) as exc:
         raise UserError(f"{where}: figure '{fig.id}': alt/caption uses {exc}, which is not a "
-                        f"fact of this figure (facts: {', '.join(sorted(fields))})") from None
+                        f"fact of this figure (facts: {', '.join(sorted(facts))})") from None
     files = {kind.still: f"{OUT_DIR}/" + FILE_NAMES[kind.still].format(id=fig.id)}
     ref = FigureRef(fig.id, fig.kind, alt, caption, False, files, kind.section, fig.params)
     return Resolved(fig, kind, prepared, facts, ref)

@@ -83,7 +83,8 @@ def describe(p: dict, f: dict) -> tuple[str, str]:
     names = ", ".join(f["labels"])
     alt = (f"Two rows of images. Top: a greyscale photograph of Grace Hopper "
            f"({dims(f['size'])}) and its feature maps ({dims(f['out'])}) under the filters "
-           f"{names}; signed responses in blue (negative) and orange (positive), edges "
+           f"{names}; signed responses in {style.ALT_COLOURS['negative']} (negative) and "
+           f"{style.ALT_COLOURS['positive']} (positive), edges "
            f"showing as coloured or dark lines. Bottom: each after {f['pool']}\u00d7{f['pool']} "
            f"max pooling ({dims(f['pooled'])}), coarser but with the same edges.")
     caption = (f"Edge filters applied with conv2d to a photograph, and the maps after "

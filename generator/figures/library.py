@@ -23,6 +23,7 @@ from .cache import PreparedCache
 from .catalog import Figure
 from .kind import Kind, Prepared
 from .registry import KINDS
+from . import wording
 
 #: Figures live here, relative to the generator's output folder.
 OUT_DIR = "figures"
@@ -76,13 +77,6 @@ class Resolved:
     ref: FigureRef
 
 
-def _text(v):
-    """Facts as they read in a sentence: pairs as 5×5."""
-    if isinstance(v, (list, tuple)) and v and all(isinstance(x, int) for x in v):
-        return "\u00d7".join(str(x) for x in v)
-    return v
-
-
 def _prepare_code(kind: Kind) -> str:
     """The code part of a computed input's key: the import closure of the module
     holding ``kind.prepare``, and the data files that module declares it reads."""
@@ -115,13 +109,13 @@ def resolve_one(fig: Figure, prepared_cache: PreparedCache | None = None) -> Res
         raise UserError(f"{where} ({fig.kind}): {what}") from None
     facts = json.loads(json.dumps(prepared.facts))
     alt, caption = kind.describe(fig.params, facts)
-    fields = {k: _text(v) for k, v in facts.items()}
+    fields = wording.fields(facts)
     try:
         alt = fig.alt.format(**fields) if fig.alt else alt
         caption = fig.caption.format(**fields) if fig.caption else caption
     except (KeyError, IndexError) as exc:
         raise UserError(f"{where}: alt/caption uses {exc}, which is not a fact of this figure "
-                        f"(facts: {', '.join(sorted(fields))})") from None
+                        f"(facts: {', '.join(sorted(facts))})") from None
     animated = kind.animated(fig.params)
     parts = ["gif", "svg", "last.svg"] if animated else [kind.still]
     files = {p: f"{OUT_DIR}/" + FILE_NAMES[p].format(id=fig.id) for p in parts}

@@ -41,7 +41,7 @@ def prepare(p: dict) -> Prepared:
 
 def describe(p: dict, f: dict) -> tuple[str, str]:
     alt = (f"{len(f['modes'])} grids of {dims(f['padded'])}: the same {dims(f['size'])} "
-           f"input (blue) padded by {f['pad']} on every side in the modes "
+           f"input ({style.ALT_COLOURS['input']}) padded by {f['pad']} on every side in the modes "
            f"{', '.join(f['modes'])}, with the value of every padding cell printed.")
     caption = (f"Padding modes of torch.nn.functional.pad on a {dims(f['size'])} input, "
                f"{f['pad']} cells on every side.")

@@ -74,6 +74,12 @@ WINDOWS = [tint(OKABE_ITO[c], 0.40) for c in ("sky_blue", "orange", "bluish_gree
 #: Diverging ramp for signed values (edge responses): blue < 0 < vermillion.
 NEGATIVE = OKABE_ITO["blue"]
 POSITIVE = OKABE_ITO["vermillion"]
+#: What alt text calls the colours of roles: each name from :func:`colour_name`, so
+#: it is the name of the colour the drawing code really uses for that role.
+ALT_COLOURS = {"negative": colour_name(NEGATIVE), "positive": colour_name(POSITIVE),
+               "input": colour_name(INPUT_HUE), "kernel": colour_name(KERNEL),
+               "output": colour_name(OUTPUT_NOW)}
+
 #: Colour maps of images, low to high (built by :func:`colour_map`).
 COLOUR_MAPS = {"ink": (PAPER, INK), "signed": (NEGATIVE, PAPER, POSITIVE),
                "blues": (PAPER, OKABE_ITO["blue"]), "photo": ("#000000", "#FFFFFF")}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import encode, style
 from .boxes import DEPTH, box, slabs
+from .. import text
 from ..nn import shapes
 from .wording import dims, plural, side
 from .kind import Kind, Prepared, short
@@ -20,34 +21,34 @@ from .kind import Kind, Prepared, short
 
 
 def prepare(p: dict) -> Prepared:
-    """Shapes of a convolution over a volume: H x W x C input, F filters, output maps.
+    """Shapes of a convolution over a volume: C x H x W input, F filters, output maps.
 
-    Parameters: ``input`` [H, W, C], ``kernel`` (int), ``filters`` (int),
-    ``stride`` (1), ``padding`` (0).
+    Parameters: ``input`` [C, H, W] (channels first, as specs and tables write
+    shapes), ``kernel`` (int), ``filters`` (int), ``stride`` (1), ``padding`` (0).
 
-    facts: ``input`` [H, W, C], ``kernel``, ``filter`` [K, K, C], ``filters``,
-    ``out`` [OH, OW, F] with OH, OW from :func:`generator.nn.shapes.conv2d_output_hw`.
+    facts: ``input`` [C, H, W], ``kernel``, ``filter`` [C, K, K], ``filters``,
+    ``out`` [F, OH, OW] with OH, OW from :func:`generator.nn.shapes.conv2d_output_hw`.
     """
-    h, w, c = (int(v) for v in p["input"])
+    c, h, w = (int(v) for v in p["input"])
     k, n = int(p["kernel"]), int(p["filters"])
     s, pd = p.get("stride", 1), p.get("padding", 0)
     oh, ow = shapes.conv2d_output_hw((h, w), k, s, pd)
     if n < 1:
         raise ValueError(f"filters must be at least 1, got {n}")
-    return Prepared({}, {"input": [h, w, c], "kernel": k, "filter": [k, k, c],
+    return Prepared({}, {"input": [c, h, w], "kernel": k, "filter": [c, k, k],
                          "filters": n, "stride": shapes.pair(s, "stride"),
-                         "padding": shapes.pair(pd, "padding"), "out": [oh, ow, n]})
+                         "padding": shapes.pair(pd, "padding"), "out": [n, oh, ow]})
 
 
 # ------------------------------------------------------------------ described
 
 
 def describe(p: dict, f: dict) -> tuple[str, str]:
-    h, w, c = f["input"]
+    c, h, w = f["input"]
     n, k = f["filters"], f["kernel"]
-    alt = (f"Three boxes: an input volume {dims(f['input'])} (height, width, channels), "
-           f"{plural(n, 'filter')} of {dims(f['filter'])} (each as deep as the input), and "
-           f"the output volume {dims(f['out'])}: one {dims(f['out'][:2])} map per filter, "
+    alt = (f"Three boxes: an input volume {dims(f['input'])} ({text.SHAPE_LAYOUT}: channels, "
+           f"height, width), {plural(n, 'filter')} of {dims(f['filter'])} (each as deep as the "
+           f"input), and the output volume {dims(f['out'])}: one {dims(f['out'][1:])} map per filter, "
            f"stacked. A {k}\u00d7{k} patch through all {c} input channels is highlighted, "
            f"with an arrow to the one output value it produces.")
     caption = (f"A {dims(f['input'])} input convolved with {plural(n, 'filter')} of "
@@ -65,9 +66,9 @@ SPATIAL = 3.6          #: the tallest front face, in units
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.patches import Polygon
-    h, w, c = facts["input"]
+    c, h, w = facts["input"]
     k, n = facts["kernel"], facts["filters"]
-    oh, ow, _ = facts["out"]
+    _, oh, ow = facts["out"]
     unit = SPATIAL / max(h, w)
     depth = lambda ch: min(0.45 * ch, 2.4) if ch <= 8 else 2.4  # noqa: E731
     shown = min(n, 8)  # more filters: the first 8 and a note
@@ -105,7 +106,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
     rx, ry = x_in, y_in + ih - kh_
     box(ax, rx, ry, kw_, kh_, idp, style.tint(style.SERIES[0], 0.35), edge=style.SERIES[0],
         lw=1.6, zorder=3)
-    ax.text(x_in + iw / 2, base - 0.45, f"input {h}\u00d7{w}\u00d7{c}", weight="bold", **txt)
+    ax.text(x_in + iw / 2, base - 0.45, f"input {text.shape(facts['input'])} ({text.SHAPE_LAYOUT})", weight="bold", **txt)
 
     ax.text(x_f - gap / 2, mid, "\u2217", fontsize=20, ha="center", va="center")
     colours = [style.tint(col, 0.55) for col in style.FILTERS]
@@ -114,7 +115,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
         fx = x_f + col * (kw_ + DEPTH[0] * idp + 0.5)
         fy = mid + (min(shown, 4) * f_step) / 2 - (row + 1) * f_step + 0.175
         box(ax, fx, fy, kw_, kh_, idp, colours[i % len(colours)], zorder=3 + i * 0.01)
-    f_label = f"{n} filter{'s' if n > 1 else ''} {k}\u00d7{k}\u00d7{c}"
+    f_label = f"{n} filter{'s' if n > 1 else ''} {text.shape(facts['filter'])}"
     ax.text(x_f + (f_cols * (kw_ + DEPTH[0] * idp + 0.5) - 0.5) / 2, base - 0.45, f_label,
             weight="bold", **txt)
     if n > shown:
@@ -136,7 +137,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
                 arrowprops=dict(arrowstyle="->", color=style.SERIES[0], lw=1.2,
                                 connectionstyle="arc3,rad=-0.25", shrinkA=2, shrinkB=2),
                 zorder=6)
-    out_label = f"output {oh}\u00d7{ow}\u00d7{n}"
+    out_label = f"output {text.shape(facts['out'])}"
     ax.text(x_out + (ow_ + DEPTH[0] * odp) / 2, base - 0.45, out_label, weight="bold", **txt)
     ax.text(x_out + (ow_ + DEPTH[0] * odp) / 2, base - 0.95,
             f"{n} map{'s' if n > 1 else ''} of {oh}\u00d7{ow}, one per filter",

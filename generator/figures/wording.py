@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import text
+from . import style
 
 
 def dims(v) -> str:
@@ -30,3 +31,13 @@ def value(v: float) -> str:
     """A computed value in a sentence: ``-5.0`` -> ``"−5"``, ``3.25`` -> ``"3.25"``."""
     s = f"{v:.2f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
     return s.replace("-", "\u2212")
+
+
+def fields(facts: dict) -> dict:
+    """What an entry's own alt text and caption may name: each fact as it reads in a
+    sentence (a list of ints as ``5×5``), and ``colour[role]``, the name of the colour
+    the drawing gives that role (:data:`generator.figures.style.ALT_COLOURS`)."""
+    out = {k: text.shape(v) if isinstance(v, (list, tuple)) and v
+           and all(isinstance(x, int) for x in v) else v for k, v in facts.items()}
+    out["colour"] = style.ALT_COLOURS
+    return out

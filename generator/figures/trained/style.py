@@ -128,8 +128,8 @@ def figures(lab: Lab) -> list[tuple[Figure, Prepared]]:
                     {"key": "s", "title": f"G of the {STYLE_DIGIT} (S)", "xticks": ticks, "yticks": ticks}],
          "digits": 0, "signed": True},
         alt=("Two {n} by {n} tables: the Gram matrices of the {n} feature maps of LeNet-5's "
-             "{layer} for a test {c} and a test {s}; blue entries are negative, vermillion "
-             "positive. Their diagonals (each map's sum of squares) are {c_diag} for the {c} "
+             "{layer} for a test {c} and a test {s}; {colour[negative]} entries are negative, "
+             "{colour[positive]} positive. Their diagonals (each map's sum of squares) are {c_diag} for the {c} "
              "and {s_diag} for the {s}."),
         caption="Style matrices of real feature maps: LeNet-5's {layer}, two digits.")
     candidates = [v for k, v in imgs.items() if k.startswith("G")][2:]

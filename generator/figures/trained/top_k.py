@@ -65,7 +65,7 @@ def figures(lab: Lab) -> list[tuple[Figure, Prepared]]:
     fig = Figure(
         "lenet5-top-k-scores", "score_bars", {},
         alt=("Rows of test digits, each with a bar chart of the ten class probabilities LeNet-5 "
-             "gives it (digits 0 to 9 along the bottom; the true digit's bar in vermillion, "
+             "gives it (digits 0 to 9 along the bottom; the true digit's bar in {colour[positive]}, "
              "the top {k} outlined): {list}."),
         caption="Class probabilities of four test digits; outlined bars are each image's top {k}.")
     data = {"images": images, "probs": np.array([e["probs"] for e in shown_examples]),

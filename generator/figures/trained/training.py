@@ -86,7 +86,7 @@ def _filters(run: learn.Trained) -> tuple[Figure, Prepared]:
     fig = Figure(
         "lenet5-c1-filters", "image_grid", {"cols": 6, "cmap": "signed", "panel_inch": 1.15},
         alt=("The {n} learned 5×5 filters of LeNet-5's first layer C1, as small colour grids: "
-             "blue weights are negative, vermillion positive, white near zero; the weights "
+             "{colour[negative]} weights are negative, {colour[positive]} positive, white near zero; the weights "
              "range from {low} to {high}. They started as random numbers; these are their values "
              "after training."),
         caption="What C1 learned: its {n} filters, each scaled to its own largest weight.")
@@ -114,8 +114,8 @@ def _trace(lab: Lab) -> tuple[Figure, Prepared]:
         "lenet5-feature-maps", "layer_activations",
         {"title": "one test digit through LeNet-5"},
         alt=("A test image of the digit {digit} and, row by row below it, what each stage of "
-             "LeNet-5 makes of it: {shapes}. Maps are small images, blue negative and "
-             "vermillion positive; the two flat layers are strips of cells; the last row is a "
+             "LeNet-5 makes of it: {shapes}. Maps are small images, {colour[negative]} negative "
+             "and {colour[positive]} positive; the two flat layers are strips of cells; the last row is a "
              "bar chart of the ten class probabilities, tallest at {predicted} "
              "(probability {p})."),
         caption="The feature maps of one test digit, layer by layer: each row is one layer's output.")
