@@ -26,6 +26,16 @@ class TrainConfig:
     #: The loss: ``cross_entropy`` (softmax over class scores) or
     #: ``binary_cross_entropy`` (sigmoid over pixel logits, for autoencoders).
     loss: str = "cross_entropy"
+    #: The sets evaluated after every epoch, for the learning curves a page draws:
+    #: ``"train"`` and/or ``"test"``. Each evaluation runs the whole set through the
+    #: network, so a run whose curves no page shows skips them; the test set is
+    #: evaluated after the last epoch in any case. The weights do not depend on it.
+    curves: tuple[str, ...] = ("train", "test")
+
+    def __post_init__(self):
+        unknown = set(self.curves) - {"train", "test"}
+        if unknown:
+            raise ValueError(f"curves: unknown sets {sorted(unknown)} (expected 'train', 'test')")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -33,11 +43,13 @@ class TrainConfig:
 
 #: LeNet-5 on the digits: the network every Beyond page uses.
 LENET5 = TrainConfig()
-#: The pre-trained network of the transfer-learning page (digits 0-4 only).
-BASE = TrainConfig(seed=1)
+#: The pre-trained network of the transfer-learning page (digits 0-4 only); the
+#: page gives its final test accuracy, no curve.
+BASE = TrainConfig(seed=1, curves=())
 #: Digits 5-9, by how many labelled training images there are ("all" or ten
 #: of each, "few"): the same settings for retraining only the head and for
-#: training the whole network from scratch.
-TRANSFER = {"all": TrainConfig(seed=2), "few": TrainConfig(seed=2, epochs=30, batch_size=10)}
+#: training the whole network from scratch. The page draws test-accuracy curves.
+TRANSFER = {"all": TrainConfig(seed=2, curves=("test",)),
+            "few": TrainConfig(seed=2, epochs=30, batch_size=10, curves=("test",))}
 #: The convolutional autoencoder.
 AUTOENCODER = TrainConfig(seed=3, epochs=12, learning_rate=3e-3, loss="binary_cross_entropy")

@@ -54,14 +54,16 @@ class Conv(Layer):
         return nn.conv2d(x, params["weight"], params.get("bias"), **self.args)
 
     def backward(self, grad, params, need_input):
-        gx, gw, gb = nn.conv2d_backward(grad, self.x, params["weight"], **self.args)
+        gx, gw, gb = nn.conv2d_backward(grad, self.x, params["weight"], **self.args,
+                                        need_input=need_input)
         grads = {"weight": gw}
         if "bias" in self.shapes:
             grads["bias"] = gb
         return gx, grads
 
 
-def conv_transpose2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1):
+def conv_transpose2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1,
+                              need_input=True):
     """Gradients of :func:`generator.nn.conv_transpose2d` (groups 1), from conv2d's.
 
     A transposed convolution is the adjoint of the convolution with the same
@@ -70,11 +72,13 @@ def conv_transpose2d_backward(grad_output, input, weight, stride=1, padding=0, d
     of input and upstream gradient swapped.
 
     grad_output: (N, F, H', W'); input: (N, C, H, W); weight: (C, F, KH, KW).
-    Returns grad_input (N, C, H, W), grad_weight (C, F, KH, KW), grad_bias (F,).
+    Returns grad_input (N, C, H, W) (None unless ``need_input``), grad_weight
+    (C, F, KH, KW), grad_bias (F,).
     """
-    grad_input = nn.conv2d(grad_output, weight, stride=stride, padding=padding, dilation=dilation)
+    grad_input = (nn.conv2d(grad_output, weight, stride=stride, padding=padding,
+                            dilation=dilation) if need_input else None)
     _, grad_weight, _ = nn.conv2d_backward(input, grad_output, weight, stride=stride,
-                                           padding=padding, dilation=dilation)
+                                           padding=padding, dilation=dilation, need_input=False)
     return grad_input, grad_weight, grad_output.sum(axis=(0, 2, 3))
 
 
@@ -101,7 +105,8 @@ class ConvTranspose(Layer):
                                    output_padding=self.output_padding, **self.args)
 
     def backward(self, grad, params, need_input):
-        gx, gw, gb = conv_transpose2d_backward(grad, self.x, params["weight"], **self.args)
+        gx, gw, gb = conv_transpose2d_backward(grad, self.x, params["weight"], **self.args,
+                                               need_input=need_input)
         grads = {"weight": gw}
         if "bias" in self.shapes:
             grads["bias"] = gb

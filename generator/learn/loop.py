@@ -25,7 +25,8 @@ EVAL_CHUNK = 512
 
 @dataclass
 class History:
-    """One value per epoch; accuracies are None for an autoencoder."""
+    """One value per evaluated epoch (see :attr:`.TrainConfig.curves`): every epoch for a
+    curve, else only the last epoch's test values. No accuracies for an autoencoder."""
 
     train_loss: list[float] = field(default_factory=list)
     test_loss: list[float] = field(default_factory=list)
@@ -84,13 +85,18 @@ def train(model: Model, params: dict, config: TrainConfig, x_train, y_train, x_t
                 loss, grads = model.loss_and_grads(params, x_train[batch], y_train[batch], config.loss)
                 opt.step(params, grads)
                 total += loss * len(batch)
-            train_loss, train_acc = evaluate(model, params, x_train, y_train, config.loss)
-            test_loss, test_acc = evaluate(model, params, x_test, y_test, config.loss)
-            history.train_loss.append(train_loss)
-            history.test_loss.append(test_loss)
-            if train_acc is not None:
-                history.train_accuracy.append(train_acc)
-                history.test_accuracy.append(test_acc)
-            log.info("epoch %d: loss %.4f (running %.4f), test loss %.4f, test accuracy %s",
-                     epoch + 1, train_loss, total / n, test_loss, test_acc)
+            # evaluate only what a curve (or, after the last epoch, a page) reads
+            last = epoch == config.epochs - 1
+            for name, x, y, wanted, losses, accuracies in (
+                    ("train", x_train, y_train, "train" in config.curves,
+                     history.train_loss, history.train_accuracy),
+                    ("test", x_test, y_test, "test" in config.curves or last,
+                     history.test_loss, history.test_accuracy)):
+                if wanted:
+                    value, accuracy = evaluate(model, params, x, y, config.loss)
+                    losses.append(value)
+                    if accuracy is not None:
+                        accuracies.append(accuracy)
+                    log.info("epoch %d: %s loss %.4f, accuracy %s", epoch + 1, name, value, accuracy)
+            log.info("epoch %d: running training loss %.4f", epoch + 1, total / n)
     return Trained(params, history, time.perf_counter() - start)

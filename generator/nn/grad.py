@@ -35,7 +35,8 @@ def _grad_like(grad_output, expected_shape, dtype, op: str) -> np.ndarray:
     return g
 
 
-def conv2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1, groups=1):
+def conv2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1, groups=1,
+                    need_input=True):
     """Gradients of :func:`generator.nn.conv2d` (bias assumed present).
 
     Parameters
@@ -43,10 +44,13 @@ def conv2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1,
     grad_output : (N, F, H', W') (or (F, H', W') for a single image)
     input : (N, C, H, W) (or (C, H, W)); weight : (F, C // groups, KH, KW)
     stride, padding, dilation, groups : as given to ``conv2d``
+    need_input : bool
+        False skips the input gradient (a network's first layer has no use
+        for it), returning None in its place.
 
     Returns
     -------
-    grad_input : (N, C, H, W)
+    grad_input : (N, C, H, W), or None when not ``need_input``
         col2im of ``weight^T @ grad_output`` (a transposed convolution).
     grad_weight : (F, C // groups, KH, KW)
         ``grad_output @ im2col(input)^T`` summed over the batch.
@@ -71,13 +75,14 @@ def conv2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1,
     grad_w = np.matmul(gog, cols.transpose(0, 1, 3, 2)).sum(axis=0)
     grad_w = grad_w.reshape(f, cg, kh, kw)  # (G, F/G, Cg*KK) -> (F, Cg, KH, KW)
 
+    grad_b = go.sum(axis=(0, 2, 3))  # (N, F, H', W') -> (F,)
+    if not need_input:
+        return None, grad_w, grad_b
     wm = w.reshape(groups, fg, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KK)
     dcols = np.matmul(wm.transpose(0, 2, 1), gog)  # (G, Cg*KK, F/G) @ (N, G, F/G, H'W') -> (N, G, Cg*KK, H'W')
     dcols = dcols.reshape(n, c, kh, kw, oh, ow)  # -> (N, C, KH, KW, H', W')
     grad_xp = col2im(dcols, xp.shape[2:], stride, dilation)  # (N, C, Hp, Wp)
     grad_x = np.ascontiguousarray(grad_xp[:, :, top : top + h, left : left + wd])  # crop padding
-
-    grad_b = go.sum(axis=(0, 2, 3))  # (N, F, H', W') -> (F,)
     return unbatch(grad_x, unbatched), grad_w, grad_b
 
 

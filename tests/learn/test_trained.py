@@ -44,6 +44,10 @@ def test_transfer_really_freezes(cache):
     for x_train, y_train, x_test, y_test in tr.data.values():
         assert set(y_train) == set(y_test) == set(trained.NEW_DIGITS)
     assert len(tr.data["few"][1]) == trained.FEW * len(trained.NEW_DIGITS)
+    # evaluated only for what the page shows: the base's last test accuracy, test curves
+    assert tr.base.history.train_loss == [] and len(tr.base.history.test_accuracy) == 1
+    for run in (*tr.head.values(), *tr.scratch.values()):
+        assert run.history.train_loss == [] and len(run.history.test_accuracy) == run.config.epochs
 
 
 def test_autoencoder_reconstructs(cache):

@@ -9,11 +9,12 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from generator import learn
+from generator import learn, nn
 from generator.learn import store
 from generator.learn.config import LENET5
 from generator.learn.loop import evaluate, train
@@ -60,6 +61,40 @@ def test_two_trainings_give_identical_weights():
     assert _digest(c.params) != _digest(a.params)
 
 
+def test_skipping_unused_work_keeps_the_weights_bit_for_bit(monkeypatch):
+    """No evaluation but the last test one, and no input gradient for the first layer: the
+    same LeNet-5 weights as evaluating everything every epoch with every gradient."""
+    data = _subset(300, 60)
+    model = Model(load_builtin("lenet5"))
+    config = replace(LENET5, epochs=2, batch_size=25)
+    lean = train(model, model.init(0), replace(config, curves=()), *data)
+    assert lean.history.train_loss == [] and len(lean.history.test_accuracy) == 1
+    test_only = train(model, model.init(0), replace(config, curves=("test",)), *data)
+    assert test_only.history.train_loss == [] and len(test_only.history.test_accuracy) == 2
+
+    from generator.learn import layers
+
+    calls = []
+
+    def every_gradient(*args, need_input=True, **kwargs):
+        calls.append(need_input)
+        return nn.conv2d_backward(*args, **kwargs)  # need_input ignored: computed anyway
+
+    ops = {name: getattr(nn, name) for name in nn.__all__}
+    monkeypatch.setattr(layers, "nn", SimpleNamespace(**{**ops, "conv2d_backward": every_gradient}))
+    full = train(model, model.init(0), config, *data)
+    assert False in calls  # the first layer asked to skip its input gradient
+    assert len(full.history.train_loss) == len(full.history.test_loss) == 2
+    assert _digest(lean.params) == _digest(test_only.params) == _digest(full.params)
+    assert full.history.test_accuracy[-1] == lean.history.test_accuracy[-1]
+    assert full.history.test_accuracy == test_only.history.test_accuracy
+
+
+def test_an_unknown_curve_is_refused():
+    with pytest.raises(ValueError, match="curves: unknown sets \\['tests'\\]"):
+        replace(LENET5, curves=("tests",))
+
+
 CHILD = """
 import hashlib, sys
 from dataclasses import replace
@@ -70,7 +105,6 @@ from generator.learn.config import LENET5
 from generator.learn.loop import train
 from generator.learn.model import Model
 from generator.specs import load_builtin
-from tests.scratch import edit, scratch  # noqa: F401 (a fixture)
 d = learn.load_digits()
 m = Model(load_builtin("lenet5"))
 r = train(m, m.init(0), replace(LENET5, epochs=1, batch_size=25),
@@ -116,8 +150,10 @@ def test_the_key_follows_the_code_training_imports(scratch, module):
     assert store.key(net, LENET5, data) != before
 
 
-@pytest.mark.parametrize("module", ["figures/style.py", "pipeline.py", "text.py", "render.py"])
+@pytest.mark.parametrize("module", ["figures/style.py", "pipeline.py", "render.py",
+                                    "pages/calculator.py", "unused_by_training.py"])
 def test_the_key_ignores_code_training_does_not_import(scratch, module):
+    (scratch / "unused_by_training.py").write_text("VALUE = 1\n")
     net, data = load_builtin("lenet5"), "data"
     before = store.key(net, LENET5, data)
     edit(scratch / module)
@@ -127,12 +163,12 @@ def test_the_key_ignores_code_training_does_not_import(scratch, module):
 def test_the_key_follows_a_new_import(scratch):
     """A module that training starts to import joins the key, with what it imports."""
     net, data = load_builtin("lenet5"), "data"
-    edit(scratch / "text.py")
+    (scratch / "helper_module.py").write_text("VALUE = 1\n")
     before = store.key(net, LENET5, data)
-    edit(scratch / "learn/losses.py", "\nfrom .. import text  # noqa: F401\n")
+    edit(scratch / "learn/losses.py", "\nfrom .. import helper_module  # noqa: F401\n")
     after = store.key(net, LENET5, data)
     assert after != before
-    edit(scratch / "text.py")
+    edit(scratch / "helper_module.py")
     assert store.key(net, LENET5, data) != after
 
 
