@@ -116,3 +116,18 @@ def test_gallery_lists_every_figure_with_its_files(full):
     total = sum(n for ref in full.refs.values() for n in ref.sizes.values())
     assert f"{len(full.refs)} figures, {len(full.outputs)} files" in md
     assert f"{total / 1024 / 1024:.2f} MB in all" in md
+
+
+def test_warm_stage_imports_no_matplotlib_and_draws_nothing(full):
+    """With every figure cached, the whole stage (trained networks included) draws nothing."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from generator.figures import stage\n"
+            "from generator.settings import load_settings\n"
+            f"r = stage.render(load_settings({str(ROOT)!r}).path('cache_dir'))\n"
+            "assert len(r.refs) > 50, len(r.refs)\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib')\n"
+            "assert not bad, bad[:3]\n")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -1,7 +1,7 @@
 """Figures of the networks trained during the build (the Beyond section's pages).
 
 Each module here lists the figures of one page: ``figures(lab)`` returns
-(:class:`~generator.figures.catalog.Figure`, :class:`~generator.figures.prepare.Prepared`)
+(:class:`~generator.figures.catalog.Figure`, :class:`~generator.figures.kind.Prepared`)
 pairs, computed with NumPy from the trained networks of :class:`.lab.Lab`
 (``generator.learn`` reads them from the cache folder, or trains them). The
 figure stage (:mod:`generator.figures.stage`) resolves and draws them with the
