@@ -29,6 +29,7 @@ import hashlib
 import json
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from . import closure
@@ -78,6 +79,33 @@ def _fold(node: ast.JoinedStr, constants: dict[str, str]) -> str | None:
     return "".join(parts)
 
 
+@lru_cache(maxsize=None)
+def _names_in(source: bytes) -> tuple[frozenset[str], bool]:
+    """(the module names a source spells out in strings, whether it imports by a name
+    relative to ``__package__``); cached by content, so an edit parses one file again."""
+    tree = ast.parse(source)
+    constants = {t.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                 for t in node.targets if isinstance(t, ast.Name)}
+    found: set[str] = set()
+    relative = False
+    for node in ast.walk(tree):
+        text = None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        elif isinstance(node, ast.JoinedStr) and node.values:
+            first = node.values[0]
+            if (isinstance(first, ast.FormattedValue) and isinstance(first.value, ast.Name)
+                    and first.value.id == "__package__"):
+                relative = True
+                continue
+            text = _fold(node, constants)
+        m = _MODULE_NAME.fullmatch(text) if text else None
+        if m:
+            found.add(m.group(1))
+    return frozenset(found), relative
+
+
 def _loaded_by_name(path: Path, module: str) -> set[str]:
     """The modules ``module`` names in strings or loads relative to its package.
 
@@ -87,25 +115,10 @@ def _loaded_by_name(path: Path, module: str) -> set[str]:
     ``importlib.import_module(f"{__package__}.{name}")`` may load any module of
     the package, so all of them count.
     """
-    tree = ast.parse(path.read_bytes(), filename=str(path))
-    constants = {t.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
-                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-                 for t in node.targets if isinstance(t, ast.Name)}
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        text = None
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            text = node.value
-        elif isinstance(node, ast.JoinedStr) and node.values:
-            first = node.values[0]
-            if (isinstance(first, ast.FormattedValue) and isinstance(first.value, ast.Name)
-                    and first.value.id == "__package__"):
-                found.update(_module_name(p) for p in _files(path.parent, "*.py") if _is_module(p))
-                continue
-            text = _fold(node, constants)
-        m = _MODULE_NAME.fullmatch(text) if text else None
-        if m:
-            found.add(m.group(1))
+    names, relative = _names_in(path.read_bytes())
+    found = set(names)
+    if relative:
+        found.update(_module_name(p) for p in _files(path.parent, "*.py") if _is_module(p))
     found.discard(module)
     return found
 
@@ -129,14 +142,15 @@ def code_modules(producer_names: list[str]) -> tuple[str, ...]:
 
 
 def _user_specs(settings) -> list[Path]:
-    """The users' spec files, as the site finds them."""
+    """The users' spec files, as the site finds them (``specs.user_spec_files``)."""
     from . import specs
 
     folder = settings.path("user_specs")
     finder = getattr(specs, "user_spec_files", None)
     if finder is not None:
         return sorted(finder(folder))
-    return [p for p in _files(folder) if p.suffix.lower() in (".yaml", ".yml")]
+    # until the specs package says which files are specs: *.yaml and *.yml in any case
+    return sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
 
 
 def _sources_hash(producer_names: list[str]) -> str:

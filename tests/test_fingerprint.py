@@ -211,7 +211,12 @@ def test_every_module_is_in_the_build_but_the_hook():
     assert "generator.figures.image_grid" in modules and "generator.mkdocs_hook" not in modules
 
 
-def test_users_specs_and_hand_written_docs_are_inputs(tmp_path):
+@pytest.mark.parametrize("finder", ["specs.user_spec_files", "fallback"])
+def test_users_specs_and_hand_written_docs_are_inputs(tmp_path, monkeypatch, finder):
+    if finder == "fallback":
+        from generator import specs
+
+        monkeypatch.delattr(specs, "user_spec_files", raising=False)
     settings = _settings(tmp_path)
     before = _inputs(settings)
     specs = tmp_path / "docs/specs"
