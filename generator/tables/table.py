@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from ..errors import UserError
 from ..nn import shapes
+from ..text import shape as _shape_text  # 64×55×55: the site's one shape format
+from ..text import size2 as _hw  # 5 for (5, 5), 5×3 otherwise
 from ..specs import kinds
 from ..specs import schema as s
 from . import counts, receptive
@@ -132,16 +134,6 @@ def layer_table(network: s.Network, input_shape=None) -> Table:
 
 
 # ------------------------------------------------------------------ formatting helpers
-
-
-def _hw(pair) -> str:
-    """``5`` for (5, 5), ``5×3`` otherwise."""
-    a, b = pair
-    return str(a) if a == b else f"{a}×{b}"
-
-
-def _shape_text(shape) -> str:
-    return "×".join(map(str, shape))
 
 
 # ------------------------------------------------------------------ the builder
@@ -252,7 +244,7 @@ class _Builder:
         first = outs[0]
         for b, out in enumerate(outs[1:], 2):
             if len(out) != len(first) or out[1:] != first[1:]:
-                size = (lambda o: "×".join(map(str, o[1:])) if len(o) == 3
+                size = (lambda o: _shape_text(o[1:]) if len(o) == 3
                         else f"a flat vector of {o[0]}")
                 raise self.fail(layer, f"branch {b} gives {size(out)} but branch 1 gives "
                                        f"{size(first)}; concatenated branches need the "
