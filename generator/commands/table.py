@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from ..errors import UserError
 from ..settings import load_settings
-from ..specs import BUILTINS, load_builtin, load_spec, spec_id, user_spec_paths
+from ..specs import BUILTINS, is_spec_name, load_builtin, load_spec, spec_id, user_spec_files
+from ..specs.limits import MAX_DIM
 
 #: --format choices; the table code (and NumPy) is imported only when a table is printed,
 #: so registering this subcommand costs `python -m generator build` nothing.
@@ -23,7 +25,7 @@ def add_parser(sub) -> None:
                     "specs folder (by id), or of a spec file (by path).")
     p.add_argument("network", metavar="ID_OR_PATH",
                    help=f"a built-in id ({', '.join(BUILTINS)}), the id of a spec in the "
-                        "user specs folder, or a path to a .yaml spec")
+                        "user specs folder, or a path to a .yaml or .yml spec")
     p.add_argument("--format", choices=sorted(FORMATS), default="md",
                    help="output format (default: md)")
     p.add_argument("--input", metavar="C,H,W",
@@ -33,24 +35,32 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
+#: One number of an --input: ASCII digits only (str.isdigit() would take '²' or '٣').
+_NUMBER = re.compile(r"[0-9]+", re.ASCII)
+
+
 def parse_input(text: str) -> tuple[int, ...]:
-    """``'3,224,224'`` -> ``(3, 224, 224)``; a UserError for anything else."""
-    parts = [p.strip() for p in text.replace("x", ",").split(",")]
-    if len(parts) in (1, 3) and all(p.isdigit() and int(p) > 0 for p in parts):
-        return tuple(int(p) for p in parts)
-    raise UserError(f"--input: expected C,H,W (or one number of features) as positive "
-                    f"integers, found '{text}'")
+    """``'3,224,224'`` (or ``3x224x224``) -> ``(3, 224, 224)``; a UserError for anything
+    else, and for a size past :data:`~generator.specs.limits.MAX_DIM`."""
+    parts = [p.strip(" ") for p in text.replace("x", ",").split(",")]
+    if len(parts) not in (1, 3) or not all(_NUMBER.fullmatch(p) for p in parts) \
+            or any(p.strip("0") == "" for p in parts):
+        raise UserError(f"--input: expected C,H,W (or one number of features) as positive "
+                        f"integers, found {text!r}")
+    if any(len(p.lstrip("0")) > len(str(MAX_DIM)) or int(p) > MAX_DIM for p in parts):
+        raise UserError(f"--input: every number must be at most {MAX_DIM:,}, found {text!r}")
+    return tuple(int(p) for p in parts)
 
 
 def resolve(name: str, root: Path):
     """The network ``name`` names: a path, a built-in id, or a user spec's id."""
     path = Path(name)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
+    if is_spec_name(path.name) or path.is_file():
         return load_spec(path)
     if name in BUILTINS:
         return load_builtin(name)
     settings = load_settings(root)
-    for candidate in user_spec_paths(settings.path("user_specs")):
+    for candidate in user_spec_files(settings.path("user_specs")):
         if spec_id(candidate) == name:
             return load_spec(candidate)
     raise UserError(f"unknown network '{name}': not a built-in ({', '.join(BUILTINS)}), "
@@ -58,7 +68,7 @@ def resolve(name: str, root: Path):
 
 
 def run(args: argparse.Namespace) -> int:
-    shape = parse_input(args.input) if args.input else None
+    shape = None if args.input is None else parse_input(args.input)
     network = resolve(args.network, Path(args.root))
     from ..tables import layer_table, to_csv, to_json, to_markdown
 

@@ -6,17 +6,17 @@
 
 The format is defined, field by field, in :mod:`.fields` (field types),
 :mod:`.layers` (one class per layer kind), :mod:`.network` (the top level) and
-:mod:`.kinds` (the registry of layer kinds); :mod:`.parse` reads a spec.
+:mod:`.kinds` (the registry of layer kinds), within the bounds of :mod:`.limits`;
+:mod:`.loader` and :mod:`.parse` read a spec, :mod:`.files` finds and opens spec files.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 
 from ..errors import UserError
 from .fields import PublishedCount
+from .files import SPEC_SUFFIXES, is_spec_name, load_spec, spec_id, user_spec_files
 from .kinds import ALIASES, LAYER_KINDS
 from .layers import (
     AdaptiveAvgPool,
@@ -43,8 +43,8 @@ from .parse import parse_spec
 
 __all__ = [
     "BUILTINS", "SPEC_DIR", "load_builtin", "load_spec", "parse_spec", "spec_id",
-    "user_spec_paths", "Network", "Layer", "Published", "PublishedCount", "LAYER_KINDS",
-    "ALIASES",
+    "user_spec_files", "user_spec_paths", "is_spec_name", "SPEC_SUFFIXES", "Network", "Layer",
+    "Published", "PublishedCount", "LAYER_KINDS", "ALIASES",
     "Conv", "ConvTranspose", "MaxPool", "AvgPool", "AdaptiveAvgPool", "Linear", "ReLU",
     "Tanh", "Sigmoid", "BatchNorm", "Dropout", "Flatten", "Softmax", "Residual", "Basic",
     "Bottleneck", "Concat",
@@ -59,36 +59,6 @@ BUILTINS: tuple[str, ...] = (
 )
 
 
-def _shown(path: Path) -> str:
-    """``path`` as error messages show it: relative to the working folder when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
-def spec_id(path: Path) -> str:
-    """The id of a user's spec: its file name without ``.yaml``, as a URL-safe slug."""
-    slug = re.sub(r"[^a-z0-9_.-]+", "-", Path(path).stem.lower()).strip("-.")
-    return slug or "spec"
-
-
-def load_spec(path, id: str | None = None) -> Network:
-    """Read and validate the spec at ``path``; its id defaults to :func:`spec_id`."""
-    path = Path(path)
-    shown = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{shown}: is a folder, not a spec file") from None
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{shown}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    return parse_spec(text, shown, id or spec_id(path))
-
-
 def load_builtin(id: str) -> Network:
     """The built-in network ``id`` (one of :data:`BUILTINS`)."""
     if id not in BUILTINS:
@@ -96,9 +66,5 @@ def load_builtin(id: str) -> Network:
     return load_spec(SPEC_DIR / f"{id}.yaml", id)
 
 
-def user_spec_paths(folder: Path) -> list[Path]:
-    """Every ``*.yaml`` in ``folder`` (not its subfolders), sorted; none if it is missing."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+#: The former name of :func:`user_spec_files` (it read only ``*.yaml``).
+user_spec_paths = user_spec_files

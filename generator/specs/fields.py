@@ -2,23 +2,55 @@
 field carries its documentation (the spec-format page is generated from it).
 
 A converter takes the value YAML gave and returns the value the layer keeps, or raises
-:class:`Mismatch`; the parser then names the field, what it expected and what it found.
+:class:`Mismatch` (or :class:`TooLarge`, a size past :data:`~.limits.MAX_DIM`); the
+parser then names the field, what it expected and what it found.
+
+Text is data: a name or label is one line without control characters (so it cannot break
+a table row, a title or a nav entry), a description may also hold line breaks and tabs,
+and a link is an absolute http(s) address. The pages escape every one of them.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import MISSING, dataclass, field, fields
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from .limits import MAX_DIM
 
 __all__ = [
-    "Mismatch", "FieldType", "PublishedCount", "T", "spec_field", "spec_fields", "is_required",
-    "field_type_of", "default_text",
+    "Mismatch", "TooLarge", "FieldType", "PublishedCount", "T", "spec_field", "spec_fields",
+    "is_required", "field_type_of", "default_text", "NOT_IN_LINE", "NOT_IN_TEXT",
 ]
+
+
 
 class Mismatch(Exception):
     """A value that does not have its field's type (the caller names the field)."""
+
+
+class TooLarge(Mismatch):
+    """A size of the right type but larger than :data:`~.limits.MAX_DIM`."""
+
+
+def _noncharacters() -> str:
+    """The 66 Unicode noncharacters, as a regex class body: U+FDD0..U+FDEF and the last
+    two code points of every plane."""
+    planes = "".join(f"\\U{p:04X}FFFE\\U{p:04X}FFFF" for p in range(17))
+    return "\\uFDD0-\\uFDEF" + planes
+
+
+#: What a name or label may not contain: C0 controls (line breaks and tabs included),
+#: DEL and the C1 controls (U+0085 included), the line and paragraph separators
+#: U+2028/U+2029, lone surrogates and noncharacters.
+NOT_IN_LINE = re.compile(
+    "[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff" + _noncharacters() + "]")
+#: What a description may not contain: the same, except line breaks (U+000A) and tabs.
+NOT_IN_TEXT = re.compile(
+    "[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff" + _noncharacters() + "]")
 
 
 @dataclass(frozen=True)
@@ -34,15 +66,21 @@ def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _bounded(v):
+    if v > MAX_DIM:
+        raise TooLarge
+    return v
+
+
 def _positive(v):
     if _is_int(v) and v >= 1:
-        return v
+        return _bounded(v)
     raise Mismatch
 
 
 def _non_negative(v):
     if _is_int(v) and v >= 0:
-        return v
+        return _bounded(v)
     raise Mismatch
 
 
@@ -74,14 +112,37 @@ def _probability(v):
 
 
 def _positive_number(v):
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0:
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 and math.isfinite(v):
         return float(v)
     raise Mismatch
 
 
-def _text(v):
-    if isinstance(v, str) and v.strip():
+def _line(v):
+    if isinstance(v, str) and v.strip() and not NOT_IN_LINE.search(v):
         return v.strip()
+    raise Mismatch
+
+
+def _description(v):
+    if isinstance(v, str) and v.strip() and not NOT_IN_TEXT.search(v):
+        return v.strip()
+    raise Mismatch
+
+
+def _url(v):
+    """An absolute http(s) URL with a host; the pages percent-encode the rest (a space in
+    its path is kept as written)."""
+    if not isinstance(v, str) or NOT_IN_LINE.search(v):
+        raise Mismatch
+    try:
+        parts = urlsplit(v)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        raise Mismatch from None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") and v[:len(scheme) + 3].lower() == scheme + "://" \
+            and host and not any(c.isspace() for c in parts.netloc):
+        return v
     raise Mismatch
 
 
@@ -101,7 +162,7 @@ def _shape(v):
 
 
 
-_FIGURE = re.compile(r"^(\d+(?:\.\d+)?)\s*([KMG])$")
+_FIGURE = re.compile(r"^([0-9]+(?:\.[0-9]+)?) *([KMG])$")
 _UNITS = {"K": 10**3, "M": 10**6, "G": 10**9}
 
 
@@ -119,9 +180,12 @@ class PublishedCount:
         return self.unit == 1
 
     def rounded(self, computed: int) -> Decimal:
-        """``computed`` in this figure's unit, rounded to the digits it was printed with."""
-        step = Decimal(1).scaleb(-self.decimals)
-        return (Decimal(computed) / self.unit).quantize(step, rounding=ROUND_HALF_UP)
+        """``computed`` in this figure's unit, rounded half up to the digits it was printed
+        with; exact for any size (integer arithmetic, no decimal context precision)."""
+        q, r = divmod(computed * 10**self.decimals, self.unit)
+        if 2 * r >= self.unit:
+            q += 1
+        return Decimal(f"{q}E-{self.decimals}")
 
     def matches(self, computed: int) -> bool:
         return self.rounded(computed) == self.value
@@ -156,14 +220,17 @@ class T:
     BOOL = FieldType("true/false", "true or false", _bool)
     PROB = FieldType("number in [0, 1]", "a number from 0 to 1", _probability)
     POSITIVE = FieldType("number > 0", "a positive number", _positive_number)
-    TEXT = FieldType("text", "a non-empty string", _text)
+    TEXT = FieldType("text", "a non-empty line of text without control characters", _line)
+    DESCRIPTION = FieldType("Markdown", "Markdown text without control characters other "
+                            "than line breaks and tabs", _description)
+    URL = FieldType("http(s) URL", "an absolute http:// or https:// address", _url)
     ACTIVATION = FieldType("relu, tanh, sigmoid, none", "one of relu, tanh, sigmoid, none",
                            _choice("relu", "tanh", "sigmoid", "none"))
     SHAPE = FieldType("[C, H, W]", "a list [C, H, W] (or [features]) of positive integers",
                       _shape)
-    FIGURE = FieldType("int or '4.09G'",
-                       "an exact integer or a rounded figure as printed, like '4.089G', "
-                       "'128M' or '159K'", _published_count)
+    PUBLISHED_COUNT = FieldType("int or '4.09G'",
+                                "an exact integer or a rounded figure as printed, like "
+                                "'4.089G', '128M' or '159K'", _published_count)
     # Nested values are parsed by the parser itself (they need the location).
     LAYERS = FieldType("list of layers", "a non-empty list of layers", lambda v: v)
     BRANCHES = FieldType("list of lists of layers",

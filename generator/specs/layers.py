@@ -24,6 +24,9 @@ class Layer:
     KIND: ClassVar[str] = ""
     #: True for layers that contain other layers.
     COMPOSITE: ClassVar[bool] = False
+    #: How many layers it counts towards :data:`~.limits.MAX_LAYERS`, besides the
+    #: layers written inside it.
+    COUNTS_AS: ClassVar[int] = 1
 
     name: str | None = spec_field(
         T.TEXT, "A label shown in the table and in error messages (e.g. `conv1`).", None)
@@ -188,6 +191,7 @@ class Residual(Layer):
 
     KIND: ClassVar[str] = "residual"
     COMPOSITE: ClassVar[bool] = True
+    COUNTS_AS: ClassVar[int] = 0
     main: tuple[Layer, ...] = spec_field(T.LAYERS, "The layers of the main path.")
     shortcut: tuple[Layer, ...] = spec_field(
         T.LAYERS, "The layers of the shortcut path; omit it for the identity.", ())
@@ -203,6 +207,7 @@ class Basic(Layer):
 
     KIND: ClassVar[str] = "basic"
     COMPOSITE: ClassVar[bool] = True
+    COUNTS_AS: ClassVar[int] = 7  # the layers of its expansion, with a projection
     out: int = spec_field(T.COUNT, "Output channels of both 3×3 convolutions.")
     stride: int = spec_field(T.COUNT, "Stride of the first 3×3 conv and of the projection.",
                              1)
@@ -231,6 +236,7 @@ class Bottleneck(Layer):
 
     KIND: ClassVar[str] = "bottleneck"
     COMPOSITE: ClassVar[bool] = True
+    COUNTS_AS: ClassVar[int] = 10  # the layers of its expansion, with a projection
     width: int = spec_field(T.COUNT, "Channels of the 1×1 reduction and the 3×3 conv.")
     stride: int = spec_field(T.COUNT, "Stride of the 3×3 conv and of the projection.", 1)
     expansion: int = spec_field(T.COUNT, "Output channels are width × expansion.", 4)
@@ -280,6 +286,7 @@ class Concat(Layer):
 
     KIND: ClassVar[str] = "concat"
     COMPOSITE: ClassVar[bool] = True
+    COUNTS_AS: ClassVar[int] = 0
     branches: tuple[tuple[Layer, ...], ...] = spec_field(
         T.BRANCHES, "The branches, each a list of layers, in the order of their channels.")
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .fields import PublishedCount, T, spec_field
-from .layers import Layer
+from .limits import MAX_DIM, MAX_LAYERS
+from .layers import Basic, Bottleneck, Layer
 
 __all__ = ["Published", "Network"]
 
@@ -17,11 +18,12 @@ class Published:
 
     source: str = spec_field(T.TEXT, "Who published the figures, and where (paper, table, "
                              "library version).")
-    url: str | None = spec_field(T.TEXT, "A link to the source.", None)
-    params: PublishedCount | None = spec_field(T.FIGURE, "The published parameter count.", None)
+    url: str | None = spec_field(T.URL, "A link to the source (http or https).", None)
+    params: PublishedCount | None = spec_field(
+        T.PUBLISHED_COUNT, "The published parameter count.", None)
     macs: PublishedCount | None = spec_field(
-        T.FIGURE, "The published multiply-accumulate count (many sources call it FLOPs "
-        "or ops).", None)
+        T.PUBLISHED_COUNT, "The published multiply-accumulate count (many sources call it "
+        "FLOPs or ops).", None)
     note: str | None = spec_field(T.TEXT, "One line shown with the comparison.", None)
 
 
@@ -31,9 +33,15 @@ class Network:
 
     name: str = spec_field(T.TEXT, "The title of the page, e.g. `VGG-16`.")
     input: tuple[int, ...] = spec_field(
-        T.SHAPE, "The shape of one input, channels first: `[3, 224, 224]`.")
-    layers: tuple[Layer, ...] = spec_field(T.LAYERS, "The layers, in order.")
-    description: str = spec_field(T.TEXT, "Markdown shown at the top of the page.", "")
+        T.SHAPE, "The shape of one input, channels first: `[3, 224, 224]`. Every size in a "
+        "spec (input dimensions, channels, kernel, stride, padding, dilation, groups, output "
+        f"size) is at most {MAX_DIM:,}.")
+    layers: tuple[Layer, ...] = spec_field(
+        T.LAYERS, f"The layers, in order: at most {MAX_LAYERS:,}, counting the layers inside "
+        f"blocks (a `basic` block counts {Basic.COUNTS_AS}, a `bottleneck` "
+        f"{Bottleneck.COUNTS_AS}).")
+    description: str = spec_field(
+        T.DESCRIPTION, "Markdown shown at the top of the page (it may span lines).", "")
     published: tuple[Published, ...] = spec_field(
         T.PUBLISHED, "Published totals to compare with (see below).", ())
     #: The id: built-in name or file stem; the page is ``architectures/<id>.md``.

@@ -13,31 +13,34 @@ import yaml
 
 from ..errors import UserError
 from . import kinds
-from .fields import FieldType, Mismatch, T, is_required, spec_fields
+from .fields import FieldType, Mismatch, T, TooLarge, is_required, spec_fields
 from .layers import Conv, ConvTranspose, Layer, label, located
+from .limits import MAX_DIM, MAX_LAYERS, MAX_SPEC_BYTES
+from .loader import load_yaml
 from .network import Network, Published
 
 __all__ = ["parse_spec"]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a key given twice in one mapping (YAML keeps the last)."""
+def _first_values(v, budget: list):
+    """A copy of ``v`` cut to its first ``budget[0]`` values, depth first: enough to show
+    the start of any list, however large (aliases can make it so)."""
+    if isinstance(v, (list, dict)):
+        items = v.items() if isinstance(v, dict) else v
+        out = []
+        for item in items:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+            out.append(tuple(_first_values(x, budget) for x in item) if isinstance(v, dict)
+                       else _first_values(item, budget))
+        return dict(out) if isinstance(v, dict) else out
+    return v
 
 
-def _mapping_without_duplicates(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            mark = key_node.start_mark
-            raise yaml.MarkedYAMLError(
-                problem=f"the key '{key}' is given twice in one mapping", problem_mark=mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+def _quoted(v) -> str:
+    """A key or kind as a message quotes it: repr for text (control characters escaped)."""
+    return repr(v) if isinstance(v, str) else f"'{v}'"
 
 
 def _found(v) -> str:
@@ -51,7 +54,8 @@ def _found(v) -> str:
     if isinstance(v, (int, float)):
         return repr(v)
     if isinstance(v, list):
-        shown = yaml.safe_dump(v, default_flow_style=True, width=10**6).strip()
+        shown = yaml.safe_dump(_first_values(v, [60]), default_flow_style=True,
+                               width=10**6).strip()
         return f"the list {shown[:60]}"
     if isinstance(v, dict):
         return "a mapping"
@@ -62,6 +66,7 @@ def _found(v) -> str:
 class _Parser:
     def __init__(self, source: str):
         self.source = source
+        self.layer_count = 0  # towards MAX_LAYERS
 
     def fail(self, where: str, message: str) -> UserError:
         return UserError(f"{self.source}: {where}: {message}" if where
@@ -72,9 +77,9 @@ class _Parser:
         known = {f.name: f for f in spec_fields(cls)}
         for key in data:
             if key not in known:
-                hint = difflib.get_close_matches(str(key), known, n=1)
+                hint = difflib.get_close_matches(str(key)[:100], known, n=1)
                 did = f"did you mean '{hint[0]}'? " if hint else ""
-                raise self.fail(where, f"unknown field '{key}' ({did}{what} takes: "
+                raise self.fail(where, f"unknown field {_quoted(key)} ({did}{what} takes: "
                                        f"{', '.join(known)})")
         out = {}
         for name, f in known.items():
@@ -95,6 +100,9 @@ class _Parser:
             return self.published(raw, where)
         try:
             return ftype.convert(raw)
+        except TooLarge:
+            raise self.fail(where, f"{f.name} must be at most {MAX_DIM:,}, found "
+                                   f"{_found(raw)}") from None
         except Mismatch:
             raise self.fail(where, f"{f.name} must be {ftype.expected}, found {_found(raw)}") \
                 from None
@@ -132,9 +140,9 @@ class _Parser:
         record = kinds.get(kind)
         if record is None:
             names = list(kinds.LAYER_KINDS) + list(kinds.ALIASES)
-            hint = difflib.get_close_matches(str(kind), names, n=1)
+            hint = difflib.get_close_matches(str(kind)[:100], names, n=1)
             did = f"did you mean '{hint[0]}'? " if hint else ""
-            raise self.fail(here, f"unknown layer type '{kind}' ({did}known types: "
+            raise self.fail(here, f"unknown layer type {_quoted(kind)} ({did}known types: "
                                   f"{', '.join(names)})")
         cls, kind = record.spec, record.name
         if data is None:
@@ -145,6 +153,10 @@ class _Parser:
                             f"'{kind}: {{{_example(cls)}}}', found {_found(data)}")
         name = data.get("name")
         where = f"{here}{label(name if isinstance(name, str) else None, kind)}"
+        self.layer_count += cls.COUNTS_AS
+        if self.layer_count > MAX_LAYERS:
+            raise self.fail(where, f"more than {MAX_LAYERS:,} layers (blocks count the layers "
+                                   "inside)")
         values = self.values(cls, data, where, kind)
         layer = located(cls(**values), where)
         self.check(layer)
@@ -194,19 +206,12 @@ def parse_spec(text: str, source: str, id: str) -> Network:
         One line naming the file, the layer (index, name, type) and the field, with
         what was expected and what was found.
     """
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = (exc.problem or exc.context or "cannot be read").replace(
-            "'<stream end>'", "the end of the file")
-        if exc.problem and exc.context and exc.context_mark:
-            c = exc.context_mark
-            problem += f" ({exc.context} at line {c.line + 1}, column {c.column + 1})"
-        raise UserError(f"{source}: {where}not valid YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"{source}: not valid YAML: {exc}") from None
+    size = len(text) if len(text) * 4 <= MAX_SPEC_BYTES else len(
+        text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SPEC_BYTES:
+        raise UserError(f"{source}: the file has {size:,} bytes; a spec may have at most "
+                        f"{MAX_SPEC_BYTES:,} ({MAX_SPEC_BYTES >> 20} MiB)")
+    data = load_yaml(text, source)
     parser = _Parser(source)
     if not isinstance(data, dict):
         raise parser.fail("", "expected a mapping with name, input and layers at the top, "
