@@ -27,15 +27,17 @@ from ..specs import parse_spec, schema
 from ..tables import compare, layer_table, to_csv, to_json
 from ..tables.formats import bytes_text, count_text, display_row, si_text
 from ..tables.published import QUANTITIES
+from . import site_map
 
 log = logging.getLogger(__name__)
 
-SECTION = "Architectures"
-FOLDER = "architectures"
-#: The spec-format page is for contributors, not part of the course path.
-FORMAT_SECTION = "Contributing"
-FORMAT_TITLE = "Writing a network spec"
-FORMAT_PAGE = "contributing/spec-format.md"
+SECTION = site_map.ARCHITECTURES.title
+FOLDER = site_map.ARCHITECTURES.slug
+#: The spec-format page is for contributors, not part of the course path; its title
+#: and place are declared in the site map.
+FORMAT_SECTION = site_map.CONTRIBUTING.title
+FORMAT_TITLE = site_map.page(site_map.CONTRIBUTING.slug, "spec-format").title
+FORMAT_PAGE = site_map.CONTRIBUTING.path("spec-format")
 #: The complete example spec the spec-format page shows with its computed table.
 EXAMPLE_SPEC = SPEC_DIR / "examples" / "example-tiny.yaml"
 
@@ -192,6 +194,7 @@ def _network_context(net, table, user_file: str | None, path: str) -> dict:
         "csv": f"{net.id}.csv",
         "json": f"{net.id}.json",
         "spec_format": _href(path, FORMAT_PAGE),
+        "format_title": FORMAT_TITLE,
     }
 
 
