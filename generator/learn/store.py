@@ -8,10 +8,10 @@ key, the classes trained on). Same key, same weights: a build trains only
 when one of them changed.
 
 Entries are ``<dir>/<key>.npz`` files written under a temporary name and
-renamed, so a reader never sees half a file. Each holds a SHA-256 of its own
-arrays (:func:`content_digest`): an entry that cannot be read, or whose
-arrays do not match their digest, is a miss (trained again and replaced),
-never an error.
+renamed, so a reader never sees half a file. Each holds its key and a SHA-256
+of its own arrays (:func:`content_digest`): an entry that cannot be read,
+whose arrays do not match their digest, or that was stored under another key
+(a copied file) is a miss (trained again and replaced), never an error.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 #: The modules whose code decides the weights; the key hashes their import closure.
 TRAINING_CODE = ("generator.learn.loop", "generator.learn.data")
-#: The array of an entry holding the digest of all the others.
-DIGEST = "digest"
+#: The arrays of an entry holding the digest of all the others, and its own key.
+DIGEST, KEY = "digest", "key"
 
 
 def code_fingerprint() -> str:
@@ -88,6 +88,8 @@ class WeightStore:
             stored = str(arrays.pop(DIGEST))
             if stored != content_digest(arrays):
                 raise ValueError("the arrays do not match their digest")
+            if str(arrays.pop(KEY)) != key:
+                raise ValueError("the entry was stored under another key")
             params = {k[len("param/"):]: v for k, v in arrays.items() if k.startswith("param/")}
             history = History.from_arrays(
                 {k[len("history/"):]: v for k, v in arrays.items() if k.startswith("history/")})
@@ -109,6 +111,7 @@ class WeightStore:
         arrays = {f"param/{k}": v for k, v in params.items()}
         arrays.update({f"history/{k}": v for k, v in history.as_arrays().items()})
         arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+        arrays[KEY] = np.array(key)
         arrays[DIGEST] = np.array(content_digest(arrays))
         fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}-", suffix=".npz", dir=self.dir)
         try:

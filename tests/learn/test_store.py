@@ -101,21 +101,40 @@ def _meta_a_list(ws):  # well formed and with a matching digest, but meaningless
     _savez(ws, arrays)
 
 
-def _flipped_byte(ws):
-    data = bytearray(ws.path("k").read_bytes())
-    data[len(data) // 3] ^= 0xFF
-    ws.path("k").write_bytes(bytes(data))
+def _copied_from_another_key(ws):  # a whole, valid entry, but of another network
+    ws.put("other", {"C1.weight": np.zeros((2, 3), np.float32)}, HISTORY, {"seconds": 9.0})
+    ws.path("k").write_bytes(ws.path("other").read_bytes())
 
 
 @pytest.mark.parametrize("damage", [
     _empty, _truncated, _cut_at_end, _random, _npy_not_npz, _empty_zip,
-    _weights_changed, _history_changed, _no_digest, _meta_a_list, _flipped_byte,
+    _weights_changed, _history_changed, _no_digest, _meta_a_list, _copied_from_another_key,
 ])
 def test_a_damaged_entry_is_a_miss_and_is_replaced(ws, damage):
     damage(ws)
     assert ws.get("k") is None
     ws.put("k", PARAMS, HISTORY, {"seconds": 2.0})
     assert ws.get("k")[2] == {"seconds": 2.0}
+
+
+def test_no_flipped_byte_serves_other_weights(ws):
+    """Flip one byte anywhere: the entry reads as exactly what was stored, or as a miss."""
+    good = ws.path("k").read_bytes()
+    misses = 0
+    for i in range(0, len(good), 3):
+        damaged = bytearray(good)
+        damaged[i] ^= 0xFF
+        ws.path("k").write_bytes(bytes(damaged))
+        got = ws.get("k")
+        if got is None:
+            misses += 1
+            continue
+        params, history, meta = got
+        assert history == HISTORY and meta == {"seconds": 1.5}, i
+        assert params.keys() == PARAMS.keys(), i
+        for k in PARAMS:
+            assert params[k].dtype == PARAMS[k].dtype and np.array_equal(params[k], PARAMS[k]), i
+    assert misses > len(good) // 6  # most bytes matter
 
 
 def test_a_folder_in_the_way_is_a_miss(ws):
