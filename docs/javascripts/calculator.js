@@ -448,11 +448,13 @@
 
   // ------------------------------------------------------------ table.py
 
+  /** A (height, width) pair as generator.text.size2 writes it: 3, or 3×5. */
   function hwText(pair) {
-    return pair[0] === pair[1] ? String(pair[0]) : pair[0] + "×" + pair[1];
+    return pair[0] === pair[1] ? String(pair[0]) : pair[0] + schema().times + pair[1];
   }
+  /** A shape as generator.text.shape writes it: 64×55×55. */
   function shapeText(shape) {
-    return shape.join("×");
+    return shape.join(schema().times);
   }
   function same2(a, b) {
     return a[0] === b[0] && a[1] === b[1];
@@ -797,9 +799,6 @@
     }
     return String(n);
   }
-  function dims2(a) {
-    return a[0] === a[1] ? String(a[0]) : a[0] + "×" + a[1];
-  }
 
   // ---- state <-> URL fragment: #v1&name=..&in=3,32,32&tf=1&l=conv:out=6,kernel=5;relu
 
@@ -904,6 +903,7 @@
     this.root = root;
     this.uid = 0;
     this.written = null;   // the fragment this page last wrote
+    this.stats = {cards: 0, rows: 0, tables: 0};  // cards and table rows built, full tables
     this.state = decodeState(location.hash) || decodeState(DEFAULT_HASH);
     this.build();
     this.renderLayers();
@@ -911,8 +911,12 @@
     var self = this;
     window.addEventListener("hashchange", function () {
       if (location.hash.replace(/^#/, "") === self.written) return;
+      clearTimeout(self.hashTimer);  // the reader's new address wins over a pending write
       var state = decodeState(location.hash);
       if (state) self.load(state);
+    });
+    window.addEventListener("pagehide", function () {
+      if (self.hashTimer) self.writeHash(true);
     });
   }
 
@@ -933,8 +937,8 @@
         autocomplete: "off", "aria-describedby": self.id("net-error"),
         title: ["channels", "height", "width"][i]});
     });
-    this.tfBox = el("input", {type: "checkbox", id: this.id("tf")});
-    this.netSelect = el("select", {id: this.id("net")}, data.networks.map(function (n) {
+    this.tfBox = el("input", {type: "checkbox", id: this.id("tf"), autocomplete: "off"});
+    this.netSelect = el("select", {id: this.id("net"), autocomplete: "off"}, data.networks.map(function (n) {
       return el("option", {value: n.id, text: n.name + " (" + n.id + ")"});
     }).concat([el("option", {value: "", text: "an empty network"})]));
     var loadButton = el("button", {type: "button", className: "atlas-calc__button", text: "Load"});
@@ -964,7 +968,7 @@
     ]);
 
     this.list = el("ol", {className: "atlas-calc__layers", id: this.id("layers"), "aria-label": "Layers"});
-    this.kindSelect = el("select", {id: this.id("kind")}, kindOrder().map(function (kind) {
+    this.kindSelect = el("select", {id: this.id("kind"), autocomplete: "off"}, kindOrder().map(function (kind) {
       return el("option", {value: kind, text: kind});
     }));
     var addButton = el("button", {type: "button", className: "atlas-calc__button", text: "Add layer",
@@ -1038,7 +1042,10 @@
     this.list.addEventListener("change", function (event) { self.onFieldChange(event); });
     this.list.addEventListener("click", function (event) { self.onClick(event); });
     this.list.addEventListener("keydown", function (event) { self.onKey(event); });
+    this.list.addEventListener("focusin", function (event) { fillKinds(event.target); });
+    this.list.addEventListener("mousedown", function (event) { fillKinds(event.target); });
     this.copyLink.addEventListener("click", function () {
+      self.writeHash(true);
       self.copy(location.href, "Link copied.");
     });
     this.exportButton.addEventListener("click", function () {
@@ -1084,36 +1091,69 @@
     }
   };
 
-  /** Rebuild the layer cards (after a load, an addition, a move or a removal). */
+  /**
+   * Show the state's layers as cards (after a load, an addition, a move or a removal).
+   * A layer keeps its card: only the cards of new layers are built, and a card that
+   * moved gets its new number, so a change to one layer of thousands costs one card.
+   */
   Calculator.prototype.renderLayers = function () {
-    var self = this;
+    var self = this, list = this.list;
     this.nameInput.value = this.state.name;
     this.inputs.forEach(function (input, i) { input.value = self.state.input[i]; });
     this.tfBox.checked = !!this.state.tf;
-    this.list.textContent = "";
+    var old = new Map();
+    (this.cards || []).forEach(function (card) { old.set(card.layer, card); });
     this.cards = this.state.layers.map(function (layer, i) {
-      var card = self.card(layer, i);
-      self.list.appendChild(card.node);
+      var card = old.get(layer);
+      if (card) old["delete"](layer);
+      else card = self.card(layer);
+      self.number(card, i);
       return card;
+    });
+    old.forEach(function (card) { list.removeChild(card.node); });
+    var at = list.firstChild;
+    this.cards.forEach(function (card) {
+      if (card.node === at) at = at.nextSibling;
+      else list.insertBefore(card.node, at);
     });
   };
 
-  Calculator.prototype.card = function (layer, i) {
-    var self = this, n = i + 1, uid = ++this.uid;
+  /** Give a card its position i (0-based): its number, data-index and labels. */
+  Calculator.prototype.number = function (card, i) {
+    if (card.index === i) return;
+    var n = String(i + 1);
+    card.index = i;
+    card.node.setAttribute("data-index", String(i));
+    card.numbers.forEach(function (text) { text.data = n; });
+  };
+
+  Calculator.prototype.card = function (layer) {
+    var self = this, uid = ++this.uid;
     var kinds = schema().kinds;
     var prefix = this.id("l" + uid);
-    var kind = el("select", {id: prefix + "-kind", "data-role": "kind"}, kindOrder().map(function (k) {
-      return el("option", {value: k, text: k, selected: k === layer.kind});
-    }));
+    this.stats.cards++;
+    var numbers = [];  // the text nodes that hold the layer's number
+    var number = function () {
+      var text = document.createTextNode("");
+      numbers.push(text);
+      return text;
+    };
+    // Only the layer's own kind until the menu is first used (see fillKinds): thousands
+    // of full menus would be most of the page.
+    var kind = el("select", {id: prefix + "-kind", "data-role": "kind", autocomplete: "off"}, [
+      el("option", {value: layer.kind, text: layer.kind})]);
     var title = el("span", {className: "atlas-calc__index", id: prefix + "-title"}, [
-      el("span", {className: "atlas-calc__sr", text: "Layer "}), String(n),
+      el("span", {className: "atlas-calc__sr", text: "Layer "}), number(),
     ]);
     var summary = el("span", {className: "atlas-calc__summary"});
     var error = el("p", {className: "atlas-calc__error", id: prefix + "-error"});
     var tool = function (act, label, text) {
+      // named by its hidden text, "Move up layer 3", which follows the layer's number
       return el("button", {type: "button", className: "atlas-calc__tool", "data-act": act,
-        "aria-label": label + " layer " + n, title: label + " (Alt+" + ({up: "↑", down: "↓", remove: "Delete"})[act] + ")",
-        text: text});
+        title: label + " (Alt+" + ({up: "↑", down: "↓", remove: "Delete"})[act] + ")"}, [
+        el("span", {"aria-hidden": "true", text: text}),
+        el("span", {className: "atlas-calc__sr"}, [label + " layer ", number()]),
+      ]);
     };
     var inputs = {};
     var nameInput = el("input", {type: "text", id: prefix + "-name", "data-field": "name", autocomplete: "off",
@@ -1126,7 +1166,7 @@
       var input;
       if (f.type === "BOOL") {
         var text = has(layer.texts, f.name) ? layer.texts[f.name] : f["default"];
-        input = el("input", {type: "checkbox", id: id, "data-field": f.name, checked: text === "true",
+        input = el("input", {type: "checkbox", id: id, "data-field": f.name, checked: text === "true", autocomplete: "off",
           "aria-describedby": prefix + "-error"});
         inputs[f.name] = input;
         return el("label", {className: "atlas-calc__check", "for": id, title: f.doc}, [input, " " + f.name]);
@@ -1146,13 +1186,12 @@
       this.root.appendChild(el("datalist", {id: this.id("paddings")}, [
         el("option", {value: "same"}), el("option", {value: "valid"})]));
     }
-    var node = el("li", {className: "atlas-calc__layer", role: "group", "aria-labelledby": prefix + "-title",
-      "data-index": String(i)}, [
+    var node = el("li", {className: "atlas-calc__layer", role: "group", "aria-labelledby": prefix + "-title"}, [
       el("div", {className: "atlas-calc__head"}, [
         title,
-        el("label", {className: "atlas-calc__sr", "for": kind.id, text: "Layer " + n + " type"}),
+        el("label", {className: "atlas-calc__sr", "for": kind.id}, ["Layer ", number(), " type"]),
         kind,
-        el("label", {className: "atlas-calc__sr", "for": nameInput.id, text: "Layer " + n + " name (optional)"}),
+        el("label", {className: "atlas-calc__sr", "for": nameInput.id}, ["Layer ", number(), " name (optional)"]),
         nameInput,
         summary,
         el("span", {className: "atlas-calc__tools"}, [
@@ -1162,8 +1201,20 @@
       fields.length ? el("div", {className: "atlas-calc__fields"}, fields) : null,
       error,
     ]);
-    return {node: node, summary: summary, error: error, inputs: inputs, kind: kind};
+    // ``shown``: what the card displays now, so that update() writes only what changed.
+    return {layer: layer, node: node, summary: summary, error: error, inputs: inputs, kind: kind,
+      numbers: numbers, index: -1, shown: {}};
   };
+
+  /** Give a layer's kind menu every kind, the first time it takes the focus or a click. */
+  function fillKinds(select) {
+    if (select.getAttribute("data-role") !== "kind" || select.getAttribute("data-full")) return;
+    var value = select.value;
+    select.textContent = "";
+    kindOrder().forEach(function (k) { select.appendChild(el("option", {value: k, text: k})); });
+    select.value = value;
+    select.setAttribute("data-full", "1");
+  }
 
   Calculator.prototype.indexOf = function (node) {
     var li = node.closest("li.atlas-calc__layer");
@@ -1270,13 +1321,12 @@
     torch.layers.forEach(function (row, i) {
       var card = self.cards[i], t = tf && tf.layers[i];
       if (!card) return;
-      card.summary.textContent = summaryText(row, t);
-      card.summary.classList.toggle("atlas-calc__summary--error", row.status === "error");
-      card.error.textContent = row.status === "error" ? row.error
-        : t && t.status === "error" ? "TensorFlow: " + t.error : "";
       var bad = row.status === "error" ? badField(row.error) : null;
-      Object.keys(card.inputs).forEach(function (name) {
-        card.inputs[name].setAttribute("aria-invalid", String(name === bad));
+      show(card, {
+        summary: summaryText(row, t),
+        failed: row.status === "error",
+        error: row.status === "error" ? row.error : t && t.status === "error" ? "TensorFlow: " + t.error : "",
+        bad: bad,
       });
     });
     this.renderTable(torch, tf);
@@ -1293,15 +1343,36 @@
       this.status.textContent = "";
     }
 
+    if (!this.yamlPanel.hidden) this.showYAML(spec);
+    this.writeHash();
+  };
+
+  /** The export panel: the spec as YAML, and a download of it. */
+  Calculator.prototype.showYAML = function (spec) {
     var yaml = toYAML(spec);
     this.yaml.textContent = yaml;
     this.download.setAttribute("href", "data:text/yaml;charset=utf-8," + encodeURIComponent(yaml));
     var file = (this.state.name || "network").toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
     this.download.setAttribute("download", (file || "network") + ".yaml");
-    this.writeHash();
   };
 
-  Calculator.prototype.writeHash = function () {
+  //: How long the address waits for the reader to stop typing before it follows.
+  var HASH_DELAY = 250;
+
+  /**
+   * Put the state in the address, HASH_DELAY ms after the last change (``now``: at
+   * once). Writing it costs time in proportion to the page's form controls: Chromium
+   * walks every one on each replaceState (and would save each one's state into the
+   * history entry, hence autocomplete=off on every control: the state lives in the URL).
+   */
+  Calculator.prototype.writeHash = function (now) {
+    var self = this;
+    clearTimeout(this.hashTimer);
+    this.hashTimer = null;
+    if (!now) {
+      this.hashTimer = setTimeout(function () { self.writeHash(true); }, HASH_DELAY);
+      return;
+    }
     var hash = encodeState(this.state);
     if (hash === location.hash.replace(/^#/, "")) return;
     this.written = hash;
@@ -1311,6 +1382,20 @@
       location.replace("#" + hash);  // file:// in some browsers
     }
   };
+
+  /** Bring a card's summary, error and marked field to ``now``, writing only what changed. */
+  function show(card, now) {
+    var was = card.shown;
+    if (now.summary !== was.summary) card.summary.textContent = now.summary;
+    if (now.failed !== was.failed) card.summary.classList.toggle("atlas-calc__summary--error", now.failed);
+    if (now.error !== was.error) card.error.textContent = now.error;
+    if (now.bad !== was.bad) {
+      Object.keys(card.inputs).forEach(function (name) {
+        card.inputs[name].setAttribute("aria-invalid", String(name === now.bad));
+      });
+    }
+    card.shown = now;
+  }
 
   function badField(message) {
     var m = /^missing field '([a-z_]+)'/.exec(message) || /^([a-z_]+) must be /.exec(message);
@@ -1335,77 +1420,121 @@
     return text;
   }
 
+  /**
+   * The table of ``torch`` (and ``tf``). Each row is first described as data; a row
+   * whose description did not change keeps its element, so a keystroke rewrites the
+   * rows it changed, not thousands (``stats`` counts tables and rows built).
+   */
   Calculator.prototype.renderTable = function (torch, tf) {
-    var table = this.table;
-    table.textContent = "";
-    var heads = ["#", "Layer", tf ? "Output (PyTorch)" : "Output"];
-    if (tf) heads.push("Output (TensorFlow)");
-    heads = heads.concat(["Params", "MACs", "RF", "Jump"]);
-    var numeric = {"#": 1, Params: 1, MACs: 1, RF: 1, Jump: 1};
-    table.appendChild(el("thead", {}, [el("tr", {}, heads.map(function (h) {
-      return el("th", {scope: "col", className: numeric[h] ? "atlas-calc__num" : null, text: h});
-    }))]));
-    var body = el("tbody");
-    var dash = "—";
+    var self = this, table = this.table, layout = " (" + schema().shape_layout + ")";
+    var heads = ["#", "Layer"].concat(tf ? ["PyTorch output" + layout, "TensorFlow output" + layout]
+      : ["Output" + layout]).concat(["Params", "MACs", "RF", "Jump"]);
+    var headKey = heads.join("\n");
+    if (this.headKey !== headKey) {
+      var numeric = {"#": 1, Params: 1, MACs: 1, RF: 1, Jump: 1};
+      table.textContent = "";
+      table.appendChild(el("thead", {}, [el("tr", {}, heads.map(function (h) {
+        return el("th", {scope: "col", className: numeric[h] ? "atlas-calc__num" : null, text: h});
+      }))]));
+      this.body = table.appendChild(el("tbody"));
+      this.foot = table.appendChild(el("tfoot"));
+      this.rowKeys = [];
+      this.footKey = null;
+      this.headKey = headKey;
+      this.stats.tables++;
+    }
+    var body = this.body, rows = body.rows, keys = this.rowKeys;
     torch.layers.forEach(function (row, i) {
-      var t = tf && tf.layers[i];
-      var cells = [];
-      var label = row.name ? row.name + " (" + (row.type || "?") + ")" : row.type || "?";
-      var details = row.status === "ok" && row.details ? row.details : t && t.status === "ok" ? t.details : "";
-      cells.push(el("td", {className: "atlas-calc__num", text: row.index}));
-      cells.push(el("td", {}, [label, details ? el("span", {className: "atlas-calc__details", text: details}) : null]));
-      cells.push(outputCell(row));
-      if (tf) {
-        var same = t.status === "ok" && row.status === "ok" && shapeText(t.output_shape) === shapeText(row.output_shape);
-        var cell = outputCell(t, true);
-        if (same) {
-          cell.textContent = "same";
-          cell.classList.add("atlas-calc__same");
-        } else if (t.status !== "skipped") {
-          cell.classList.add("atlas-calc__differs");
-        }
-        cells.push(cell);
-      }
-      ["params", "macs"].forEach(function (key) {
-        cells.push(numberCell(row.status === "ok" ? row[key] : null, t && t.status === "ok" ? t[key] : null, !!tf));
-      });
-      var rf = row.status === "ok" && row.receptive_field;
-      cells.push(el("td", {className: "atlas-calc__num", text: rf ? dims2(rf.size) : dash}));
-      cells.push(el("td", {className: "atlas-calc__num", text: rf ? dims2(rf.jump) : dash}));
-      body.appendChild(el("tr", {className: "atlas-calc__row--" + row.status}, cells));
+      var cells = rowCells(row, tf && tf.layers[i], !!tf);
+      var key = row.status + "\n" + JSON.stringify(cells);
+      if (keys[i] === key) return;
+      var tr = el("tr", {className: "atlas-calc__row--" + row.status}, cells.map(function (c) { return cellNode("td", c); }));
+      if (i < rows.length) body.replaceChild(tr, rows[i]);
+      else body.appendChild(tr);
+      keys[i] = key;
+      self.stats.rows++;
     });
-    table.appendChild(body);
+    while (rows.length > torch.layers.length) body.removeChild(body.lastChild);
+    keys.length = torch.layers.length;
+
+    var foot = footCells(torch, tf), footKey = JSON.stringify(foot);
+    if (footKey !== this.footKey) {
+      this.foot.textContent = "";
+      this.foot.appendChild(el("tr", {}, foot.map(function (c) { return cellNode(c.th ? "th" : "td", c); })));
+      this.footKey = footKey;
+    }
+  };
+
+  var DASH = "—";
+
+  /**
+   * A cell as data: {c: class or null, p: parts, ...attributes}; a part is a string
+   * or a span {c: class, t: text}. Every text is set as text, never parsed as HTML.
+   */
+  function cellNode(tag, cell) {
+    var attrs = {className: cell.c || null, scope: cell.scope || null, colspan: cell.colspan || null};
+    return el(tag, attrs, (cell.p || []).map(function (part) {
+      return typeof part === "string" ? part : el("span", {className: part.c, text: part.t});
+    }));
+  }
+
+  /** The cells of one layer's row. */
+  function rowCells(row, t, withTf) {
+    var label = row.name ? row.name + " (" + (row.type || "?") + ")" : row.type || "?";
+    var details = row.status === "ok" && row.details ? row.details : t && t.status === "ok" ? t.details : "";
+    var cells = [
+      {c: "atlas-calc__num", p: [row.index]},
+      {c: null, p: details ? [label, {c: "atlas-calc__details", t: details}] : [label]},
+      outputCell(row),
+    ];
+    if (withTf) {
+      var cell = outputCell(t);
+      if (t.status === "ok" && row.status === "ok" && shapeText(t.output_shape) === shapeText(row.output_shape)) {
+        cell = {c: "atlas-calc__same", p: ["same"]};
+      } else if (t.status !== "skipped") {
+        cell.c = (cell.c ? cell.c + " " : "") + "atlas-calc__differs";
+      }
+      cells.push(cell);
+    }
+    ["params", "macs"].forEach(function (key) {
+      cells.push(numberCell(row.status === "ok" ? row[key] : null, t && t.status === "ok" ? t[key] : null, withTf));
+    });
+    var rf = row.status === "ok" && row.receptive_field;
+    cells.push({c: "atlas-calc__num", p: [rf ? hwText(rf.size) : DASH]});
+    cells.push({c: "atlas-calc__num", p: [rf ? hwText(rf.jump) : DASH]});
+    return cells;
+  }
+
+  /** The cells of the totals row. */
+  function footCells(torch, tf) {
     var totals = torch.totals, tt = tf && tf.totals;
     var lastOut = function (r) {
       var rows = r ? r.layers : [];
-      return r && r.totals && rows.length ? shapeText(rows[rows.length - 1].output_shape) : dash;
+      return r && r.totals && rows.length ? shapeText(rows[rows.length - 1].output_shape) : DASH;
     };
-    var foot = [el("th", {scope: "row", colspan: "2", text: "Total"}),
-      el("td", {text: lastOut(torch)})];
-    if (tf) foot.push(el("td", {text: lastOut(tf) === lastOut(torch) && tt && totals ? "same" : lastOut(tf)}));
+    var foot = [{th: true, scope: "row", colspan: "2", p: ["Total"]}, {p: [lastOut(torch)]}];
+    if (tf) foot.push({p: [lastOut(tf) === lastOut(torch) && tt && totals ? "same" : lastOut(tf)]});
     foot.push(numberCell(totals ? totals.params : null, tt ? tt.params : null, !!tf));
     foot.push(numberCell(totals ? totals.macs : null, tt ? tt.macs : null, !!tf, true));
-    foot.push(el("td", {colspan: "2"}));
-    table.appendChild(el("tfoot", {}, [el("tr", {}, foot)]));
-  };
+    foot.push({colspan: "2"});
+    return foot;
+  }
 
-  function outputCell(row, tf) {
-    if (row.status === "ok") return el("td", {text: shapeText(row.output_shape)});
+  function outputCell(row) {
+    if (row.status === "ok") return {c: null, p: [shapeText(row.output_shape)]};
     if (row.status === "error") {
-      return el("td", {className: "atlas-calc__error-cell"}, [
-        el("span", {className: "atlas-calc__sr", text: "Error: "}), row.error]);
+      return {c: "atlas-calc__error-cell", p: [{c: "atlas-calc__sr", t: "Error: "}, row.error]};
     }
-    return el("td", {className: "atlas-calc__skipped",
-      text: row.after === -1 ? "— (input)" : "— (after layer " + row.after + ")"});
+    return {c: "atlas-calc__skipped", p: [row.after === -1 ? "— (input)" : "— (after layer " + row.after + ")"]};
   }
 
   function numberCell(value, tfValue, withTf, si) {
-    var td = el("td", {className: "atlas-calc__num", text: value === null ? "—" : countText(value)});
-    if (si && value !== null && value >= 1000) td.appendChild(el("span", {className: "atlas-calc__si", text: " (" + siText(value) + ")"}));
+    var parts = [value === null ? DASH : countText(value)];
+    if (si && value !== null && value >= 1000) parts.push({c: "atlas-calc__si", t: " (" + siText(value) + ")"});
     if (withTf && tfValue !== null && tfValue !== value && (value !== null || tfValue !== 0)) {
-      td.appendChild(el("span", {className: "atlas-calc__tf", text: "TF: " + countText(tfValue)}));
+      parts.push({c: "atlas-calc__tf", t: "TF: " + countText(tfValue)});
     }
-    return td;
+    return {c: "atlas-calc__num", p: parts};
   }
 
   function start() {

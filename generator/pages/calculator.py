@@ -14,6 +14,7 @@ import json
 
 import yaml
 
+from .. import text
 from ..render import Output
 from ..specs import BUILTINS, SPEC_DIR, load_builtin
 from ..specs import schema
@@ -97,6 +98,9 @@ def calculator_data() -> dict:
         "aliases": dict(schema.ALIASES),
         "network": {"fields": _fields(schema.Network)},
         "networks": _sequential_networks(),
+        #: How shapes are written and labelled (generator.text).
+        "shape_layout": text.SHAPE_LAYOUT,
+        "times": text.TIMES,
     }
 
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from generator.nn import shapes
-from generator.specs import load_builtin
+from generator.specs import load_builtin, parse_spec
 from generator.tables import layer_table
 from generator.tables.formats import table_dict
 from tests.browser.conftest import console_errors
@@ -295,13 +295,15 @@ def test_tensorflow_column_link_and_export(calc, base_url):
     heads = calc.execute_script(
         "return [].map.call(document.querySelectorAll('#atlas-calc-table thead th'),"
         " function (th) { return th.textContent; })")
-    assert "Output (TensorFlow)" in heads
-    tf_col = heads.index("Output (TensorFlow)")
+    assert heads[2:4] == ["PyTorch output (C×H×W)", "TensorFlow output (C×H×W)"]
+    tf_col = heads.index("TensorFlow output (C×H×W)")
     row = _cells(calc)[0]
     assert row[2] == "Error: padding='same' is not supported for strided convolutions"
     assert row[tf_col] == "16×16×16"  # ceil(32 / 2)
 
-    # The address holds the state: a fresh load of it shows the same table.
+    # The address holds the state (written once typing pauses): a fresh load of it
+    # shows the same table.
+    _wait(calc, "return location.hash.indexOf('padding=same') >= 0 && !AtlasCalc.page.hashTimer")
     url = calc.current_url
     assert "#v1&" in url and "padding=same" in url
     table = _cells(calc)
@@ -357,3 +359,48 @@ def test_works_from_file_url(browser, built_site):
     assert [r[2] for r in rows] == ["4×24×24", "4×12×12", "576", "10"]
     errors = [e for e in console_errors(browser) if "calculator" in e]
     assert errors == []
+
+
+# ------------------------------------------------------------------ thousands of layers
+
+
+def _long_network(n: int) -> tuple[str, dict]:
+    """A link to ``n`` layers (conv, relu, ...) and the same network as spec data."""
+    link = "#v1&name=long&in=3,32,32&l=" + ";".join(["conv:out=4,kernel=3,padding=1", "relu"] * (n // 2))
+    spec = {"name": "long", "input": [3, 32, 32],
+            "layers": [{"conv": {"out": 4, "kernel": 3, "padding": 1}}, "relu"] * (n // 2)}
+    return link, spec
+
+
+def test_five_thousand_layers_build_each_card_and_row_once_and_a_keystroke_only_what_changed(
+        calc, base_url):
+    """Bounded work, counted rather than timed: opening 5,000 layers builds 5,000 cards, one
+    table and 5,000 rows; typing in one layer rebuilds no card and only the rows that
+    changed (before, every keystroke rebuilt all 5,000 rows and every move all cards)."""
+    by = _by()
+    link, spec = _long_network(5000)
+    _open(calc, base_url + "calculator/" + link)
+    assert calc.execute_script("return AtlasCalc.page.stats") == {
+        "cards": 5000, "rows": 5000, "tables": 1}
+    rows = _cells(calc)
+    table = table_dict(layer_table(parse_spec(yaml.safe_dump(spec), "long.yaml", "long")))
+    assert len(rows) == 5000
+    assert [r[2] for r in rows[-2:]] == ["4×32×32", "4×32×32"]
+    assert rows[-1][3:] == ["0", "0", "5001", "1"]  # RF 1 + 2,500 convolutions × 2
+    assert table["layers"][-1]["receptive_field"]["size"] == [5001, 5001]
+
+    out = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-layers li:nth-last-child(2) input[data-field=out]")
+    _retype(out, "5")  # three updates: select all, delete (out missing: an error), "5"
+    stats = calc.execute_script("return AtlasCalc.page.stats")
+    assert stats["cards"] == 5000 and stats["tables"] == 1
+    assert 5000 < stats["rows"] <= 5000 + 3 * 2  # the conv's row and the relu's, per update
+    assert [r[2] for r in _cells(calc)[-2:]] == ["5×32×32", "5×32×32"]
+
+    # Moving a layer builds no card; removing one neither.
+    first = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-layers li:first-child select")
+    first.send_keys(_keys().ALT, _keys().ARROW_DOWN)
+    calc.switch_to.active_element.send_keys(_keys().ALT, _keys().DELETE)
+    assert calc.execute_script("return AtlasCalc.page.stats.cards") == 5000
+    rows = _cells(calc)
+    assert len(rows) == 4999 and rows[0][1] == "relu" and rows[0][2] == "3×32×32"
+    assert console_errors(calc) == []
