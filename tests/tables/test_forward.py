@@ -1,28 +1,59 @@
 """Every network runs through the NumPy operators of generator.nn with the shapes its
-table computed, row by row (blocks and the layers inside them included)."""
+table computed, row by row (blocks and the layers inside them included).
+
+The fast check runs each built-in on a small input (the smallest from 64 rows by 71
+columns up that it accepts: odd and not square, so both floor roundings are exercised);
+the full-size one is marked ``slow``.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from generator.errors import UserError
 from generator.specs import BUILTINS, SPEC_DIR, load_builtin, load_spec, parse_spec
 from generator.tables import layer_table
 from generator.tables.forward import forward
 
 
-def check(network):
-    table = layer_table(network)
+def check(network, input_shape=None):
+    table = layer_table(network, input_shape)
     n = 2 if table.totals.macs < 10**9 else 1  # a batch of two where it is cheap
-    x = np.random.default_rng(0).standard_normal((n, *network.input_shape)).astype(np.float32)
+    x = np.random.default_rng(0).standard_normal((n, *table.input_shape)).astype(np.float32)
     y, shapes = forward(network, x)
     assert shapes == [(row.index, row.output_shape) for row in table.walk()]
     assert y.shape == (n, *table.rows[-1].output_shape)
     assert np.isfinite(y).all()
 
 
+def small_input(network) -> tuple[int, int, int]:
+    """The smallest C × h × (h + 7) input from h = 64 up (or the network's own height if
+    smaller) that the network's table accepts."""
+    c, height, _ = network.input
+    for h in range(min(64, height), height + 1):
+        try:
+            layer_table(network, (c, h, h + 7))
+        except UserError:
+            continue
+        return c, h, h + 7
+    raise AssertionError(f"{network.id} accepts no input from {min(64, height)} rows up")
+
+
+def test_small_inputs_are_small_and_not_square():
+    assert [small_input(load_builtin(n)) for n in ("lenet5", "alexnet", "resnet50")] == [
+        (1, 32, 39), (3, 64, 71), (3, 64, 71)]
+
+
 @pytest.mark.parametrize("name", BUILTINS)
-def test_builtin_forward_shapes_equal_the_table(name):
+def test_builtin_forward_shapes_equal_the_table_on_a_small_input(name):
+    network = load_builtin(name)
+    check(network, small_input(network))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", BUILTINS)
+def test_builtin_forward_shapes_equal_the_table_at_full_size(name):
     check(load_builtin(name))
 
 
