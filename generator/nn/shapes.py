@@ -12,7 +12,6 @@ messages never mention a file or layer: callers prefix that themselves.
 
 from __future__ import annotations
 
-import math
 import operator
 from dataclasses import dataclass
 
