@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import nn as F
+from .. import specs as s
 from ..specs import kinds
-from ..specs import schema as s
 
 __all__ = ["forward"]
 

@@ -24,12 +24,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .. import specs as s
 from ..errors import UserError
 from ..nn import shapes
 from ..text import shape as _shape_text  # 64×55×55: the site's one shape format
 from ..text import size2 as _hw  # 5 for (5, 5), 5×3 otherwise
 from ..specs import kinds
-from ..specs import schema as s
 from . import counts, receptive
 from .receptive import Field
 
