@@ -123,13 +123,9 @@ def _loaded_by_name(path: Path, module: str) -> set[str]:
     return found
 
 
-def code_modules(producer_names: list[str]) -> tuple[str, ...]:
-    """The modules whose code a build runs: the closure of the pipeline, the producers,
-    the example snippets and every module these load by name."""
-    package = _package()
-    roots = {PIPELINE} | {name.partition(":")[0] for name in producer_names}
-    # snippets are programs (not modules of the package) that the pages run
-    roots |= {_module_name(p) for p in _files(package, "*.py") if not _is_module(p)}
+def named_closure(*roots: str) -> tuple[str, ...]:
+    """:func:`generator.closure.modules` of ``roots``, widened until it holds every module
+    that its modules load by name (see :func:`_loaded_by_name`)."""
     seen: set[str] = set()
     modules = set(closure.modules(*sorted(roots)))
     while modules - seen:
@@ -139,6 +135,16 @@ def code_modules(producer_names: list[str]) -> tuple[str, ...]:
             if path is not None:
                 modules |= set(closure.modules(*sorted(_loaded_by_name(path, module))))
     return tuple(sorted(modules))
+
+
+def code_modules(producer_names: list[str]) -> tuple[str, ...]:
+    """The modules whose code a build runs: the closure of the pipeline, the producers,
+    the example snippets and every module these load by name."""
+    package = _package()
+    roots = {PIPELINE} | {name.partition(":")[0] for name in producer_names}
+    # snippets are programs (not modules of the package) that the pages run
+    roots |= {_module_name(p) for p in _files(package, "*.py") if not _is_module(p)}
+    return named_closure(*roots)
 
 
 def _user_specs(settings) -> list[Path]:
