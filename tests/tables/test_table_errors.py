@@ -88,3 +88,24 @@ def test_frozen_layers_leave_the_trainable_count():
     fc = 3 * 8 * 8 * 2 + 2
     assert t.trainable_params == fc
     assert t.non_trainable_params == t.params - fc > 0
+
+
+def test_the_largest_sizes_a_spec_allows_are_tabulated_at_once():
+    """Every size at the bound of generator.specs.limits: exact counts, no per-position work
+    (an adaptive pooling to 999,999 of 1,000,000 used to build a million windows)."""
+    import time
+
+    net = parse_spec(
+        "name: x\ninput: [1, 1000000, 1000000]\nlayers:\n"
+        "  - adaptive_avgpool: {output: 999999}\n"
+        "  - conv: {out: 1000000, kernel: 1}\n"
+        "  - adaptive_avgpool: {output: [1000000, 1]}\n", "x.yaml", "x")
+    start = time.perf_counter()
+    table = layer_table(net)
+    assert time.perf_counter() - start < 2
+    pool, conv, stretch = table.rows
+    assert pool.output_shape == (1, 999_999, 999_999)
+    assert (conv.weights, conv.biases) == (1_000_000, 1_000_000)
+    assert conv.macs == 1_000_000 * 999_999 * 999_999 == 999_998_000_001_000_000
+    assert stretch.output_shape == (1_000_000, 1_000_000, 1)
+    assert table.totals.activations == (1 + 1_000_000) * 999_999**2 + 10**12
