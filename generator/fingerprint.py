@@ -199,6 +199,9 @@ def _code_modules_memo(settings, producer_names: list[str]) -> tuple[str, ...]:
     known = _verified(memo)
     if known is not None and known.get("sources") == sources and isinstance(known.get("modules"), list):
         return tuple(known["modules"])
+    # a source changed: imports parsed earlier in this process (mkdocs serve runs the
+    # generator again in one process) may be stale
+    closure._direct.cache_clear()
     modules = code_modules(producer_names)
     try:
         _store(memo, {"sources": sources, "modules": list(modules)})

@@ -199,6 +199,19 @@ def test_a_new_import_joins_the_inputs(scratch, memo_dir):
     assert _inputs(settings) != with_import
 
 
+def test_an_import_added_while_serving_is_seen(scratch, memo_dir):
+    """mkdocs serve re-runs the generator in one process: a new import must not be hidden
+    by imports parsed before the edit."""
+    settings = load_settings(ROOT, cache_dir=str(memo_dir))
+    (scratch / "helper_module.py").write_text("VALUE = 1\n")
+    _inputs(settings)
+    text = scratch / "text.py"
+    text.write_bytes(text.read_bytes() + b"\nfrom . import helper_module  # noqa: F401\n")
+    with_import = _inputs(settings)  # no cache_clear(), as in a long-running process
+    (scratch / "helper_module.py").write_text("VALUE = 2\n")
+    assert _inputs(settings) != with_import
+
+
 def test_every_module_is_in_the_build_but_the_hook():
     """The closure finds what the build really runs, loaded by name included: every module
     but those MkDocs or the CLI alone run (checked here so a name-based load that the
