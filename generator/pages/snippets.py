@@ -74,7 +74,5 @@ def _run_shell(path: Path, source: str) -> str:
 
 
 def _rel(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """``generator/examples/NAME.py``: named from the package's folder, wherever we run."""
+    return path.relative_to(EXAMPLES.parents[1]).as_posix()
