@@ -94,6 +94,8 @@ class _BoundedLoader(yaml.SafeLoader):
 def _construct_mapping(loader, node, deep=False):
     seen = set()
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # '<<: *base', merged by the base class
+            continue
         if not isinstance(key_node, yaml.ScalarNode):
             what = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
             raise _Refused(f"a key must be a plain value (text or a number), found {what}",

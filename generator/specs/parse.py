@@ -39,8 +39,11 @@ def _first_values(v, budget: list):
 
 
 def _quoted(v) -> str:
-    """A key or kind as a message quotes it: repr for text (control characters escaped)."""
-    return repr(v) if isinstance(v, str) else f"'{v}'"
+    """A key or kind as a message quotes it: repr for text (control characters escaped),
+    cut after 60 characters."""
+    if isinstance(v, str):
+        return repr(v) if len(v) <= 60 else repr(v[:60]) + "…"
+    return f"'{v}'"
 
 
 def _found(v) -> str:

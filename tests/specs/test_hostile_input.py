@@ -324,3 +324,23 @@ def test_input_override_takes_ascii_digits_only(capsys, text):
 def test_input_override_is_at_most_a_million(capsys, text):
     message = cli_error(ROOT / "generator/specs/lenet5.yaml", f"--input={text}", capsys=capsys)
     assert message == f"--input: every number must be at most 1,000,000, found {text!r}"
+
+
+def test_anchors_aliases_and_merge_keys_still_work():
+    net = parse_spec(HEAD + "layers:\n  - conv: &c {out: 4, kernel: 3, padding: 1}\n"
+                     "  - conv: {<<: *c, out: 8}\n  - residual: {main: &m [relu, tanh]}\n"
+                     "  - residual: {main: *m}\n", "a.yaml", "a")
+    first, second, r1, r2 = net.layers
+    assert (first.out, second.out, second.kernel, second.padding) == (4, 8, (3, 3), (1, 1))
+    assert r1.main == r2.main and len(r2.main) == 2
+    with pytest.raises(UserError, match=r"^a.yaml: line 5, column 28: not valid YAML: the key "
+                                        r"'out' is given twice in one mapping$"):
+        parse_spec(HEAD + "layers:\n  - conv: &c {out: 4, kernel: 3}\n"
+                   "  - conv: {<<: *c, out: 8, out: 9}\n", "a.yaml", "a")
+
+
+def test_a_long_unknown_kind_or_field_is_cut_in_the_message():
+    with pytest.raises(UserError) as info:
+        parse_spec(HEAD + "layers:\n  - " + "c" * 100_000 + "\n", "a.yaml", "a")
+    assert str(info.value).startswith("a.yaml: layer 1: unknown layer type '" + "c" * 60 + "'… ")
+    assert len(str(info.value)) < 400
