@@ -24,6 +24,7 @@ from .limits import MAX_DIM
 __all__ = [
     "Mismatch", "TooLarge", "FieldType", "PublishedCount", "T", "spec_field", "spec_fields",
     "is_required", "field_type_of", "default_text", "NOT_IN_LINE", "NOT_IN_TEXT",
+    "NOT_IN_LINE_RANGES", "TEXT_ALSO_ALLOWS",
 ]
 
 
@@ -36,21 +37,37 @@ class TooLarge(Mismatch):
     """A size of the right type but larger than :data:`~.limits.MAX_DIM`."""
 
 
-def _noncharacters() -> str:
-    """The 66 Unicode noncharacters, as a regex class body: U+FDD0..U+FDEF and the last
-    two code points of every plane."""
-    planes = "".join(f"\\U{p:04X}FFFE\\U{p:04X}FFFF" for p in range(17))
-    return "\\uFDD0-\\uFDEF" + planes
+#: The code points (first, last) a name or label may not contain: C0 controls (line
+#: breaks and tabs included), DEL and the C1 controls (U+0085 included), the line and
+#: paragraph separators U+2028/U+2029, lone surrogates, and the 66 noncharacters
+#: (U+FDD0..U+FDEF and the last two code points of every plane). The calculator
+#: receives this list and checks the same.
+NOT_IN_LINE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x00, 0x1F), (0x7F, 0x9F), (0x2028, 0x2029), (0xD800, 0xDFFF), (0xFDD0, 0xFDEF),
+    *((plane << 16 | 0xFFFE, plane << 16 | 0xFFFF) for plane in range(17)),
+)
+#: What a description may hold besides a name's characters: tabs and line breaks.
+TEXT_ALSO_ALLOWS = "\t\n"
 
 
-#: What a name or label may not contain: C0 controls (line breaks and tabs included),
-#: DEL and the C1 controls (U+0085 included), the line and paragraph separators
-#: U+2028/U+2029, lone surrogates and noncharacters.
-NOT_IN_LINE = re.compile(
-    "[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff" + _noncharacters() + "]")
-#: What a description may not contain: the same, except line breaks (U+000A) and tabs.
-NOT_IN_TEXT = re.compile(
-    "[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff" + _noncharacters() + "]")
+def _char_class(ranges, allowed: str = "") -> re.Pattern:
+    """A regex matching any code point in ``ranges`` that is not in ``allowed``."""
+    for c in map(ord, allowed):
+        split = []
+        for first, last in ranges:
+            if first <= c <= last:
+                split += [r for r in ((first, c - 1), (c + 1, last)) if r[0] <= r[1]]
+            else:
+                split.append((first, last))
+        ranges = split
+    body = "".join(f"\\U{first:08X}-\\U{last:08X}" for first, last in ranges)
+    return re.compile(f"[{body}]")
+
+
+#: Matches what a name or label may not contain (see :data:`NOT_IN_LINE_RANGES`).
+NOT_IN_LINE = _char_class(NOT_IN_LINE_RANGES)
+#: Matches what a description may not contain: the same, but tabs and line breaks.
+NOT_IN_TEXT = _char_class(NOT_IN_LINE_RANGES, TEXT_ALSO_ALLOWS)
 
 
 @dataclass(frozen=True)

@@ -344,3 +344,18 @@ def test_a_long_unknown_kind_or_field_is_cut_in_the_message():
         parse_spec(HEAD + "layers:\n  - " + "c" * 100_000 + "\n", "a.yaml", "a")
     assert str(info.value).startswith("a.yaml: layer 1: unknown layer type '" + "c" * 60 + "'… ")
     assert len(str(info.value)) < 400
+
+
+def test_the_characters_refused_in_names_are_controls_line_separators_surrogates_and_nonchars():
+    """Cross-check of the code point ranges against Unicode's own categories."""
+    import unicodedata
+
+    from generator.specs.fields import NOT_IN_LINE, NOT_IN_TEXT
+
+    every = "".join(map(chr, range(0x110000)))
+    expected = {cp for cp in range(0x110000)
+                if unicodedata.category(chr(cp)) in ("Cc", "Cs", "Zl", "Zp")
+                or 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE}
+    assert len(expected) == 65 + 2 + 2048 + 66
+    assert {m.start() for m in NOT_IN_LINE.finditer(every)} == expected
+    assert {m.start() for m in NOT_IN_TEXT.finditer(every)} == expected - {0x09, 0x0A}
