@@ -33,7 +33,10 @@ class Settings:
 
     def path(self, name: str) -> Path:
         """The absolute path of the setting ``name``."""
-        return self.root / getattr(self, name)
+        value = getattr(self, name)
+        if not value:  # out_dir without a builder config naming it
+            builder_docs_dir(self.root)  # raises the one-line reason
+        return self.root / value
 
 
 def load_settings(root: Path, **overrides: str | None) -> Settings:
@@ -61,7 +64,7 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
             )
     settings = replace(Settings(root=root), **table)
     settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
-    if not settings.out_dir:
+    if not settings.out_dir and (root / BUILDER_CONFIG).is_file():
         settings = replace(settings, out_dir=builder_docs_dir(root))
     return settings
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..specs.schema import Figure, Network
+from ..specs import Network, PublishedCount
 from .table import Table
 
 __all__ = ["Comparison", "compare"]
@@ -16,7 +16,7 @@ QUANTITIES = {"params": "parameters", "macs": "multiply-accumulates"}
 @dataclass(frozen=True)
 class Comparison:
     quantity: str          # "params" or "macs"
-    published: Figure
+    published: PublishedCount
     computed: int
     source: str
     url: str | None
