@@ -22,6 +22,7 @@ from .linear import linear
 from .norm import batch_norm
 from .pad import pad
 from .pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
+from . import tensorflow
 from .shapes import (
     ConvGeometry,
     adaptive_pool2d_output_hw,
