@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..learn.threads import one_blas_thread
 from ..render import Output
 from ..settings import Settings
 from . import build, catalog, computed, library, trained
@@ -37,8 +38,12 @@ class StageResult:
 
 def _trained(cache_dir: Path) -> list[library.Resolved]:
     """Every trained-network figure, its data computed from the networks in ``cache_dir``."""
-    return [computed.resolve(fig, prepared, where)
-            for where, fig, prepared in trained.figures(Lab(cache_dir))]
+    # One BLAS thread: while the pool's workers draw, BLAS threads spinning for a
+    # core slowed this tenfold on 2 cores; and one thread fixes the order of every
+    # sum, so the arrays (and so the figures' keys) are the same on any machine.
+    with one_blas_thread():
+        return [computed.resolve(fig, prepared, where)
+                for where, fig, prepared in trained.figures(Lab(cache_dir))]
 
 
 def render(cache_dir: Path, jobs: int | None = None,
