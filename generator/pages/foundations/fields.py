@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import nn
+from ...nn import tensorflow as tfr
 from ...specs import load_builtin
 from ...tables import layer_table, receptive
 from .. import snippets
@@ -59,7 +60,16 @@ def transposed_convolution() -> dict:
     k = rng.normal(size=(1, 1, 3, 3))
     lhs = float((nn.conv2d(a, k, stride=2, padding=1) * b).sum())
     rhs = float((a * nn.conv_transpose2d(b, k, stride=2, padding=1)).sum())
+    keras = [
+        {"n": n, "k": k, "s": s, "torch": nn.conv_transpose_output_size(n, k, s),
+         "valid": tfr.conv_transpose_output_size(n, k, s, "valid"),
+         "same": tfr.conv_transpose_output_size(n, k, s, "same")}
+        for n, k, s in [(4, 2, 3), (4, 3, 2), (4, 4, 2), (7, 3, 1), (5, 5, 2)]
+    ]
+    dilated_op = {"n": 5, "k": 3, "s": 1, "d": 2, "a": 1,
+                  "out": nn.conv_transpose_output_size(5, 3, stride=1, output_padding=1, dilation=2)}
     return {"x": x, "w": w, "up": up, "up_size": up.shape[0], "scatter": scatter, "pairs": pairs,
+            "keras": keras, "dilated_op": dilated_op,
             "adjoint": {"lhs": f"{lhs:.6f}", "rhs": f"{rhs:.6f}"},
             "code": snippets.run("transposed_convolution")}
 

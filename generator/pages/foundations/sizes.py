@@ -7,7 +7,9 @@ from fractions import Fraction
 import numpy as np
 
 from ... import nn
+from ...nn import tensorflow as tfr
 from .. import snippets
+from . import formulas as F
 
 
 def fraction(f: Fraction) -> str:
@@ -37,18 +39,29 @@ def stride() -> dict:
     }
 
 
-#: Formulas people write for the output size, as functions of (n, f, s, p).
-_VARIANTS = [
-    ("\\lfloor (n + 2p - f)/s \\rfloor + 1", "the standard form (PyTorch, and the course's layer notation)",
-     lambda n, f, s, p: (n + 2 * p - f) // s + 1),
-    ("(n + 2p - f)/s + 1", "without the floor: right only when the division is exact",
-     lambda n, f, s, p: Fraction(n + 2 * p - f, s) + 1),
-    ("(n - f)/s + 1", "forgets the padding: right only for p = 0 and an exact division",
-     lambda n, f, s, p: Fraction(n - f, s) + 1),
-    ("(n - f + 1)/s", "right for s = 1; rounded up it is TensorFlow's 'VALID' (p = 0)",
-     lambda n, f, s, p: Fraction(n + 2 * p - f + 1, s)),
-    ("\\lceil n/s \\rceil", "TensorFlow's 'SAME': padding is chosen to make this true",
-     lambda n, f, s, p: -(-n // s)),
+#: Formulas people write for the output size, each shown and evaluated from one
+#: :class:`~.formulas.Expr`; the note says when it is right, and ``right_when``
+#: states that claim as code (the tests check it on a grid of sizes).
+VARIANTS = [
+    (F.floor((F.n + 2 * F.p - F.f) / F.s) + 1,
+     "the standard form (PyTorch, and the course's layer notation): always right",
+     lambda n, f, s, p: True),
+    ((F.n + 2 * F.p - F.f) / F.s + 1,
+     "without the floor: right when \\(s\\) divides \\(n + 2p - f\\)",
+     lambda n, f, s, p: (n + 2 * p - f) % s == 0),
+    ((F.n - F.f) / F.s + 1,
+     "forgets the padding: right when \\(p = 0\\) and \\(s\\) divides \\(n - f\\)",
+     lambda n, f, s, p: p == 0 and (n - f) % s == 0),
+    ((F.n - F.f + 1) / F.s,
+     "the notes' form: right when \\(s = 1\\) and \\(p = 0\\)",
+     lambda n, f, s, p: s == 1 and p == 0),
+    (F.ceil((F.n - F.f + 1) / F.s),
+     "the notes' form rounded up, TensorFlow's `'VALID'`: right whenever \\(p = 0\\)",
+     lambda n, f, s, p: p == 0),
+    (F.ceil(F.n / F.s),
+     "TensorFlow's `'SAME'`, which pads as much as this needs; with PyTorch's symmetric padding "
+     "right when \\(s = 1\\) and \\(p = (f - 1)/2\\)",
+     lambda n, f, s, p: s == 1 and 2 * p == f - 1),
 ]
 
 #: Cases that separate the variants: (n, f, s, p).
@@ -62,21 +75,50 @@ def output_size() -> dict:
         for i, (n, f, s, p) in enumerate(_PROBES)
     ]
     variants = []
-    for tex, note, formula in _VARIANTS:
+    for expr, note, _ in VARIANTS:
         cells = []
         for q in probes:
-            value = formula(q["n"], q["f"], q["s"], q["p"])
-            cells.append({"value": fraction(Fraction(value)), "right": value == q["truth"]})
-        variants.append({"tex": tex, "note": note, "cells": cells})
+            value = expr.value(n=q["n"], f=q["f"], s=q["s"], p=q["p"])
+            cells.append({"value": fraction(value), "right": value == q["truth"]})
+        variants.append({"tex": expr.tex, "note": note, "cells": cells})
     pool = [
         {"n": n, "k": k, "s": s, "floor": nn.pool_output_size(n, k, s),
          "ceil": nn.pool_output_size(n, k, s, ceil_mode=True),
-         "tf": nn.tf_output_size(n, k, s, padding="SAME")}
+         "tf": tfr.pool_output_size(n, k, s, padding="same")}
         for n, k, s in [(7, 2, 2), (5, 3, 2), (6, 3, 3), (224, 3, 2)]
     ]
     same = [{"k": k, "pads": nn.same_padding(k)} for k in (3, 4, 5)]
     return {"probes": probes, "variants": variants, "pool": pool, "same": same,
-            "code": snippets.run("output_size")}
+            "tf": tensorflow_facts(), "code": snippets.run("output_size")}
+
+
+def tensorflow_facts() -> dict:
+    """Where TensorFlow/Keras part from PyTorch, each on one computed example."""
+    x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+    counted = nn.avg_pool2d(nn.pad(x, (0, 1, 0, 1)), 2, 2)  # zeros counted in the divisor
+    negative = -np.arange(1.0, 17.0).reshape(1, 1, 4, 4)
+    dilated = {"n": 15, "k": 3, "s": 2, "d": 2}
+    try:
+        tfr.check_keras_conv(dilated["s"], dilated["d"])
+        keras_refuses = False
+    except ValueError:
+        keras_refuses = True
+    return {
+        "avg": {"x": x[0, 0], "tf": tfr.avg_pool2d_same(x, 2, 2)[0, 0], "counted": counted[0, 0],
+                "pads": tfr.pool_output_size(3, 2, 2, "same")[1:]},
+        "negative": {"x": negative[0, 0],
+                     "zero_max": tfr.zero_pad_then_valid(negative, 1, 3, 1, "max")[0, 0],
+                     "torch_max": nn.max_pool2d(negative, 3, 1, padding=1)[0, 0],
+                     "zero_avg_corner": tfr.zero_pad_then_valid(negative, 1, 3, 1, "avg")[0, 0, 0, 0],
+                     "exclude_avg_corner": nn.avg_pool2d(negative, 3, 1, padding=1,
+                                                         count_include_pad=False)[0, 0, 0, 0]},
+        "dilated": dilated | {
+            "keras_refuses": keras_refuses,
+            "valid": tfr.conv_output_size(dilated["n"], dilated["k"], dilated["s"], dilated["d"], "VALID")[0],
+            "same": tfr.conv_output_size(dilated["n"], dilated["k"], dilated["s"], dilated["d"], "SAME")[0]},
+        "explicit": {"n": 32, "k": 5, "pads": (1, 3),
+                     "out": tfr.conv_output_size(32, 5, 1, 1, (1, 3))[0]},
+    }
 
 
 def padding() -> dict:
