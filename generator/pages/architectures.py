@@ -22,7 +22,7 @@ from .. import text
 from ..errors import UserError
 from ..figures.library import page_context
 from ..render import Output, page
-from ..specs import BUILTINS, SPEC_DIR, load_builtin, load_spec, user_spec_paths
+from ..specs import BUILTINS, SPEC_DIR, SPEC_SUFFIXES, load_builtin, load_spec, user_spec_files
 from ..specs import parse_spec, schema
 from ..tables import compare, layer_table, to_csv, to_json
 from ..tables.formats import bytes_text, count_text, display_row, si_text
@@ -45,7 +45,7 @@ EXAMPLE_SPEC = SPEC_DIR / "examples" / "example-tiny.yaml"
 def outputs(ctx):
     networks = [(load_builtin(i), None) for i in BUILTINS]
     taken = {n.id: f"the built-in {n.id}" for n, _ in networks}
-    for path in user_spec_paths(ctx.settings.path("user_specs")):
+    for path in user_spec_files(ctx.settings.path("user_specs")):
         net = load_spec(path)
         if net.id in taken:
             raise UserError(f"{net.source}: its page would be {FOLDER}/{net.id}.md, which "
@@ -266,6 +266,7 @@ def _format_context(builtins: list[dict], user_specs: str) -> dict:
     return {
         "title": FORMAT_TITLE,
         "user_specs": user_specs,
+        "suffixes": [f"*{s}" for s in SPEC_SUFFIXES],
         "layout": text.SHAPE_LAYOUT,
         "network_fields": _field_rows(schema.Network),
         "common_fields": _field_rows(schema.Layer),

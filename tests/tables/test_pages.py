@@ -387,3 +387,16 @@ def test_a_bad_user_spec_fails_the_build_and_leaves_the_last_pages(tmp_path):
                                         r"larger than padded input 8x8"):
         pipeline.build(settings, [architectures.outputs])
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_user_specs_are_found_by_any_yaml_suffix_and_the_format_page_says_which(tmp_path):
+    specs = tmp_path / "docs/specs"
+    specs.mkdir(parents=True)
+    for name in ("a.yml", "B.YAML", "c.Yml", ".hidden.yaml", "notes.txt"):
+        (specs / name).write_text(TINY)
+    built, nav = produce(tmp_path)
+    assert [p for s, _, p in nav if s == "Architectures"][-3:] == [  # sorted by file name
+        "architectures/b.md", "architectures/a.md", "architectures/c.md"]
+    assert "hidden" not in " ".join(built)
+    page = built["contributing/spec-format.md"].decode()
+    assert "**every `*.yaml` or `*.yml` file\nin `docs/specs/`** (any case" in page
