@@ -14,12 +14,15 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import fingerprint
 from .errors import UserError
 from .output import Output, SyncReport, check_out_dir, sync_tree
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .figures.library import FigureRefs
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,8 @@ class BuildContext:
     """What a producer may read, and where it declares pages for the navigation."""
 
     settings: Settings
+    #: Every figure by id, drawn by the figure stage before any producer runs.
+    figures: "FigureRefs | None" = None
     #: section title or slug -> [[page title, path relative to the output folder], ...]
     nav: dict[str, list[list[str]]] = field(default_factory=lambda: defaultdict(list))
 
@@ -99,11 +104,24 @@ def _resolve(producer: Producer | str) -> Producer:
     return getattr(importlib.import_module(module), function)
 
 
+def figure_stage(settings: Settings):
+    """Every figure of the site, drawn before the pages: (outputs, refs by id)."""
+    from .figures import stage
+
+    return stage.render_all(settings)
+
+
 def collect(settings: Settings, producers: list[Producer | str] | None = None) -> list[Output]:
     """Read the docs folder and run every producer; return all outputs, writing nothing."""
     ctx = BuildContext(settings)
     outputs = handwritten(settings)
     seen = {out.path: f"{settings.docs_dir}/{out.path}" for out in outputs}
+    figure_files, ctx.figures = figure_stage(settings)
+    for out in figure_files:
+        if out.path in seen:
+            raise UserError(f"{seen[out.path]}: {out.path} is also a generated figure; rename it")
+        seen[out.path] = "the figure stage"
+        outputs.append(out)
     for produce in map(_resolve, PRODUCERS if producers is None else producers):
         for out in produce(ctx):
             if out.path in seen:

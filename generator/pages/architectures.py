@@ -55,7 +55,7 @@ def outputs(ctx):
     for net, user_file in networks:
         table = layer_table(net)
         base = f"{FOLDER}/{net.id}"
-        figures = page_context(f"{base}.md")
+        figures = page_context(f"{base}.md", ctx.figures)
         diagram = f"architecture-{net.id}"
         yield page(f"{base}.md", "pages/architectures/network.md.j2",
                    **_network_context(net, table, user_file, f"{base}.md"), **figures,

@@ -1,32 +1,24 @@
 """Beyond the layer arithmetic: pages computed from networks trained during the build.
 
 The topics are declared in :mod:`generator.pages.site_map`. Each topic module
-returns the values its template formats, and the figures of the page as (:class:`~generator.figures.catalog.Figure`,
-:class:`~generator.figures.prepare.Prepared`) pairs; the templates in
+returns the values its template formats; its figures were drawn by the figure
+stage (:mod:`generator.figures.trained`) and arrive as refs. The templates in
 ``templates/pages/beyond/`` do no arithmetic.
 """
 
 from __future__ import annotations
 
-from ...figures import computed
-from ...render import Output, page
+from ...figures.library import page_context
+from ...render import page
 from ..site_map import BEYOND
 from .lab import Lab
 
 
 def outputs(ctx):
     lab = Lab(ctx.settings.path("cache_dir"))
-    pages, resolved = [], []
     for topic in BEYOND.pages:
-        values = topic.values_function()
-        context = values(lab)
-        for fig, prepared in context.pop("figures"):
-            resolved.append(computed.resolve(fig, prepared, values.__module__))
-        pages.append((topic, context))
-    files, refs = computed.render(resolved, ctx.settings.path("cache_dir") / "figures")
-    for path, data in sorted(files.items()):
-        yield Output(path, data)
-    for topic, context in pages:
+        context = topic.values_function()(lab)
+        context.pop("figures", None)
         path = BEYOND.path(topic)
         yield page(path, BEYOND.template(topic), title=topic.title, **context,
-                   figures=refs, page_path=path)
+                   **page_context(path, ctx.figures))

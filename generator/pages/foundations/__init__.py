@@ -17,4 +17,4 @@ def outputs(ctx):
     for topic in FOUNDATIONS.pages:
         path = FOUNDATIONS.path(topic)
         values = topic.values_function()()
-        yield page(path, FOUNDATIONS.template(topic), title=topic.title, **values, **page_context(path))
+        yield page(path, FOUNDATIONS.template(topic), title=topic.title, **values, **page_context(path, ctx.figures))
