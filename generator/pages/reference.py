@@ -26,8 +26,8 @@ def _versions() -> list[dict[str, str]]:
 
 def outputs(ctx):
     values = {
-        "cheat-sheet": lambda: {"formulas": cheatsheet.formulas()},
-        "glossary": dict,
+        "cheat-sheet": lambda: {"formulas": cheatsheet.formulas(), "notation": cheatsheet.NOTATION},
+        "glossary": lambda: {"notation": cheatsheet.NOTATION},
         "errata": lambda: {"entries": errata.entries()},
     }
     for entry in REFERENCE.pages:

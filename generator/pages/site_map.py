@@ -97,7 +97,7 @@ FOUNDATIONS = Section(
         Page("volumes", "Convolution over volumes",
              "filters as deep as their input.", f"{_FOUNDATIONS}.volumes:volumes"),
         Page("parameters", "Parameter counting",
-             r"\((f \cdot f \cdot d + 1) \cdot n\).", f"{_FOUNDATIONS}.volumes:parameters"),
+             r"\((f \cdot f \cdot c_{\text{in}} + 1) \cdot c_{\text{out}}\).", f"{_FOUNDATIONS}.volumes:parameters"),
         Page("one-by-one", "1x1 convolution and cost",
              "counting multiply-accumulates; bottlenecks.", f"{_FOUNDATIONS}.volumes:one_by_one"),
         Page("pooling", "Pooling",

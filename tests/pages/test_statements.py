@@ -27,3 +27,55 @@ def test_output_padding_rule_names_the_dilation():
     assert op["a"] >= op["s"] and op["a"] < op["d"]  # the example is one only the dilation allows
     assert op["out"] == (op["n"] - 1) * op["s"] + op["d"] * (op["k"] - 1) + op["a"] + 1
     assert tfr.conv_transpose_output_size(4, 2, 3, "same") == 12
+
+
+def test_dense_vs_conv_ratio_is_not_floored():
+    from generator.pages.foundations import basics
+
+    v = basics.fully_connected_vs_convolution()
+    exact = v["same"]["total"] / v["conv"]["total"]
+    assert v["same"]["ratio"] == f"{exact:,.1f}" == "41,404.6"
+    page = render_page("foundations", "fully-connected-vs-convolution")
+    assert "41,404.6 times" in page and "about 41,404 times" not in page
+
+
+def test_pooling_depth_row_gives_a_depth():
+    from generator.pages import cheatsheet
+
+    row = next(f for f in cheatsheet.formulas() if f["name"] == "Pooling output depth")
+    assert row["value"] == 64 and "64×8×8" in row["example"]  # a depth, from a C×H×W input
+
+
+def _templates():
+    from generator.render import TEMPLATES
+
+    for folder in ("foundations", "reference", "beyond"):
+        yield from sorted((TEMPLATES / "pages" / folder).glob("*.md.j2"))
+
+
+def test_one_symbol_per_quantity():
+    from generator.pages import cheatsheet
+    from generator.pages.site_map import FOUNDATIONS
+
+    symbols = [row["symbol"] for row in cheatsheet.NOTATION]
+    assert len(symbols) == len(set(symbols))
+    assert next(r for r in cheatsheet.NOTATION if r["symbol"] == "d")["meaning"].startswith("dilation")
+    depth_as_d = ("f \\cdot f \\cdot d", "depth \\(d\\)", "D_{\\text{in}}", "k_{\\text{eff}}", "kernel \\(k\\)")
+    for path in _templates():
+        source = path.read_text(encoding="utf-8")
+        for pattern in depth_as_d:
+            assert pattern not in source, (path.name, pattern)
+    blurbs = " ".join(p.blurb for p in FOUNDATIONS.pages)
+    assert "f \\cdot f \\cdot d" not in blurbs
+
+
+def test_cheat_sheet_and_glossary_show_the_notation():
+    from generator.pages import cheatsheet
+    from generator.render import render
+
+    sheet = render("pages/reference/cheat-sheet.md.j2", title="Cheat sheet",
+                   formulas=cheatsheet.formulas(), notation=cheatsheet.NOTATION)
+    glossary = render("pages/reference/glossary.md.j2", title="Glossary", notation=cheatsheet.NOTATION)
+    for page in (sheet, glossary):
+        assert "| \\(d\\) | dilation (1 = none); never depth |" in page
+        assert "\\(n_C^{[l-1]}\\), \\(D\\) (\\(D_1\\)), \\(c\\)" in page

@@ -58,7 +58,8 @@ def fully_connected_vs_convolution() -> dict:
         "n_in": n_in, "dense": {"w": dense_w, "b": dense_b, "total": dense_w + dense_b},
         "conv": {"w": conv_w, "b": conv_b, "total": conv_w + conv_b, "hw": out_hw},
         "same": {"n_out": n_out, "w": same_w, "b": same_b, "total": same_w + same_b,
-                 "ratio": (same_w + same_b) // (conv_w + conv_b)},
+                 # the exact ratio, to one decimal (41,404.6, not a floored 41,404)
+                 "ratio": f"{(same_w + same_b) / (conv_w + conv_b):,.1f}"},
         "conv_macs": counts.conv2d_macs(3, 10, (5, 5), out_hw),
         "same_macs": counts.linear_macs(n_in, n_out),
         "code": snippets.run("fully_connected_vs_convolution"),

@@ -43,7 +43,7 @@ def parameters() -> dict:
     rows = []
     for label, c_in, n, f in cases:
         w, b = counts.conv2d_params(c_in, n, (f, f))
-        rows.append({"label": label, "f": f, "d": c_in, "n": n,
+        rows.append({"label": label, "f": f, "c": c_in, "n": n,
                      "per_filter": w // n + b // n, "w": w, "b": b, "total": w + b})
     return {"rows": rows, "code": snippets.run("parameters")}
 
