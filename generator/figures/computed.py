@@ -14,12 +14,11 @@ Nothing here imports matplotlib.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..errors import UserError
 from .catalog import Figure
 from .kind import Prepared
-from .library import OUT_DIR, FILE_NAMES, FigureRef, FigureRefs, Resolved
+from .library import OUT_DIR, FILE_NAMES, FigureRef, Resolved
 from .registry import KINDS
 from . import wording
 
@@ -46,14 +45,3 @@ def resolve(fig: Figure, prepared: Prepared, where: str) -> Resolved:
     files = {kind.still: f"{OUT_DIR}/" + FILE_NAMES[kind.still].format(id=fig.id)}
     ref = FigureRef(fig.id, fig.kind, alt, caption, False, files, kind.section, fig.params)
     return Resolved(fig, kind, prepared, facts, ref)
-
-
-def render(resolved: list[Resolved], cache_dir) -> tuple[dict[str, bytes], FigureRefs]:
-    """Transitional, for page producers written before the figure stage: the refs of every
-    figure from the stage's run for this cache folder (its files come with the stage's
-    outputs, which the gallery producer yields until the pipeline runs the stage)."""
-    from . import stage
-
-    if resolved:
-        raise RuntimeError("trained-network figures are drawn by generator.figures.stage")
-    return {}, stage.run_for(Path(cache_dir).parent).refs

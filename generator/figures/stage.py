@@ -71,21 +71,7 @@ def render(cache_dir: Path, jobs: int | None = None,
     return StageResult(outputs, refs)
 
 
-#: Results of this process's runs by cache folder (see :func:`run_for`).
-_RUNS: dict[Path, StageResult] = {}
-
-
 def render_all(settings: Settings, jobs: int | None = None) -> tuple[list[Output], FigureRefs]:
     """Every figure file, and the refs by id: the figure stage of the pipeline."""
     result = render(settings.path("cache_dir"), jobs)
-    _RUNS[settings.path("cache_dir")] = result
     return result.outputs, result.refs
-
-
-def run_for(cache_dir: Path) -> StageResult:
-    """Transitional, until the pipeline runs the stage before the producers: this
-    process's stage result for ``cache_dir``, run now if there is none yet."""
-    cache_dir = Path(cache_dir)
-    if cache_dir not in _RUNS:
-        _RUNS[cache_dir] = render(cache_dir)
-    return _RUNS[cache_dir]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 import json
 
-from ..figures import stage
 from ..figures.library import page_context
 from ..render import page
+from .site_map import CONTRIBUTING
 
-PAGE = "contributing/gallery.md"
+ENTRY = next(p for p in CONTRIBUTING.pages if p.slug == "gallery")
+PAGE = CONTRIBUTING.path(ENTRY)
 
 
 def _size(n: int) -> str:
@@ -41,17 +42,12 @@ def gallery(refs) -> tuple[str, str, dict]:
             "ref": ref, "params": _params(ref.params), "alt": _cell(ref.alt),
             "files": ", ".join(files)})
     sizes = [n for ref in refs.values() for n in ref.sizes.values()]
-    return PAGE, "pages/contributing/gallery.md.j2", dict(
-        sections=[{"title": t, "figures": f} for t, f in sections.items()],
+    return PAGE, CONTRIBUTING.template(ENTRY), dict(
+        title=ENTRY.title, sections=[{"title": t, "figures": f} for t, f in sections.items()],
         count=len(refs), n_files=len(sizes), total_size=_size(sum(sizes)),
         **page_context(PAGE, refs))
 
 
 def outputs(ctx):
-    refs = getattr(ctx, "figures", None)
-    if refs is None:  # until the pipeline runs the figure stage before the producers
-        files, refs = stage.render_all(ctx.settings)
-        yield from files
-    path, template, context = gallery(refs)
+    path, template, context = gallery(ctx.figures)
     yield page(path, template, **context)
-    ctx.add_nav("Contributing", "Figure gallery", PAGE)

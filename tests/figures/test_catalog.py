@@ -85,7 +85,7 @@ def test_unknown_id_in_a_page_is_a_user_error():
 
 
 def test_gallery_lists_every_figure(resolved):
-    md = render("pages/contributing/gallery.md.j2", sections=[{"title": "All", "figures": [
+    md = render("pages/contributing/gallery.md.j2", title="Figure gallery", sections=[{"title": "All", "figures": [
         {"ref": r.ref, "params": "p", "alt": r.ref.alt, "files": "f"} for r in resolved]}],
         count=len(resolved), n_files=0, total_size="0", **library.page_context("contributing/gallery.md"))
     for r in resolved:

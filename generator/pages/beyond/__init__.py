@@ -18,7 +18,6 @@ def outputs(ctx):
     lab = Lab(ctx.settings.path("cache_dir"))
     for topic in BEYOND.pages:
         context = topic.values_function()(lab)
-        context.pop("figures", None)
         path = BEYOND.path(topic)
         yield page(path, BEYOND.template(topic), title=topic.title, **context,
                    **page_context(path, ctx.figures))

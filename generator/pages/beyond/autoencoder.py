@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ... import nn
 from ...figures.trained.autoencoder import code_row, test_mse
+from ...learn import data as digits_data
 from ...learn import trained
 from ...tables.formats import count_text, shape_text
 from .. import snippets
@@ -37,15 +40,18 @@ def values(lab: Lab) -> dict:
     n_in = math.prod(table.input_shape)
     n_code = math.prod(code.output_shape)
     mse = test_mse(lab)
+    # the input is a linear enlargement of an 8x8 block: its rank is the number of real values
+    basis = np.eye(d.blocks[0].size, dtype=np.float32).reshape((-1, *d.blocks.shape[1:]))
+    n_real = int(np.linalg.matrix_rank(digits_data.to_lenet_input(basis).reshape(len(basis), -1)))
     h = ae.history
     return {
         "spec_yaml": trained.AUTOENCODER_SPEC.read_text(encoding="utf-8").strip(),
         "spec_file": "generator/learn/autoencoder.yaml",
         "layers": layer_rows(table), "params": count_text(table.totals.params),
         "steps": steps, "n_in": n_in, "n_code": n_code, "ratio": n_in / n_code,
+        "n_real": n_real, "block": shape_text(d.blocks.shape[1:]), "code_per_real": n_code / n_real,
         "input": shape_text(table.input_shape), "code": shape_text(code.output_shape),
         "config": ae.config, "n_train": len(d.train_index), "n_test": len(d.test_index),
         "final": {"train": h.train_loss[-1], "test": h.test_loss[-1]}, "mse": mse,
         "code_snippet": snippets.run("beyond_autoencoder"),
-        "figures": [],  # drawn by the figure stage: generator.figures.trained.autoencoder
     }

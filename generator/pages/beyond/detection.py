@@ -80,5 +80,4 @@ def values(lab: Lab) -> dict:
         "wide": {"offsets": list(WIDE_OFFSETS), "n": len(wide["candidates"]),
                  "kept": len(wide["kept"]), "wrong": wide["wrong"]},
         "code": snippets.run("beyond_detection"),
-        "figures": [],  # drawn by the figure stage: generator.figures.trained.detection
     }

@@ -35,5 +35,4 @@ def values(lab: Lab) -> dict:
         "c_digit": CONTENT_DIGIT, "s_digit": STYLE_DIGIT,
         "g_c_corner": np.round(g_c[:3, :3], 1), "photo": photo[0] if photo else None,
         "code": snippets.run("beyond_style"),
-        "figures": [],  # drawn by the figure stage: generator.figures.trained.style
     }

@@ -22,5 +22,4 @@ def values(lab: Lab) -> dict:
         "top1_misses": len(y) - by_k[1]["hits"], "recovered_by_top2": by_k[2]["hits"] - by_k[1]["hits"],
         "worked": shown_examples[-1],
         "code": snippets.run("beyond_top_k"),
-        "figures": [],  # drawn by the figure stage: generator.figures.trained.top_k
     }

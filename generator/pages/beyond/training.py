@@ -49,5 +49,4 @@ def values(lab: Lab) -> dict:
         "errors": len(wrong), "correct": int(np.trace(cm)), "traced": traced(lab),
         "key": run.key[:12],
         "code": snippets.run("beyond_training"),
-        "figures": [],  # drawn by the figure stage: generator.figures.trained.training
     }

@@ -40,5 +40,4 @@ def values(lab: Lab) -> dict:
         "runs": runs, "head_ahead": any(r["head"] > r["scratch"] for r in runs),
         "c5_features": next(r.output_shape[0] for r in table.rows if r.name == "C5"),
         "code": snippets.run("beyond_transfer"),
-        "figures": [],  # drawn by the figure stage: generator.figures.trained.transfer
     }

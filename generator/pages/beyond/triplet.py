@@ -40,5 +40,4 @@ def values(lab: Lab) -> dict:
         "notes": notes, "n_test": len(y), "zero": zero, "total": total,
         "zero_share": pct(zero / total),
         "code": snippets.run("beyond_triplet"),
-        "figures": [],  # drawn by the figure stage: generator.figures.trained.triplet
     }
