@@ -16,7 +16,13 @@ from .. import nn
 from ..figures import catalog
 from ..render import num
 from ..specs import load_builtin
-from ..tables import layer_table, receptive
+from ..tables import counts, layer_table, receptive
+
+#: Facts about ImageNet as its own site states them (https://www.image-net.org/, "14,197,122
+#: images, 21841 synsets indexed"; Deng et al., "ImageNet: A Large-Scale Hierarchical Image
+#: Database", CVPR 2009). Not computable: quoted, with the source, once.
+IMAGENET = {"images": 14_197_122, "synsets": 21_841, "ilsvrc_classes": 1_000,
+            "source": "https://www.image-net.org/"}
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "errata.yaml"
 
@@ -24,8 +30,8 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "errata.yaml"
 @cache
 def _scope() -> dict:
     rows = layer_table(load_builtin("lenet5-course")).rows
-    return {"nn": nn, "np": np, "receptive": receptive, "examples": catalog,
-            "lenet_course": {row.name: row for row in rows}}
+    return {"nn": nn, "np": np, "receptive": receptive, "examples": catalog, "counts": counts,
+            "lenet_course": {row.name: row for row in rows}, "imagenet": IMAGENET}
 
 
 def _shown(value) -> str:

@@ -79,3 +79,32 @@ def test_cheat_sheet_and_glossary_show_the_notation():
     for page in (sheet, glossary):
         assert "| \\(d\\) | dilation (1 = none); never depth |" in page
         assert "\\(n_C^{[l-1]}\\), \\(D\\) (\\(D_1\\)), \\(c\\)" in page
+
+
+def _beyond(name: str) -> str:
+    from generator.render import TEMPLATES
+
+    return (TEMPLATES / "pages" / "beyond" / f"{name}.md.j2").read_text(encoding="utf-8")
+
+
+def test_imagenet_facts_with_their_source_and_the_ocr_erratum():
+    from generator.pages import errata
+
+    page = _beyond("transfer-learning")
+    assert "about 14 million photographs in about 22 thousand categories" in page
+    assert "https://www.image-net.org/" in page
+    entry = next(e for e in errata.entries() if e["note"] == "720,000 classes")
+    assert entry["value"] == errata.IMAGENET["synsets"] == 21_841
+    assert round(errata.IMAGENET["synsets"], -3) == 22_000 and round(errata.IMAGENET["images"], -6) == 14_000_000
+
+
+def test_conv2d_100_5x5_erratum_names_the_notation():
+    from generator.pages import errata
+
+    entry = next(e for e in errata.entries() if e["topic"] == "Parameter counting")
+    assert entry["value"] == (5 * 5 * 50 + 1) * 100 == 125_100 != 50 * (2500 + 1)
+
+
+def test_style_transfer_says_plainly_what_is_computed():
+    page = _beyond("style-transfer")
+    assert "it does **not** run the\noptimisation, so no styled image is produced here" in page
