@@ -1,4 +1,26 @@
-"""Vectorised ``conv2d`` and ``conv_transpose2d`` (im2col + one matrix product)."""
+"""Vectorised ``conv2d`` and ``conv_transpose2d``, with the algorithm chosen by shape.
+
+``conv2d`` runs one of (see :func:`conv2d_algorithm`):
+
+* ``"matmul"``: a 1×1 kernel without padding or groups is already a matrix
+  product of the weights with the (strided) input, no im2col;
+* ``"winograd"``: 3×3, stride 1, dilation 1, groups 1 with at least
+  ``WINOGRAD_MIN_CHANNELS`` channels in and out and ``WINOGRAD_MIN_OUTPUTS``
+  output pixels, by F(2×2, 3×3) (:mod:`generator.nn.winograd`);
+* ``"depthwise"``: groups == in_channels == out_channels, by channel blocks
+  (:mod:`generator.nn.depthwise`);
+* ``"grouped"``: other groups > 1 at stride 1, im2col from the flattened rows;
+* ``"phase"``: groups 1 at stride > 1, im2col copied from the stride phases
+  of the input (:func:`generator.nn.windows.phase_im2col`);
+* ``"im2col"``: everything else, im2col + one matrix product.
+
+``conv_transpose2d`` uses sub-pixel decomposition (:mod:`generator.nn.subpixel`)
+for groups 1 and dilation 1 when ``in_channels * out_channels`` reaches
+``SUBPIXEL_MIN_CHANNELS``, the adjoint (col2im) form otherwise. The paths the
+small trained networks of the site take (LeNet-5, the digit autoencoder) give
+the same bits as before the dispatch: they stay on ``"im2col"``/col2im, or
+(strided convolutions) get the identical im2col matrix from ``"phase"``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +28,50 @@ import numpy as np
 
 from .arrays import unbatch
 from .conv_checks import conv_operands, zero_pad_hw
+from .depthwise import depthwise_conv2d
 from .shapes import conv2d_geometry, conv_transpose2d_geometry
-from .windows import col2im, flat_im2col, im2col, unflatten
+from .subpixel import subpixel_conv_transpose2d
+from .windows import col2im, flat_im2col, im2col, phase_im2col, unflatten
+from .winograd import winograd_conv3x3
 
-__all__ = ["conv2d", "conv_transpose2d"]
+__all__ = ["conv2d", "conv_transpose2d", "conv2d_algorithm", "conv_transpose2d_algorithm"]
+
+#: Winograd pays for its transforms from this many input and output channels ...
+WINOGRAD_MIN_CHANNELS = 64
+#: ... and this many output pixels (below, the 16 matrix products are too thin).
+WINOGRAD_MIN_OUTPUTS = 144
+#: Sub-pixel transposed convolution from this product of input and output channels.
+SUBPIXEL_MIN_CHANNELS = 512
+
+
+def conv2d_algorithm(in_channels: int, weight_shape, geometry, groups: int) -> str:
+    """The algorithm :func:`conv2d` uses for these operands (see the module docstring).
+
+    ``geometry`` is the :class:`generator.nn.shapes.ConvGeometry` of the call.
+    """
+    f, cg, kh, kw = weight_shape
+    stride, dilation, padding = geometry.stride, geometry.dilation, geometry.padding
+    (oh, ow) = geometry.out_hw
+    if groups == 1 and (kh, kw) == (1, 1) and padding == ((0, 0), (0, 0)):
+        return "matmul"
+    if (groups == 1 and (kh, kw) == (3, 3) and stride == (1, 1) and dilation == (1, 1)
+            and min(in_channels, f) >= WINOGRAD_MIN_CHANNELS and oh * ow >= WINOGRAD_MIN_OUTPUTS):
+        return "winograd"
+    if groups > 1 and groups == in_channels == f:
+        return "depthwise"
+    if groups > 1 and stride == (1, 1):
+        return "grouped"
+    if groups == 1 and stride != (1, 1):
+        return "phase"
+    return "im2col"
+
+
+def conv_transpose2d_algorithm(in_channels: int, weight_shape, dilation, groups: int) -> str:
+    """``"subpixel"`` or ``"col2im"``: the algorithm :func:`conv_transpose2d` uses."""
+    fg = weight_shape[1]
+    if groups == 1 and tuple(dilation) == (1, 1) and in_channels * fg >= SUBPIXEL_MIN_CHANNELS:
+        return "subpixel"
+    return "col2im"
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -38,17 +100,32 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     geo = conv2d_geometry((h, wd), (kh, kw), stride, padding, dilation)
     (top, bottom), (left, right) = geo.padding
     (oh, ow), stride, dilation = geo.out_hw, geo.stride, geo.dilation
-    xp = zero_pad_hw(x, top, bottom, left, right)  # (N, C, Hp, Wp)
-    wm = w.reshape(groups, f // groups, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KH*KW)
-    if groups > 1 and stride == (1, 1):
-        # grouped/depthwise: the im2col copy dominates, so use the faster flat layout
-        cols = flat_im2col(xp, (kh, kw), dilation, (oh, ow), groups)  # (N, G, Cg*KH*KW, Q)
-        out = np.matmul(wm, cols)  # (G, F/G, Cg*KK) @ (N, G, Cg*KK, Q) -> (N, G, F/G, Q)
-        out = unflatten(out.reshape(n, f, -1), (oh, ow), xp.shape[3])  # -> (N, F, OH, OW)
+    algorithm = conv2d_algorithm(c, w.shape, geo, groups)
+    if algorithm == "matmul":
+        # (F, C) @ (N, C, OH*OW) -> (N, F, OH*OW); a stride picks every S-th pixel first
+        xs = x if stride == (1, 1) else x[:, :, : (oh - 1) * stride[0] + 1 : stride[0],
+                                            : (ow - 1) * stride[1] + 1 : stride[1]]
+        xs = np.ascontiguousarray(xs).reshape(n, 1, c, oh * ow)
+        out = np.matmul(w.reshape(1, f, c), xs).reshape(n, f, oh, ow)
+    elif algorithm == "winograd":
+        out = winograd_conv3x3(x, w, geo.padding)
     else:
-        cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), groups)  # (N, G, Cg*KH*KW, OH*OW)
-        out = np.matmul(wm, cols)  # (G, F/G, Cg*KK) @ (N, G, Cg*KK, OH*OW) -> (N, G, F/G, OH*OW)
-        out = out.reshape(n, f, oh, ow)  # (N, G, F/G, OH*OW) -> (N, F, OH, OW)
+        xp = zero_pad_hw(x, top, bottom, left, right)  # (N, C, Hp, Wp)
+        wm = w.reshape(groups, f // groups, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KH*KW)
+        if algorithm == "depthwise":
+            out = depthwise_conv2d(xp, w, stride, dilation, (oh, ow))
+        elif algorithm == "grouped":
+            # grouped: the im2col copy dominates, so use the faster flat layout
+            cols = flat_im2col(xp, (kh, kw), dilation, (oh, ow), groups)  # (N, G, Cg*KH*KW, Q)
+            out = np.matmul(wm, cols)  # (G, F/G, Cg*KK) @ (N, G, Cg*KK, Q) -> (N, G, F/G, Q)
+            out = unflatten(out.reshape(n, f, -1), (oh, ow), xp.shape[3])  # -> (N, F, OH, OW)
+        else:
+            if algorithm == "phase":
+                cols = phase_im2col(xp, (kh, kw), stride, dilation, (oh, ow))  # (N, 1, C*KK, OH*OW)
+            else:
+                cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), groups)  # (N, G, Cg*KK, OH*OW)
+            out = np.matmul(wm, cols)  # (G, F/G, Cg*KK) @ (N, G, Cg*KK, OH*OW) -> (N, G, F/G, OH*OW)
+            out = out.reshape(n, f, oh, ow)  # (N, G, F/G, OH*OW) -> (N, F, OH, OW)
     if b is not None:
         out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
     return unbatch(out, unbatched)
@@ -81,6 +158,11 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     _, fg, kh, kw = w.shape
     geo = conv_transpose2d_geometry((h, wd), (kh, kw), stride, padding, output_padding, dilation)
     ((ph, _), (pw, _)), (oh, ow) = geo.padding, geo.out_hw
+    if conv_transpose2d_algorithm(c, w.shape, geo.dilation, groups) == "subpixel":
+        out = subpixel_conv_transpose2d(x, w, geo.stride, (ph, pw), (oh, ow))
+        if b is not None:
+            out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
+        return unbatch(out, unbatched)
     cg = c // groups
     wm = w.reshape(groups, cg, fg * kh * kw)  # (C, F/G, KH, KW) -> (G, C/G, F/G*KH*KW)
     xg = x.reshape(n, groups, cg, h * wd)  # (N, C, H, W) -> (N, G, C/G, H*W)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-__all__ = ["window_view", "im2col", "col2im", "flat_im2col", "unflatten"]
+__all__ = ["window_view", "im2col", "col2im", "flat_im2col", "unflatten", "phase_im2col"]
 
 
 def window_view(xp: np.ndarray, kernel, stride, dilation, out_hw) -> np.ndarray:
@@ -125,3 +125,36 @@ def col2im(cols: np.ndarray, padded_hw, stride, dilation) -> np.ndarray:
             canvas[:, :, top : top + (oh - 1) * sh + 1 : sh,
                    left : left + (ow - 1) * sw + 1 : sw] += cols[:, :, i, j]
     return canvas
+
+
+def phase_im2col(xp: np.ndarray, kernel, stride, dilation, out_hw) -> np.ndarray:
+    """The same matrix as :func:`im2col` (groups 1), copied from stride phases.
+
+    At stride S, tap (i, j) of output (y, x) reads ``xp[y*SH + i*DH, x*SW + j*DW]``;
+    :func:`im2col` copies those values with a step of S between neighbours.
+    Here the padded image is first split into its SH·SW phase planes
+    ``P[a, b] = xp[:, :, a::SH, b::SW]`` (one copy of the input), in which
+    tap (i, j) is the unit-step window of plane ``(i*DH % SH, j*DW % SW)``
+    starting at ``(i*DH // SH, j*DW // SW)``: every row is one contiguous run.
+    Same values, same layout, so the matrix product gives the same bits.
+
+    Returns
+    -------
+    ndarray of shape (N, 1, C * KH * KW, OH * OW), a copy
+    """
+    n, c, hp, wp = xp.shape
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
+    hq, wq = -(-hp // sh), -(-wp // sw)  # plane sizes
+    if (hq * sh, wq * sw) != (hp, wp):  # pad to whole phases (never read)
+        grown = np.zeros((n, c, hq * sh, wq * sw), dtype=xp.dtype)
+        grown[:, :, :hp, :wp] = xp
+        xp = grown
+    # (N, C, Hq*SH, Wq*SW) -> (SH, SW, N, C, Hq, Wq)
+    planes = np.ascontiguousarray(xp.reshape(n, c, hq, sh, wq, sw).transpose(3, 5, 0, 1, 2, 4))
+    cols = np.empty((n, c, kh, kw, oh, ow), dtype=xp.dtype)
+    for i in range(kh):
+        a, ry = divmod(i * dh, sh)
+        for j in range(kw):
+            b, rx = divmod(j * dw, sw)
+            cols[:, :, i, j] = planes[ry, rx, :, :, a : a + oh, b : b + ow]
+    return cols.reshape(n, 1, c * kh * kw, oh * ow)
