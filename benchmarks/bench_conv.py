@@ -1,19 +1,24 @@
-"""Time generator.nn.conv2d against torch.nn.functional.conv2d.
+"""Time generator.nn's conv2d / conv_transpose2d against torch.nn.functional, layer by layer.
 
-Run: ``python benchmarks/bench_conv.py [--threads N]``.  Both libraries run
-in this process with the same number of threads: NumPy's BLAS thread count
-(or N, set through OpenBLAS's API), and torch.set_num_threads to match.
-On a shared, busy machine ``--threads 1`` gives steadier ratios.  Each timing is the median of several repeats after a warm-up.
-Also prints the largest absolute difference between the two results.
+Run: ``python benchmarks/bench_conv.py [--threads N] [--quick]``.  Both
+libraries run in this process with the same number of threads (NumPy's BLAS
+through threadpoolctl, torch.set_num_threads); the default is 1 thread, the
+setting the targets are stated for: on a shared 2-core machine, 2-thread
+timings mostly measure the scheduler.  The layers are every distinct
+convolution of VGG-16 and ResNet-50 (read from the built-in specs while
+running them through generator.tables.forward), a depthwise 3×3, a
+transposed convolution and LeNet-5's first layer.  For each, the two
+libraries take turns in short blocks (interleaved), and the table gives
+the median time of each, the median ratio ours/torch over the blocks with its
+min–max, the algorithm conv2d chose, and the largest |difference| relative
+to the largest output.  Targets (issue 20): each VGG-16 / ResNet-50 layer, the
+transposed convolution and the 7×7 stem at most 1.5×, depthwise at most 2×.
 This is a benchmark, not a test: nothing fails if it is slow.
 """
 
 from __future__ import annotations
 
 import argparse
-import ctypes
-import glob
-import os
 import statistics
 import sys
 import time
@@ -23,126 +28,164 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.nn import conv2d  # noqa: E402
+from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
+
+import generator.nn as gnn  # noqa: E402
+from generator.nn import conv as gconv  # noqa: E402
+from generator.nn.shapes import conv2d_geometry  # noqa: E402
 
 try:
     import torch
 except ImportError:
     torch = None
 
-# name, input shape (N, C, H, W), weight shape (F, C // groups, KH, KW), padding, groups
-LAYERS = [
-    ("LeNet C1", (1, 1, 32, 32), (6, 1, 5, 5), 0, 1),
-    ("VGG-16 conv3_1", (1, 128, 56, 56), (256, 128, 3, 3), 1, 1),
-    ("ResNet-50 3x3", (1, 256, 14, 14), (256, 256, 3, 3), 1, 1),
-    ("depthwise 3x3", (1, 256, 28, 28), (256, 1, 3, 3), 1, 256),
-]
-ROUNDS = 5  # blocks per library, alternating
-PER_ROUND = 6  # timed calls per block
+ROUNDS = 7  # blocks per library, alternating
+PER_ROUND = 3  # timed calls per block
 
 
-def _openblas():
-    """NumPy's bundled OpenBLAS library (ctypes), or None."""
-    libdir = Path(np.__file__).resolve().parent.parent / "numpy.libs"
-    for path in glob.glob(str(libdir / "libscipy_openblas*.so")):
-        return ctypes.CDLL(path)
-    return None
+def interleaved(fns, rounds: int = ROUNDS, per_round: int = PER_ROUND, budget: float = 2.0):
+    """Per-block median wall times (s) of each function, the functions taking turns.
 
-
-def _symbol(lib, *names):
-    for name in names:
-        if lib is not None and hasattr(lib, name):
-            return getattr(lib, name)
-    return None
-
-
-def blas_threads() -> int:
-    """Threads NumPy's OpenBLAS uses (asks the library; falls back to the environment)."""
-    get = _symbol(_openblas(), "scipy_openblas_get_num_threads64_", "openblas_get_num_threads")
-    if get is not None:
-        return int(get())
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        if os.environ.get(var, "").isdigit():
-            return int(os.environ[var])
-    return len(os.sched_getaffinity(0))
-
-
-def set_blas_threads(n: int) -> None:
-    setter = _symbol(_openblas(), "scipy_openblas_set_num_threads64_", "openblas_set_num_threads")
-    if setter is None:
-        raise SystemExit("cannot set NumPy's BLAS threads here; use OPENBLAS_NUM_THREADS")
-    setter(n)
-
-
-def median_ms(fns, rounds: int = ROUNDS, per_round: int = PER_ROUND) -> list[float]:
-    """Median wall time in ms of each function.
-
-    The functions take turns in short blocks (``rounds`` blocks of
-    ``per_round`` calls each), so a burst of load from other processes hits
-    all of them alike; each block starts with an untimed call, so the idle
-    worker threads one library leaves spinning do not slow the other's
-    first timed call.
+    Each block starts with an untimed call (warm-up, and the other library's
+    idle threads settle). Fewer calls per block for slow functions, so a
+    layer costs about ``budget`` seconds. Returns one list of block medians
+    per function.
     """
-    times = [[] for _ in fns]
+    start = time.perf_counter()
+    for fn in fns:
+        fn()
+    per_call = (time.perf_counter() - start) / len(fns)
+    per_round = max(1, min(per_round, int(budget / max(per_call, 1e-9) / rounds / len(fns))))
+    blocks = [[] for _ in fns]
     for _ in range(rounds):
-        for fn, bucket in zip(fns, times):
-            fn()  # untimed: warm-up / let the other library's threads go idle
+        for fn, out in zip(fns, blocks):
+            fn()
+            times = []
             for _ in range(per_round):
-                start = time.perf_counter()
+                t0 = time.perf_counter()
                 fn()
-                bucket.append(time.perf_counter() - start)
-    return [statistics.median(bucket) * 1e3 for bucket in times]
+                times.append(time.perf_counter() - t0)
+            out.append(statistics.median(times))
+    return blocks
 
 
-def openblas_core() -> str:
-    """OpenBLAS's kernel family (e.g. 'Haswell' = AVX2 kernels), or '?'."""
-    fn = _symbol(_openblas(), "scipy_openblas_get_corename64_", "openblas_get_corename")
-    if fn is None:
-        return "?"
-    fn.restype = ctypes.c_char_p
-    return fn().decode()
+def ratio_summary(ours_blocks, theirs_blocks):
+    """(median ours ms, median torch ms, median ratio, min ratio, max ratio) over the blocks."""
+    ratios = [a / b for a, b in zip(ours_blocks, theirs_blocks)]
+    return (statistics.median(ours_blocks) * 1e3, statistics.median(theirs_blocks) * 1e3,
+            statistics.median(ratios), min(ratios), max(ratios))
+
+
+def set_threads(n: int):
+    """Limit NumPy's BLAS and torch to ``n`` threads; returns the threadpoolctl limiter."""
+    limiter = threadpool_limits(n)
+    if torch is not None:
+        torch.set_num_threads(n)
+    return limiter
+
+
+def describe(threads: int) -> str:
+    blas = ", ".join(f"{i.get('internal_api')} {i.get('architecture', '?')}"
+                     for i in threadpool_info() if i.get("user_api") == "blas")
+    tv = f"; torch {torch.__version__}" if torch else ""
+    return f"float32, batch 1, {threads} thread(s); NumPy {np.__version__} ({blas}){tv}"
+
+
+def distinct_convs(spec_ids=("vgg16", "resnet50")):
+    """Every distinct conv2d call of the networks' forward passes, in order of first use.
+
+    Returns [(label, input shape, weight shape, stride, padding, groups)].
+    """
+    from generator.specs import load_builtin
+    from generator.tables.forward import forward
+
+    seen, layers = set(), []
+    real = gnn.conv2d
+
+    for spec_id in spec_ids:
+        net = load_builtin(spec_id)
+
+        def record(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, _id=spec_id):
+            key = (x.shape, w.shape, stride, padding, dilation, groups)
+            if key not in seen:
+                seen.add(key)
+                c, h, wd = x.shape[1:]
+                label = (f"{net.name} {w.shape[2]}x{w.shape[3]} {c}>{w.shape[0]} @{h}"
+                         + (f" s{stride[0]}" if tuple(stride) != (1, 1) else ""))
+                layers.append((label, x.shape, w.shape, stride, padding, groups))
+            return real(x, w, b, stride, padding, dilation, groups)
+
+        gnn.conv2d = record
+        try:
+            forward(net, np.zeros((1,) + tuple(net.input), np.float32))
+        finally:
+            gnn.conv2d = real
+    return layers
+
+
+EXTRA = [  # label, input shape, weight shape, stride, padding, groups
+    ("LeNet-5 C1 5x5 1>6 @32", (1, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1),
+    ("depthwise 3x3 256 @28", (1, 256, 28, 28), (256, 1, 3, 3), 1, 1, 256),
+]
+TRANSPOSED = [("conv_transpose 4x4 64>32 @56 s2", (1, 64, 56, 56), (64, 32, 4, 4), 2, 1)]
+
+
+def algorithm_of(x_shape, w_shape, stride, padding, groups) -> str:
+    geo = conv2d_geometry(x_shape[2:], w_shape[2:], stride, padding, 1)
+    return gconv.conv2d_algorithm(x_shape[1], w_shape, geo, groups)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, help="threads for both libraries")
+    parser.add_argument("--threads", type=int, default=1, help="threads for both libraries")
     args = parser.parse_args()
-    if args.threads:
-        set_blas_threads(args.threads)
-    threads = blas_threads()
-    if torch is not None:
-        torch.set_num_threads(threads)
+    if torch is None:
+        raise SystemExit("torch is not installed: nothing to compare with")
+    set_threads(args.threads)
+    F = torch.nn.functional
     rng = np.random.default_rng(0)
-    print(f"float32; NumPy {np.__version__}, OpenBLAS core {openblas_core()}, {threads} BLAS thread(s)"
-          + (f"; torch {torch.__version__}, {torch.get_num_threads()} thread(s)" if torch else ""))
-    print(f"median of {ROUNDS} x {PER_ROUND} calls, in alternating blocks")
-    if openblas_core() == "Haswell" and "avx512f" in Path("/proc/cpuinfo").read_text():
-        print("note: OpenBLAS picked its AVX2 (Haswell) kernels on an AVX-512 CPU; "
-              "OPENBLAS_CORETYPE=SkylakeX in the environment may speed up the dense layers")
-    header = f"{'layer':<16} {'numpy ms':>9} {'torch ms':>9} {'ratio':>6} {'max |diff|':>11}"
+    print(describe(args.threads))
+    print(f"interleaved blocks: {ROUNDS} per library; ratio = ours/torch per block, median (min-max)")
+    header = (f"{'layer':<34} {'algorithm':<9} {'ours ms':>8} {'torch ms':>8} "
+              f"{'ratio':>5} {'(min-max)':>11} {'rel |diff|':>10}")
     print(header)
     print("-" * len(header))
-    for name, x_shape, w_shape, padding, groups in LAYERS:
+
+    def row(label, algorithm, ours, theirs):
+        out_ours, out_theirs = ours(), theirs().numpy()
+        diff = float(np.max(np.abs(out_ours - out_theirs)) / max(1.0, np.max(np.abs(out_theirs))))
+        ms, tms, r, lo, hi = ratio_summary(*interleaved([ours, theirs]))
+        print(f"{label:<34} {algorithm:<9} {ms:8.3f} {tms:8.3f} {r:5.2f} "
+              f"{f'({lo:.2f}-{hi:.2f})':>11} {diff:10.1e}", flush=True)
+
+    for label, x_shape, w_shape, stride, padding, groups in distinct_convs() + EXTRA:
         x = rng.standard_normal(x_shape, dtype=np.float32)
-        w = rng.standard_normal(w_shape, dtype=np.float32)
+        w = (rng.standard_normal(w_shape) / np.sqrt(np.prod(w_shape[1:]))).astype(np.float32)
         b = rng.standard_normal(w_shape[0], dtype=np.float32)
+        tx, tw, tb = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)
 
         def ours():
-            return conv2d(x, w, b, padding=padding, groups=groups)
-
-        if torch is None:
-            (ms,) = median_ms([ours])
-            print(f"{name:<16} {ms:9.3f} {'torch not installed':>28}")
-            continue
-        tx, tw, tb = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)
+            return gnn.conv2d(x, w, b, stride, padding, 1, groups)
 
         def theirs():
             with torch.no_grad():
-                return torch.nn.functional.conv2d(tx, tw, tb, padding=padding, groups=groups)
+                return F.conv2d(tx, tw, tb, stride, padding, 1, groups)
 
-        ms, torch_ms = median_ms([ours, theirs])
-        diff = float(np.max(np.abs(ours() - theirs().numpy())))
-        print(f"{name:<16} {ms:9.3f} {torch_ms:9.3f} {ms / torch_ms:6.2f} {diff:11.2e}")
+        row(label, algorithm_of(x_shape, w_shape, stride, padding, groups), ours, theirs)
+    for label, x_shape, w_shape, stride, padding in TRANSPOSED:
+        x = rng.standard_normal(x_shape, dtype=np.float32)
+        w = (rng.standard_normal(w_shape) / np.sqrt(w_shape[0] * 4)).astype(np.float32)
+        b = rng.standard_normal(w_shape[1], dtype=np.float32)
+        tx, tw, tb = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)
+
+        def ours():
+            return gnn.conv_transpose2d(x, w, b, stride, padding)
+
+        def theirs():
+            with torch.no_grad():
+                return F.conv_transpose2d(tx, tw, tb, stride, padding)
+
+        row(label, gconv.conv_transpose2d_algorithm(x_shape[1], w_shape, (1, 1), 1), ours, theirs)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,181 @@
+"""Time whole-network forward passes: generator.tables.forward against the same network in torch.
+
+Run: ``python benchmarks/bench_networks.py [--threads N] [--rounds R]``.
+For each built-in spec (VGG-16, ResNet-50; any other id given with
+``--nets``), the forward pass of :func:`generator.tables.forward.forward`
+runs with fixed weights (the weights of its first pass, recorded and then
+served again, so drawing 138 million random numbers is not timed), and the
+equivalent torch computation is built from the same spec and the same weights
+by :func:`torch_forward` below. Batch 1, float32, interleaved blocks at 1
+thread (threadpoolctl for NumPy's BLAS, torch.set_num_threads); the ratio
+ours/torch is given as the median over the blocks with its min–max, and the
+largest |difference| of the outputs relative to their largest magnitude.
+Target (issue 20): at most 1.0×. This is a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_conv import describe, interleaved, ratio_summary, set_threads  # noqa: E402
+
+from generator import specs as s  # noqa: E402
+from generator.specs import load_builtin  # noqa: E402
+from generator.tables import forward as fwd  # noqa: E402
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+class FixedWeights:
+    """Makes forward() draw its weights once, then serve the same arrays again."""
+
+    def __init__(self):
+        self.arrays: list[np.ndarray] = []
+        self.recording = True
+
+    def __enter__(self):
+        real = fwd._Run.weights
+        owner = self
+
+        def weights(run, shape, fan_in):
+            if owner.recording:
+                owner.arrays.append(real(run, shape, fan_in))
+                return owner.arrays[-1]
+            i = getattr(run, "_served", 0)
+            run._served = i + 1
+            return owner.arrays[i]
+
+        self._real = real
+        fwd._Run.weights = weights
+        return self
+
+    def __exit__(self, *exc):
+        fwd._Run.weights = self._real
+
+
+def torch_forward(network: s.Network, weights: list[np.ndarray]):
+    """A function x -> y computing ``network`` with torch, layer by layer as
+    generator.tables.forward does (same weights, taken in the same order; zero
+    biases; batchnorm in inference form with zero mean and unit variance;
+    dropout the identity)."""
+    F = torch.nn.functional
+    pool = iter(torch.from_numpy(w) for w in weights)
+    activations = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
+
+    def seq(layers, channels):
+        steps = []
+        for layer in layers:
+            step, channels = one(layer, channels)
+            steps.append(step)
+
+        def run(x):
+            for step in steps:
+                x = step(x)
+            return x
+        return run, channels
+
+    def one(layer, c):
+        if isinstance(layer, (s.Basic, s.Bottleneck)):
+            layer = layer.expand(c)
+        if isinstance(layer, s.Residual):
+            main, out = seq(layer.main, c)
+            short, _ = seq(layer.shortcut, c)
+            act = activations.get(layer.activation, lambda y: y)
+            return (lambda x: act(main(x) + short(x))), out
+        if isinstance(layer, s.Concat):
+            branches = [seq(b, c) for b in layer.branches]
+            return (lambda x: torch.cat([f(x) for f, _ in branches], 1)), sum(o for _, o in branches)
+        if isinstance(layer, s.Conv):
+            w = next(pool)
+            b = torch.zeros(layer.out) if layer.bias else None
+            return (lambda x: F.conv2d(x, w, b, layer.stride, layer.padding, layer.dilation,
+                                       layer.groups)), layer.out
+        if isinstance(layer, s.ConvTranspose):
+            w = next(pool)
+            b = torch.zeros(layer.out) if layer.bias else None
+            return (lambda x: F.conv_transpose2d(x, w, b, layer.stride, layer.padding,
+                                                 layer.output_padding, layer.groups,
+                                                 layer.dilation)), layer.out
+        if isinstance(layer, s.Linear):
+            w = next(pool)
+            b = torch.zeros(layer.out) if layer.bias else None
+            return (lambda x: F.linear(x, w, b)), layer.out
+        if isinstance(layer, s.BatchNorm):
+            zeros, ones = torch.zeros(c), torch.ones(c)
+            wb = (ones, zeros) if layer.affine else (None, None)
+            return (lambda x: F.batch_norm(x, zeros, ones, *wb, False, 0.0, layer.eps)), c
+        if isinstance(layer, s.MaxPool):
+            return (lambda x: F.max_pool2d(x, layer.kernel, layer.stride, layer.padding,
+                                           layer.dilation, layer.ceil_mode)), c
+        if isinstance(layer, s.AvgPool):
+            return (lambda x: F.avg_pool2d(x, layer.kernel, layer.stride, layer.padding,
+                                           layer.ceil_mode, layer.count_include_pad)), c
+        if isinstance(layer, s.AdaptiveAvgPool):
+            return (lambda x: F.adaptive_avg_pool2d(x, layer.output)), c
+        if isinstance(layer, s.Flatten):
+            return (lambda x: torch.flatten(x, 1)), c
+        if isinstance(layer, s.Softmax):
+            return (lambda x: torch.softmax(x, 1)), c
+        if isinstance(layer, s.Dropout):
+            return (lambda x: x), c
+        for kind, fn in (("relu", torch.relu), ("tanh", torch.tanh), ("sigmoid", torch.sigmoid)):
+            if layer.KIND == kind:
+                return fn, c
+        raise SystemExit(f"bench_networks: no torch equivalent for layer kind {layer.KIND!r}")
+
+    run, _ = seq(network.layers, network.input[0])
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=5, help="blocks per library")
+    parser.add_argument("--nets", nargs="+", default=["vgg16", "resnet50"])
+    args = parser.parse_args()
+    if torch is None:
+        raise SystemExit("torch is not installed: nothing to compare with")
+    set_threads(args.threads)
+    print(describe(args.threads))
+    print(f"interleaved blocks: {args.rounds} per library; ratio = ours/torch per block, "
+          "median (min-max); target <= 1.0")
+    header = f"{'network':<12} {'ours ms':>9} {'torch ms':>9} {'ratio':>5} {'(min-max)':>11} {'rel |diff|':>10}"
+    print(header)
+    print("-" * len(header))
+    rng = np.random.default_rng(0)
+    for spec_id in args.nets:
+        net = load_builtin(spec_id)
+        x = rng.random((1,) + tuple(net.input), dtype=np.float32)
+        with FixedWeights() as fixed:
+            y, _ = fwd.forward(net, x)
+            fixed.recording = False
+            theirs_fn = torch_forward(net, fixed.arrays)
+            tx = torch.from_numpy(x)
+
+            def ours():
+                return fwd.forward(net, x)[0]
+
+            def theirs():
+                with torch.no_grad():
+                    return theirs_fn(tx)
+
+            ty = theirs().numpy()
+            diff = float(np.max(np.abs(ours() - ty)) / max(1.0, float(np.max(np.abs(ty)))))
+            ms, tms, r, lo, hi = ratio_summary(*interleaved([ours, theirs], rounds=args.rounds,
+                                                            per_round=1, budget=0))
+        print(f"{net.name:<12} {ms:9.1f} {tms:9.1f} {r:5.2f} {f'({lo:.2f}-{hi:.2f})':>11} {diff:10.1e}",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
