@@ -12,6 +12,7 @@ from ...figures import catalog
 from ...nn import naive
 from ...tables import counts
 from .. import snippets
+from . import teaching
 
 #: The worked examples' inputs live with the figures that draw them, so a page and its
 #: figure cannot show different matrices.
@@ -75,6 +76,8 @@ def convolution() -> dict:
         "steps": [_dot_terms(image, kernel, 0, 0), _dot_terms(image, kernel, 0, 1),
                   _dot_terms(image, kernel, 2, 3)],
         "naive_source": inspect.getsource(naive.conv2d),
+        "teaching_source": inspect.getsource(teaching.corr2d),
+        "teaching_equal": bool(np.array_equal(teaching.corr2d(image, kernel), out)),
         "code": snippets.run("convolution"),
     }
 
