@@ -39,21 +39,12 @@ TINY = "name: Tiny net\ninput: [1, 8, 8]\nlayers:\n  - conv: {out: 2, kernel: 3}
        "  - fc: {out: 3}\n"
 
 
-class Context:
-    """What a producer sees of the build: the settings, and where it announces nav pages."""
-
-    def __init__(self, settings):
-        self.settings = settings
-        self.nav: list[tuple[str, str, str]] = []
-
-    def add_nav(self, section: str, title: str, path: str) -> None:
-        self.nav.append((section, title, path))
-
-
 def produce(root: Path) -> tuple[dict[str, bytes], list[tuple[str, str, str]]]:
-    ctx = Context(load_settings(root, out_dir="build/docs"))
+    """The producer's files, and the (section, title, path) it announced for the nav."""
+    ctx = pipeline.BuildContext(load_settings(root, out_dir="build/docs"))
     outs = {o.path: o.data for o in architectures.outputs(ctx)}
-    return outs, ctx.nav
+    return outs, [(section, title, path) for section, pages in ctx.nav.items()
+                  for title, path in pages]
 
 
 @pytest.fixture(scope="module")
