@@ -10,6 +10,10 @@
 * ``"depthwise"``: groups == in_channels == out_channels, by channel blocks
   (:mod:`generator.nn.depthwise`);
 * ``"grouped"``: other groups > 1 at stride 1, im2col from the flattened rows;
+* ``"banded"``: other groups-1 layers at stride 1 with at least
+  ``BANDED_MIN_OUTPUTS`` output pixels (VGG's first layer): im2col and the
+  product one band of output rows at a time, the bias added while the band
+  is in cache;
 * ``"phase"``: groups 1 at stride > 1, im2col copied from the stride phases
   of the input (:func:`generator.nn.windows.phase_im2col`);
 * ``"im2col"``: everything else, im2col + one matrix product.
@@ -31,7 +35,7 @@ from .conv_checks import conv_operands, zero_pad_hw
 from .depthwise import depthwise_conv2d
 from .shapes import conv2d_geometry, conv_transpose2d_geometry
 from .subpixel import subpixel_conv_transpose2d
-from .windows import col2im, flat_im2col, im2col, phase_im2col, unflatten
+from .windows import col2im, flat_im2col, im2col, phase_im2col, unflatten, window_view
 from .winograd import winograd_conv3x3
 
 __all__ = ["conv2d", "conv_transpose2d", "conv2d_algorithm", "conv_transpose2d_algorithm"]
@@ -40,6 +44,10 @@ __all__ = ["conv2d", "conv_transpose2d", "conv2d_algorithm", "conv_transpose2d_a
 WINOGRAD_MIN_CHANNELS = 64
 #: ... and this many output pixels (below, the 16 matrix products are too thin).
 WINOGRAD_MIN_OUTPUTS = 144
+#: Dense stride-1 layers with this many output pixels run im2col in bands of rows ...
+BANDED_MIN_OUTPUTS = 4096
+#: ... each band's columns about this many bytes, so they are still in cache for the product.
+BAND_BYTES = 2**19
 #: Sub-pixel transposed convolution from this product of input and output channels.
 SUBPIXEL_MIN_CHANNELS = 512
 
@@ -63,6 +71,8 @@ def conv2d_algorithm(in_channels: int, weight_shape, geometry, groups: int) -> s
         return "grouped"
     if groups == 1 and stride != (1, 1):
         return "phase"
+    if groups == 1 and oh * ow >= BANDED_MIN_OUTPUTS:
+        return "banded"
     return "im2col"
 
 
@@ -108,12 +118,16 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         xs = np.ascontiguousarray(xs).reshape(n, 1, c, oh * ow)
         out = np.matmul(w.reshape(1, f, c), xs).reshape(n, f, oh, ow)
     elif algorithm == "winograd":
-        out = winograd_conv3x3(x, w, geo.padding)
+        out = winograd_conv3x3(x, w, geo.padding, b)
+        b = None  # added inside
     else:
         xp = zero_pad_hw(x, top, bottom, left, right)  # (N, C, Hp, Wp)
         wm = w.reshape(groups, f // groups, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KH*KW)
         if algorithm == "depthwise":
             out = depthwise_conv2d(xp, w, stride, dilation, (oh, ow))
+        elif algorithm == "banded":
+            out = _banded(xp, w.reshape(f, cg * kh * kw), b, (kh, kw), dilation, (oh, ow))
+            b = None  # added inside
         elif algorithm == "grouped":
             # grouped: the im2col copy dominates, so use the faster flat layout
             cols = flat_im2col(xp, (kh, kw), dilation, (oh, ow), groups)  # (N, G, Cg*KH*KW, Q)
@@ -129,6 +143,31 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if b is not None:
         out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
     return unbatch(out, unbatched)
+
+
+def _banded(xp, wm, b, kernel, dilation, out_hw):
+    """Stride-1 im2col + product, band of output rows by band of output rows.
+
+    xp : (N, C, Hp, Wp) padded; wm : (F, C*KH*KW); returns (N, F, OH, OW) with the bias.
+    """
+    n, c = xp.shape[:2]
+    f = wm.shape[0]
+    (kh, kw), (dh, dw), (oh, ow) = kernel, dilation, out_hw
+    rows = max(1, min(oh, BAND_BYTES // (wm.shape[1] * ow * xp.dtype.itemsize)))
+    out = np.empty((n, f, oh, ow), dtype=xp.dtype)
+    cols = np.empty((c, kh, kw, rows * ow), dtype=xp.dtype)
+    for i in range(n):
+        for y0 in range(0, oh, rows):
+            r = min(oh, y0 + rows) - y0
+            v = window_view(xp[i : i + 1, :, y0 : y0 + r + dh * (kh - 1)], kernel, (1, 1),
+                            dilation, (r, ow))[0]  # (C, KH, KW, r, OW) view
+            band = cols[..., : r * ow]
+            band.reshape(c, kh, kw, r, ow)[...] = v  # the copy
+            dest = out[i, :, y0 : y0 + r].reshape(f, r * ow)  # a view: rows of one band
+            np.matmul(wm, band.reshape(-1, r * ow), out=dest)  # (F, C*KK) @ (C*KK, r*OW)
+            if b is not None:
+                dest += b[:, None]
+    return out
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,

@@ -95,7 +95,7 @@ def weight_transform(w: np.ndarray) -> np.ndarray:
 BLOCK_BYTES = 2**20
 
 
-def winograd_conv3x3(x: np.ndarray, w: np.ndarray, padding) -> np.ndarray:
+def winograd_conv3x3(x: np.ndarray, w: np.ndarray, padding, bias=None) -> np.ndarray:
     """3×3 convolution at stride 1, dilation 1, groups 1 by F(2×2, 3×3).
 
     Parameters
@@ -103,10 +103,11 @@ def winograd_conv3x3(x: np.ndarray, w: np.ndarray, padding) -> np.ndarray:
     x : (N, C, H, W) float array
     w : (F, C, 3, 3) of the same dtype
     padding : ((top, bottom), (left, right)) zero padding
+    bias : None or (F,) of the same dtype
 
     Returns
     -------
-    (N, F, H', W') with H' = H + top + bottom - 2 (likewise W'), no bias.
+    (N, F, H', W') with H' = H + top + bottom - 2 (likewise W').
 
     Notes
     -----
@@ -116,6 +117,9 @@ def winograd_conv3x3(x: np.ndarray, w: np.ndarray, padding) -> np.ndarray:
     the tiles is then row ``y + k // 2`` of plane ``k % 2``, so every step of
     the transforms reads contiguous rows instead of every other element.
     The tiles are processed in blocks of tile rows (``BLOCK_BYTES``).
+    The bias is added to ``M[1, 1]``, which ``Aᵀ M A`` adds to each of the
+    four outputs of a tile with coefficient 1 (column 1 of Aᵀ is (1, 1)): no extra
+    pass over the output.
     """
     n, c, h, wd = x.shape
     f = w.shape[0]
@@ -155,6 +159,8 @@ def winograd_conv3x3(x: np.ndarray, w: np.ndarray, padding) -> np.ndarray:
                 np.subtract(col[1], col[3], out=v[a, 3])
             m = m_buf[:, :, :q]
             np.matmul(u, v.reshape(16, c, q), out=m)  # (16, F, C) @ (16, C, q) -> (16, F, q)
+            if bias is not None:
+                m[5] += bias[:, None]  # M[1, 1] (F, q) += b (F, 1)
             m = m.reshape(4, 4, f, q)
             s = s_buf[:, :, :, :q]  # Aᵀ M: rows of the 2×2 output tiles
             np.add(m[1], m[2], out=s[1])

@@ -209,15 +209,17 @@ def _im2col_conv(x, w, stride, padding):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_matmul_and_phase_paths_match_torch_and_the_im2col_bits(dtype, record_error):
-    """1×1 convolutions and strided convolutions: same bits as im2col + matmul
-    (so the trained networks of the site are unchanged), and correct."""
+    """1×1 convolutions, strided convolutions and single-channel banded ones: same
+    bits as im2col + matmul (so the trained networks and the figures of the site
+    are unchanged), and correct."""
     rng = np.random.default_rng(2023)
     cases = [((2, 8, 9, 7), (5, 8, 1, 1), 1, 0, "matmul"),
              ((1, 6, 10, 11), (4, 6, 1, 1), 2, 0, "matmul"),
              ((1, 6, 10, 11), (4, 6, 1, 1), (3, 2), 0, "matmul"),
              ((2, 3, 32, 32), (8, 3, 3, 3), 2, 1, "phase"),  # the autoencoder's enc1
              ((1, 3, 23, 21), (16, 3, 7, 7), 2, 3, "phase"),  # a small stem
-             ((1, 5, 9, 9), (4, 5, 1, 1), 1, 1, "im2col")]  # padded 1×1
+             ((1, 5, 9, 9), (4, 5, 1, 1), 1, 1, "im2col"),  # padded 1×1
+             ((1, 1, 70, 80), (4, 1, 3, 3), 1, 1, "banded")]  # edge filters on a photo
     for x_shape, w_shape, stride, padding, algorithm in cases:
         x = rng.standard_normal(x_shape).astype(dtype)
         w = rng.standard_normal(w_shape).astype(dtype)
@@ -228,6 +230,24 @@ def test_matmul_and_phase_paths_match_torch_and_the_im2col_bits(dtype, record_er
         _check(algorithm, ours, naive.conv2d(x, w, stride=stride, padding=padding),
                F.conv2d(_t(x), _t(w), stride=stride, padding=padding).numpy(), dtype,
                record_error)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_banded_path_matches_naive_and_torch(dtype, record_error, monkeypatch):
+    rng = np.random.default_rng(2027)
+    monkeypatch.setattr(conv, "BANDED_MIN_OUTPUTS", 60)
+    for trial, (x_shape, w_shape, padding, dilation) in enumerate(
+            [((2, 3, 9, 8), (4, 3, 3, 3), 1, 1), ((1, 2, 12, 10), (3, 2, 2, 3), (0, 2), (2, 1)),
+             ((1, 4, 11, 11), (5, 4, 5, 5), 2, 1)]):
+        monkeypatch.setattr(conv, "BAND_BYTES", 1 if trial % 2 else 2**19)  # 1 row per band
+        x = rng.standard_normal(x_shape).astype(dtype)
+        w = rng.standard_normal(w_shape).astype(dtype)
+        b = rng.standard_normal(w_shape[0]).astype(dtype) if trial != 1 else None
+        geo = conv2d_geometry(x_shape[2:], w_shape[2:], 1, padding, dilation)
+        assert conv.conv2d_algorithm(x_shape[1], w_shape, geo, 1) == "banded"
+        kwargs = dict(padding=padding, dilation=dilation)
+        _check("banded", nn.conv2d(x, w, b, **kwargs), naive.conv2d(x, w, b, **kwargs),
+               F.conv2d(_t(x), _t(w), _t(b), **kwargs).numpy(), dtype, record_error)
 
 
 # ------------------------------------------------------------------ sub-pixel
@@ -279,7 +299,7 @@ def test_dispatch_of_the_benchmark_and_site_layers():
     assert _algorithm((256, 56, 56), (256, 256, 3, 3), padding=1) == "winograd"  # VGG conv3_2
     assert _algorithm((512, 14, 14), (512, 512, 3, 3), padding=1) == "winograd"  # VGG conv5
     assert _algorithm((512, 7, 7), (512, 512, 3, 3), padding=1) == "im2col"  # too few tiles
-    assert _algorithm((3, 224, 224), (64, 3, 3, 3), padding=1) == "im2col"  # VGG conv1_1
+    assert _algorithm((3, 224, 224), (64, 3, 3, 3), padding=1) == "banded"  # VGG conv1_1
     assert _algorithm((256, 56, 56), (64, 256, 1, 1)) == "matmul"  # ResNet reduce
     assert _algorithm((256, 56, 56), (512, 256, 1, 1), stride=2) == "matmul"  # projection
     assert _algorithm((3, 224, 224), (64, 3, 7, 7), stride=2, padding=3) == "phase"  # stem
