@@ -23,8 +23,9 @@
 
   var MISSING = {};  // a field the reader left empty: as if the spec omitted it
 
+  /** An integer: a number, or a BigInt for one typed with more digits than a double keeps. */
   function isInt(v) {
-    return typeof v === "number" && Number.isInteger(v);
+    return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
   }
   function isFloat(v) {
     return (typeof v === "number" && !Number.isInteger(v)) || v instanceof PyFloat;
@@ -69,21 +70,59 @@
     return strip(x.toFixed(Math.max(0, 5 - exp)));
   }
 
+  /** What Python's str.isprintable() refuses (besides the space, which it prints). */
+  var UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+  /** A code point as Python's repr() escapes it: \x7f, \u2028, \U0010ffff (YAML reads the same). */
+  function escapeCode(cp) {
+    var hex = cp.toString(16);
+    if (cp < 0x100) return "\\x" + hex.padStart(2, "0");
+    if (cp < 0x10000) return "\\u" + hex.padStart(4, "0");
+    return "\\U" + hex.padStart(8, "0");
+  }
+
+  /** Each code point of ``s`` (a lone surrogate as itself) through ``f(char, codePoint)``. */
+  function mapCodePoints(s, f) {
+    var out = "";
+    for (var i = 0; i < s.length;) {
+      var cp = s.codePointAt(i), c = String.fromCodePoint(cp);
+      i += c.length;
+      out += f(c, cp);
+    }
+    return out;
+  }
+
   /** Python's repr() of a str. */
   function strRepr(s) {
     var q = s.indexOf("'") >= 0 && s.indexOf('"') < 0 ? '"' : "'";
-    var out = "";
-    for (var i = 0; i < s.length; i++) {
-      var c = s[i], code = s.charCodeAt(i);
-      if (c === "\\") out += "\\\\";
-      else if (c === q) out += "\\" + q;
-      else if (c === "\n") out += "\\n";
-      else if (c === "\r") out += "\\r";
-      else if (c === "\t") out += "\\t";
-      else if (code < 0x20 || (code >= 0x7f && code <= 0xa0)) out += "\\x" + code.toString(16).padStart(2, "0");
-      else out += c;
-    }
-    return q + out + q;
+    var special = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"};
+    special[q] = "\\" + q;
+    return q + mapCodePoints(s, function (c, cp) {
+      if (has(special, c)) return special[c];
+      return c !== " " && UNPRINTABLE.test(c) ? escapeCode(cp) : c;
+    }) + q;
+  }
+
+  /** What a name may not contain: fields.NOT_IN_LINE, as the generator sends it. */
+  var notInLine = null;
+  function badInLine() {
+    return notInLine || (notInLine = new RegExp(schema().not_in_line, "u"));
+  }
+
+  /** Python's str.strip(): its whitespace has U+001C..U+001F and U+0085, not U+FEFF. */
+  var PY_SPACE = "[\\t-\\r\\x1c- \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+  var PY_STRIP = new RegExp("^" + PY_SPACE + "+|" + PY_SPACE + "+$", "g");
+
+  /**
+   * A string as a YAML double-quoted scalar that reads back to exactly it: every
+   * character a name may not hold (controls, line breaks, noncharacters, lone
+   * surrogates) and U+FEFF escaped, as YAML's reader refuses or folds them raw.
+   */
+  function yamlQuoted(s) {
+    return '"' + mapCodePoints(s, function (c, cp) {
+      if (c === '"' || c === "\\") return "\\" + c;
+      return badInLine().test(c) || c === "\ufeff" ? escapeCode(cp) : c;
+    }) + '"';
   }
 
   /** How a YAML scalar of this value is written (PyYAML's safe_dump, flow style). */
@@ -100,11 +139,12 @@
   function yamlValue(v, text) {
     if (v === null || v === undefined) return "null";
     if (typeof v === "boolean") return v ? "true" : "false";
+    if (typeof v === "bigint") return String(v);
     if (isInt(v)) return String(v);
     if (isFloat(v)) return yamlFloat(num(v));
     if (typeof v === "string") {
       var plain = text ? PLAIN_TEXT : PLAIN;
-      return plain.test(v) && !YAML_WORDS.test(v) && !/\s$/.test(v) ? v : JSON.stringify(v);
+      return plain.test(v) && !YAML_WORDS.test(v) && !/\s$/.test(v) ? v : yamlQuoted(v);
     }
     if (Array.isArray(v)) return "[" + v.map(function (x) { return yamlValue(x); }).join(", ") + "]";
     return "{" + Object.keys(v).map(function (k) { return yamlValue(k) + ": " + yamlValue(v[k]); }).join(", ") + "}";
@@ -115,7 +155,7 @@
     if (v === null || v === undefined) return "nothing";
     if (typeof v === "boolean") return v ? "true" : "false";
     if (typeof v === "string") return "the string " + strRepr(v);
-    if (isInt(v)) return String(v);
+    if (isInt(v)) return String(v);  // a BigInt too: every digit, as Python's repr
     if (isFloat(v)) return floatRepr(num(v));
     if (Array.isArray(v)) return "the list " + yamlValue(v).slice(0, 60);
     return "a mapping";
@@ -129,13 +169,24 @@
   // ------------------------------------------------------------ spec fields (schema.py)
 
   function Mismatch() {}
+  /** A size of the right type past limits.MAX_DIM (fields.TooLarge). */
+  function TooLarge() {}
+  TooLarge.prototype = Object.create(Mismatch.prototype);
 
+  /** The bounds of a spec (generator/specs/limits.py): max_dim, max_layers. */
+  function limits() {
+    return schema().limits;
+  }
+  function bounded(v) {
+    if (v > limits().max_dim) throw new TooLarge();
+    return Number(v);
+  }
   function positive(v) {
-    if (isInt(v) && v >= 1) return v;
+    if (isInt(v) && v >= 1) return bounded(v);
     throw new Mismatch();
   }
   function nonNegative(v) {
-    if (isInt(v) && v >= 0) return v;
+    if (isInt(v) && v >= 0) return bounded(v);
     throw new Mismatch();
   }
   function pairOf(convert) {
@@ -168,8 +219,9 @@
       if (isNumber(v) && num(v) > 0) return num(v);
       throw new Mismatch();
     },
-    TEXT: function (v) {
-      if (typeof v === "string" && v.trim()) return v.trim();
+    TEXT: function (v) {  // fields._line
+      var text = typeof v === "string" && !badInLine().test(v) ? v.replace(PY_STRIP, "") : "";
+      if (text) return text;
       throw new Mismatch();
     },
     SHAPE: function (v) {
@@ -229,6 +281,10 @@
       try {
         out[f.name] = convert(data[f.name]);
       } catch (e) {
+        if (e instanceof TooLarge) {
+          throw new SpecError(where, f.name + " must be at most " + countText(limits().max_dim) + ", found " +
+            found(data[f.name]));
+        }
         if (!(e instanceof Mismatch)) throw e;
         throw new SpecError(where, f.name + " must be " + f.expected + ", found " + found(data[f.name]));
       }
@@ -265,6 +321,10 @@
     }
     var name = typeof data.name === "string" ? data.name : null;
     var where = here + (name ? " " + strRepr(name) : "") + " (" + kind + ")";
+    if (index > limits().max_layers) {  // every kind of the calculator counts as one layer
+      throw new SpecError(where, "more than " + countText(limits().max_layers) +
+        " layers (blocks count the layers inside)");
+    }
     var values = checkValues(fields, data, where, kind);
     fields.forEach(function (f) {
       if (!has(values, f.name) && !f.required) values[f.name] = defaultValue(f);
@@ -434,16 +494,18 @@
       return {size: f.size + (span - 1) * f.jump, jump: f.jump * stride[i], start: f.start - padBefore[i] * f.jump};
     });
   }
+  /**
+   * receptive.adaptive_window, in closed form: [kernel, stride] of adaptive pooling
+   * from ``size`` to ``out``, or null when its windows differ. With size = q*out + r
+   * they are alike only for r = 0 (kernel q, stride q) or r = 1 (kernel q + 1,
+   * stride q); one window has stride 1.
+   */
   function adaptiveWindow(size, out) {
-    var kernels = {}, steps = {}, prev = null, nk = 0, ns = 0;
-    for (var i = 0; i < out; i++) {
-      var a = Math.floor((i * size) / out), b = Math.ceil(((i + 1) * size) / out);
-      if (!has(kernels, b - a)) { kernels[b - a] = 1; nk++; }
-      if (prev !== null && !has(steps, a - prev)) { steps[a - prev] = 1; ns++; }
-      prev = a;
-    }
-    if (ns === 0) { steps[1] = 1; ns = 1; }
-    return nk === 1 && ns === 1 ? [Number(Object.keys(kernels)[0]), Number(Object.keys(steps)[0])] : null;
+    if (out === 1) return [size, 1];
+    var q = Math.floor(size / out), r = size - q * out;
+    if (r === 0) return [q, q];
+    if (r === 1) return [q + 1, q];
+    return null;
   }
 
   // ------------------------------------------------------------ table.py
@@ -625,7 +687,8 @@
     result.input_shape = shape;
     var field = shape && shape.length === 3 ? INPUT_FIELD : null;
     var blocked = shape ? 0 : -1;  // index of the first row in error (-1: the input)
-    layers.forEach(function (entry, i) {
+    // Past the limit, the first layer too many is the error, and the rest go unread.
+    layers.slice(0, limits().max_layers + 1).forEach(function (entry, i) {
       var index = i + 1;
       var row = {index: String(index), status: "ok", where: "layer " + index, name: null, type: null};
       result.layers.push(row);
@@ -652,8 +715,10 @@
       try {
         var out = LEAVES[layer.kind](layer.v, shape, field, tf);
         var activations = out.output_shape.reduce(function (a, b) { return a * b; }, 1);
-        [out.weights, out.biases, out.macs, activations].forEach(function (n) {
-          if (n > SAFE) throw new ShapeError("a count above 2^53 is beyond exact arithmetic in the browser");
+        var numbers = [out.weights, out.biases, out.macs, activations];
+        (out.field || []).forEach(function (f) { numbers.push(f.size, f.jump, -f.start); });
+        numbers.forEach(function (n) {
+          if (n > SAFE) throw new ShapeError("a number above 2^53 is beyond exact arithmetic in the browser");
         });
         var params = out.weights + out.biases;
         Object.assign(row, {
@@ -722,7 +787,10 @@
 
   /** The spec value of a number typed as text: 5 -> 5, 2.0 -> PyFloat(2), 2.5 -> 2.5. */
   function numberValue(text) {
-    if (INT.test(text)) return parseInt(text, 10);
+    if (INT.test(text)) {
+      var n = parseInt(text, 10);
+      return Number.isSafeInteger(n) ? n : BigInt(text.replace(/^\+/, ""));
+    }
     var x = Number(text);
     return Number.isInteger(x) ? new PyFloat(x) : x;
   }
@@ -821,8 +889,8 @@
     var dec = function (s) {
       try { return decodeURIComponent(s); } catch (e) { return s; }
     };
-    var state = {name: "", input: ["", "", ""], tf: false, layers: [], dropped: []};
-    var kinds = schema().kinds;
+    var state = {name: "", input: ["", "", ""], tf: false, layers: [], dropped: [], cut: 0};
+    var kinds = schema().kinds, most = limits().max_layers + 1;
     hash.slice(3).split("&").forEach(function (part) {
       var eq = part.indexOf("="), key = part.slice(0, eq), value = part.slice(eq + 1);
       if (key === "name") state.name = dec(value);
@@ -830,6 +898,10 @@
       else if (key === "tf") state.tf = value === "1";
       else if (key === "l" && value) {
         value.split(";").forEach(function (item) {
+          if (state.layers.length >= most) {  // one past the limit shows its error; no more
+            state.cut++;
+            return;
+          }
           var colon = item.indexOf(":");
           var kind = dec(colon < 0 ? item : item.slice(0, colon));
           if (!has(kinds, kind)) {
@@ -906,8 +978,7 @@
     this.stats = {cards: 0, rows: 0, tables: 0};  // cards and table rows built, full tables
     this.state = decodeState(location.hash) || decodeState(DEFAULT_HASH);
     this.build();
-    this.renderLayers();
-    this.update();
+    this.load(this.state);
     var self = this;
     window.addEventListener("hashchange", function () {
       if (location.hash.replace(/^#/, "") === self.written) return;
@@ -1033,6 +1104,10 @@
     });
     addButton.addEventListener("click", function () {
       var kind = self.kindSelect.value;
+      if (self.state.layers.length > limits().max_layers) {
+        self.say("A spec has at most " + countText(limits().max_layers) + " layers.");
+        return;
+      }
       self.state.layers.push({kind: kind, texts: Object.assign({}, STARTERS[kind] || {})});
       self.renderLayers();
       self.update();
@@ -1086,9 +1161,15 @@
     this.state = state;
     this.renderLayers();
     this.update();
+    var notes = [];
     if (state.dropped && state.dropped.length) {
-      this.say("Left out layers the calculator does not know: " + state.dropped.join(", ") + ".");
+      notes.push("Left out layers the calculator does not know: " + state.dropped.join(", ") + ".");
     }
+    if (state.cut) {
+      notes.push("Left out the last " + countText(state.cut) + " layers: a spec has at most " +
+        countText(limits().max_layers) + ".");
+    }
+    if (notes.length) this.say(notes.join(" "));
   };
 
   /**

@@ -1,9 +1,9 @@
 """Data for the shape calculator page: the spec format and the built-in sequential networks.
 
 The calculator (``docs/javascripts/calculator.js``) validates what a reader types
-with the same field types, expected-value texts and defaults as
-:mod:`generator.specs.schema`, and offers the built-in networks that are a plain
-sequence of layers as starting points. Both come from here, as one script that
+with the same field types, expected-value texts, defaults and limits as
+:mod:`generator.specs`, for the layer kinds its registry marks ``calculator``, and
+offers the built-in networks that are a plain sequence of layers as starting points. Both come from here, as one script that
 sets ``window.ATLAS_CALC``: a ``<script>``, not a fetch, so the page also works
 from ``file://``.
 """
@@ -11,13 +11,15 @@ from ``file://``.
 from __future__ import annotations
 
 import json
+import re
 
 import yaml
 
 from .. import text
 from ..render import Output
 from ..specs import BUILTINS, SPEC_DIR, load_builtin
-from ..specs import schema
+from ..specs import fields, kinds, limits
+from ..specs.network import Network
 
 #: Where the script lands, relative to the generator's output folder.
 DATA_JS = "calculator/data.js"
@@ -26,12 +28,12 @@ DATA_JS = "calculator/data.js"
 _HIDDEN = {"frozen"}
 
 
-def _type_key(ftype: schema.FieldType) -> str:
-    """The name of ``ftype`` in :class:`schema.T` (the calculator converts by this name)."""
-    for key, value in vars(schema.T).items():
+def _type_key(ftype: fields.FieldType) -> str:
+    """The name of ``ftype`` in :class:`fields.T` (the calculator converts by this name)."""
+    for key, value in vars(fields.T).items():
         if value is ftype:
             return key
-    raise AssertionError(f"field type {ftype.label!r} is not in schema.T")
+    raise AssertionError(f"field type {ftype.label!r} is not in fields.T")
 
 
 def _default_text(value) -> str:
@@ -52,9 +54,9 @@ def _json_value(value):
 
 def _fields(cls) -> list[dict]:
     out = []
-    for f in schema.spec_fields(cls):
+    for f in fields.spec_fields(cls):
         ftype = f.metadata["type"]
-        required = schema.is_required(f)
+        required = fields.is_required(f)
         out.append({
             "name": f.name,
             "type": _type_key(ftype),
@@ -69,18 +71,24 @@ def _fields(cls) -> list[dict]:
 
 
 def _kinds() -> dict[str, dict]:
-    """Every layer kind that is not a block, with its fields, in the docs' order."""
+    """Every layer kind the registry marks ``calculator``, with its fields, in the docs' order."""
     return {
-        kind: {"doc": " ".join((cls.__doc__ or "").split()), "fields": _fields(cls)}
-        for kind, cls in schema.LAYER_KINDS.items() if not cls.COMPOSITE
+        k.name: {"doc": " ".join((k.spec.__doc__ or "").split()), "fields": _fields(k.spec)}
+        for k in kinds.KINDS if k.calculator
     }
 
 
+def _js_class(pattern: str) -> str:
+    """A Python regex as JavaScript writes it with the ``u`` flag: ``\\U0001FFFE`` ->
+    ``\\u{1FFFE}`` (the other escapes of a character class read the same)."""
+    return re.sub(r"\\U([0-9A-Fa-f]{8})", lambda m: "\\u{%X}" % int(m[1], 16), pattern)
+
+
 def _sequential_networks() -> list[dict]:
-    """The built-ins made of plain layers only, as their YAML data (names kept)."""
+    """The built-ins made of layers the calculator computes, as their YAML data (names kept)."""
     networks = []
     for id in BUILTINS:
-        if any(layer.COMPOSITE for layer in load_builtin(id).layers):
+        if not all(kinds.of(layer).calculator for layer in load_builtin(id).layers):
             continue
         data = yaml.safe_load((SPEC_DIR / f"{id}.yaml").read_text(encoding="utf-8"))
         networks.append({"id": id, "name": data["name"], "input": data["input"],
@@ -90,17 +98,21 @@ def _sequential_networks() -> list[dict]:
 
 def calculator_data() -> dict:
     """What ``window.ATLAS_CALC`` holds."""
-    kinds = _kinds()
+    offered = _kinds()
     return {
-        "kinds": kinds,
+        "kinds": offered,
         #: The order the menus list the kinds in (the keys of "kinds" come out sorted).
-        "kind_order": list(kinds),
-        "aliases": dict(schema.ALIASES),
-        "network": {"fields": _fields(schema.Network)},
+        "kind_order": list(offered),
+        "aliases": {a: k for a, k in kinds.ALIASES.items() if kinds.get(k).calculator},
+        "network": {"fields": _fields(Network)},
         "networks": _sequential_networks(),
         #: How shapes are written and labelled (generator.text).
         "shape_layout": text.SHAPE_LAYOUT,
         "times": text.TIMES,
+        #: The bounds every spec keeps (generator.specs.limits).
+        "limits": {"max_dim": limits.MAX_DIM, "max_layers": limits.MAX_LAYERS},
+        #: What a name may not contain (fields.NOT_IN_LINE), as a JavaScript pattern.
+        "not_in_line": _js_class(fields.NOT_IN_LINE.pattern),
     }
 
 

@@ -17,6 +17,7 @@ import time
 import pytest
 import yaml
 
+from generator.errors import UserError
 from generator.nn import shapes
 from generator.specs import load_builtin, parse_spec
 from generator.tables import layer_table
@@ -404,3 +405,190 @@ def test_five_thousand_layers_build_each_card_and_row_once_and_a_keystroke_only_
     rows = _cells(calc)
     assert len(rows) == 4999 and rows[0][1] == "relu" and rows[0][2] == "3×32×32"
     assert console_errors(calc) == []
+
+
+# ------------------------------------------------------------------ limits
+
+
+def _spec_message(text: str) -> str:
+    """Python's one line about a spec's YAML text, without the file name."""
+    with pytest.raises(UserError) as info:
+        parse_spec(text, "calc.yaml", "calc")
+    return str(info.value).removeprefix("calc.yaml: ")
+
+
+def test_a_link_to_a_huge_adaptive_pool_answers_with_pythons_message(calc, base_url):
+    """The link of issue 11 froze the tab for 45 s (a list of a billion windows)."""
+    calc.set_script_timeout(20)
+    try:
+        _open(calc, base_url + "calculator/#v1&name=x&in=3,32,32&l=adaptive_avgpool:output=1000000000")
+    finally:
+        calc.set_script_timeout(60)
+    row = calc.execute_script("return AtlasCalc.page.last.torch.layers[0]")
+    message = _spec_message("name: x\ninput: [3, 32, 32]\nlayers:\n"
+                            "  - adaptive_avgpool: {output: 1000000000}\n")
+    assert f"{row['where']}: {row['error']}" == message
+    assert message == ("layer 1 (adaptive_avgpool): output must be at most 1,000,000, "
+                       "found 1000000000")
+    assert _cells(calc)[0][2] == "Error: " + row["error"]
+
+
+#: What a reader may type past the limits (field, text), and on the input (C, H, W).
+HUGE = [("output", "1000000000000000000000000000000"), ("output", "1000001"),
+        ("output", "1000000"), ("output", "1000000x3"), ("kernel", "3x1000001"),
+        ("kernel", "1000001x0"), ("kernel", "0x1000001"), ("padding", "1000001"),
+        ("stride", "99999999999999999999"), ("out", "-1000000000000000000000"),
+        ("dilation", "1e7"), ("groups", "1000001")]
+
+
+def test_sizes_past_the_limit_give_pythons_messages(calc):
+    layers = {"output": "adaptive_avgpool", "kernel": "conv", "padding": "conv",
+              "stride": "maxpool", "out": "linear", "dilation": "conv", "groups": "conv"}
+    starters = {"conv": {"out": "2", "kernel": "1"}, "maxpool": {"kernel": "1"},
+                "linear": {}, "adaptive_avgpool": {}}
+    states = [{"name": "n", "input": ["1", "8", "8"], "layers": [
+        {"kind": layers[field], "texts": {**starters[layers[field]], field: text}}]}
+        for field, text in HUGE]
+    states += [{"name": "n", "input": ["3", "1000001", "8"], "layers": [{"kind": "relu", "texts": {}}]},
+               {"name": "n", "input": ["1000000", "1", "1"], "layers": [{"kind": "relu", "texts": {}}]},
+               {"name": "n", "input": ["1000000000000000000000000", "1", "1"],
+                "layers": [{"kind": "relu", "texts": {}}]}]
+    results = calc.execute_script("""
+        return arguments[0].map(function (state) {
+          var spec = AtlasCalc.stateSpec(state);
+          return {yaml: AtlasCalc.toYAML(spec), torch: AtlasCalc.compute(spec),
+                  tf: AtlasCalc.compute(spec, {convention: 'tf'})};
+        });""", states)
+    failures, too_large = [], []
+    for state, got in zip(states, results):
+        spec = yaml.safe_load(got["yaml"])
+        for convention in ("torch", "tf"):
+            problems = _differences(spec, got[convention], convention)
+            if problems:
+                failures.append((state, got["yaml"], problems))
+        messages = got["torch"]["errors"] + [r.get("error", "") for r in got["torch"]["layers"]]
+        too_large.append(any("must be at most 1,000,000, found" in m for m in messages))
+    assert failures == []
+    # At the limit is fine; a pair's first bad value is the one reported (0 before 10^6+1).
+    assert too_large == [True, True, False, False, True, True, False, True, True, False, False, True,
+                         True, False, True]
+
+
+def test_more_than_ten_thousand_layers(calc, base_url):
+    """A link holds the layers up to the first one too many (its row gives Python's
+    message) and leaves out the rest, so a link of any length opens in bounded work."""
+    limit = calc.execute_script("return ATLAS_CALC.limits.max_layers")
+    assert limit == 10_000
+    _open(calc, base_url + "calculator/#v1&name=x&in=1,1,4&l=" + ";".join(["relu"] * (limit + 5)))
+    page = calc.execute_script(
+        "var p = AtlasCalc.page, rows = p.last.torch.layers; return {cards: p.cards.length,"
+        " rows: rows.length, last: rows[rows.length - 1], before: rows[rows.length - 2].status,"
+        " note: document.querySelector('.atlas-calc__note').textContent}")
+    message = _spec_message("name: x\ninput: [1, 1, 4]\nlayers:\n" + "  - relu\n" * (limit + 1))
+    assert message == "layer 10001 (relu): more than 10,000 layers (blocks count the layers inside)"
+    assert (page["cards"], page["rows"], page["before"]) == (limit + 1, limit + 1, "ok")
+    assert f"{page['last']['where']}: {page['last']['error']}" == message
+    assert page["note"] == "Left out the last 4 layers: a spec has at most 10,000."
+    # compute() itself reads no further than the first layer too many.
+    rows = calc.execute_script("return AtlasCalc.compute({name: 'x', input: [4], layers:"
+                               " new Array(100000).fill('relu')}).layers.length")
+    assert rows == limit + 1
+
+
+def test_adaptive_pooling_windows_in_closed_form_agree_with_python(calc):
+    from generator.tables.receptive import adaptive_window
+    pairs = [(size, out) for size in range(1, 41) for out in range(1, 41)]
+    got = calc.execute_script("""
+        return arguments[0].map(function (p) {
+          var r = AtlasCalc.compute({name: 'a', input: [1, p[0], 7],
+            layers: [{adaptive_avgpool: {output: [p[1], 7]}}]}).layers[0];
+          var f = r.receptive_field;
+          return f ? [f.size[0], f.jump[0]] : null;
+        });""", pairs)
+    want = [list(adaptive_window(size, out)) if adaptive_window(size, out) else None
+            for size, out in pairs]
+    assert got == want
+    assert [None, [3, 2], [1, 0]] == [want[pairs.index((5, 3))], want[pairs.index((7, 3))],
+                                      want[pairs.index((1, 4))]]
+
+
+# ------------------------------------------------------------------ names and the YAML export
+
+#: Names the calculator accepts: each must come back from its YAML export unchanged.
+GOOD_NAMES = [
+    "plain", "My net", "it's \"quoted\"", "a: b", "a:b", "#hash", "x #y", " leading", "trailing ",
+    "  both  ", "ünïcode ×", "😀 emoji 🧠", "a\\b", "\\", "\\n", "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>", "&amp; &lt;", "yes", "no", "null", "~", "true", "Off", "y",
+    "1", "1.5", "0x10", "1e3", ".inf", "-1", "- item", "[a]", "{a: 1}", "&anchor", "*alias",
+    "!tag", "|", ">", "%x", "@x", "`x`", ",", "?", "'", '"', "a\u00a0b", "x\u200by", "\ufeffbom",
+    "a\u3000", "\u0301accent", "مرحبا", "𝔘𝔫𝔦", "a\ue000b", "a  b", "${x}", "%(x)s", "{{x}}",
+]
+#: Names the spec format refuses (control characters, line breaks, noncharacters, blanks).
+BAD_NAMES = ["a\x7fb", "a\ufffeb", "a\uffffb", "a\x85b", "a\u2028b", "a\u2029b", "a\tb", "a\nb",
+             "a\rb", "a\x00b", "a\x9fb", "a\U0010ffffb", "a\U0001fffeb", "\x1cx", "x\ufdd0",
+             "  ", "\u3000"]
+#: Lone surrogates: not characters at all (no browser input yields one; a script can).
+SURROGATES = ["\ud800", "x\udfffy"]
+
+
+def _names_in_the_page(calc, names: list[str]) -> list[dict]:
+    """Each name as the network's and a layer's name: the export and what compute says."""
+    units = [list(memoryview(n.encode("utf-16-le", "surrogatepass")).cast("H")) for n in names]
+    return calc.execute_script("""
+        return arguments[0].map(function (units) {  // UTF-16 code units: WebDriver's JSON
+          var name = String.fromCharCode.apply(null, units);  // cannot carry a lone surrogate
+          var spec = AtlasCalc.stateSpec({name: name, input: ['1', '2', '2'],
+                                          layers: [{kind: 'relu', texts: {name: name}}]});
+          var got = AtlasCalc.compute(spec);
+          return {yaml: AtlasCalc.toYAML(spec), errors: got.errors, layer: got.layers[0]};
+        });""", units)
+
+
+def test_every_name_the_calculator_accepts_round_trips_through_the_cli(calc, tmp_path):
+    results = _names_in_the_page(calc, GOOD_NAMES)
+    for name, got in zip(GOOD_NAMES, results):
+        assert got["errors"] == [] and got["layer"]["status"] == "ok", (name, got)
+        data = yaml.safe_load(got["yaml"])
+        assert data["name"] == name and data["layers"] == [{"relu": {"name": name}}], got["yaml"]
+        net = parse_spec(got["yaml"], "calc.yaml", "calc")
+        assert net.name == name.strip() == net.layers[0].name == got["layer"]["name"], name
+    # The command line, on one spec holding every name (as layer names).
+    layers = "".join(got["yaml"].split("layers:\n")[1] for got in results)
+    path = tmp_path / "names.yaml"
+    path.write_text(results[0]["yaml"].split("layers:\n")[0] + "layers:\n" + layers, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "generator", "table", str(path), "--format", "json"],
+                         cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert run.returncode == 0, run.stderr
+    assert [r["name"] for r in json.loads(run.stdout)["layers"]] == [n.strip() for n in GOOD_NAMES]
+
+
+def test_names_the_spec_format_refuses_are_refused_with_pythons_message(calc):
+    results = _names_in_the_page(calc, BAD_NAMES)
+    for name, got in zip(BAD_NAMES, results):
+        assert yaml.safe_load(got["yaml"])["name"] == name, got["yaml"]  # the export is exact
+        text = got["yaml"]
+        assert got["errors"][0] == _spec_message(text), name
+        layer_only = text.replace(text.split("\n")[0], "name: n", 1)
+        assert f"{got['layer']['where']}: {got['layer']['error']}" == _spec_message(layer_only), name
+    assert results[0]["errors"][0] == ("name must be a non-empty line of text without control "
+                                       "characters, found the string 'a\\x7fb'")
+
+
+def test_lone_surrogates_are_refused_on_both_sides(calc):
+    """Python's YAML reader refuses them before any field is checked ("not a character",
+    with the line and column); the calculator refuses them as the name check does."""
+    for name, got in zip(SURROGATES, _names_in_the_page(calc, SURROGATES)):
+        assert got["yaml"].startswith('name: "' + name.encode("unicode_escape").decode() + '"')
+        assert got["errors"][0] == ("name must be a non-empty line of text without control "
+                                    f"characters, found the string {name!r}")
+        assert "a lone surrogate" in _spec_message(got["yaml"])
+
+
+def test_name_check_and_python_agree_on_every_code_point(calc):
+    """The calculator's pattern (sent by the generator) refuses exactly what Python's does."""
+    from generator.specs.fields import NOT_IN_LINE
+    js = calc.execute_script("""
+        var re = new RegExp(ATLAS_CALC.not_in_line, 'u'), out = [];
+        for (var cp = 0; cp <= 0x10FFFF; cp++) if (re.test(String.fromCodePoint(cp))) out.push(cp);
+        return out;""")
+    assert js == [cp for cp in range(0x110000) if NOT_IN_LINE.search(chr(cp))]
