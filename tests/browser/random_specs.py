@@ -1,7 +1,8 @@
 """Seeded random network specs for the calculator's cross-language test.
 
 Each spec is the YAML data of a spec file (what ``yaml.safe_load`` gives), a
-plain sequence of layers on a small input. Most settings are valid; some
+plain sequence of layers on a small input, drawn from every layer kind the registry
+(:mod:`generator.specs.kinds`) marks as computed by the calculator. Most settings are valid; some
 combinations are impossible on purpose (a kernel larger than its input, pool
 padding above half the kernel, 'same' with a stride, groups that do not divide
 the channels, a flat input into a convolution) and a few fields are malformed
@@ -12,6 +13,8 @@ messages are compared too.
 from __future__ import annotations
 
 import random
+
+from generator.specs import kinds
 
 __all__ = ["random_spec", "random_specs"]
 
@@ -89,32 +92,49 @@ def _spoil(r: random.Random, kind: str, d: dict) -> None:
     d[field] = r.choice(_BAD)
 
 
+def _adaptive(r: random.Random) -> dict:
+    return {"output": _size(r, 1, 4)}
+
+
+def _linear(r: random.Random) -> dict:
+    d: dict = {"out": r.randint(1, 50)}
+    if _maybe(r, 0.2):
+        d["bias"] = False
+    return d
+
+
+def _dropout(r: random.Random) -> dict:
+    return {"p": r.choice([0.5, 0.25, 0.1, 1e-05, 1, 0])} if _maybe(r, 0.6) else {}
+
+
+def _batchnorm(r: random.Random) -> dict:
+    return {"affine": False} if _maybe(r, 0.2) else {}
+
+
+#: Every kind the calculator computes, from the registry: a kind marked ``calculator``
+#: is drawn from the day it is marked (with no fields until it has an entry below).
+KINDS = [k.name for k in kinds.KINDS if k.calculator]
+
+#: The fields of a layer of each kind (kinds without an entry take none).
+_FIELDS = {
+    "conv": _conv, "conv_transpose": _conv_transpose,
+    "maxpool": lambda r: _pool(r, "maxpool"), "avgpool": lambda r: _pool(r, "avgpool"),
+    "adaptive_avgpool": _adaptive, "linear": _linear, "dropout": _dropout, "batchnorm": _batchnorm,
+}
+#: How often a kind is drawn on a feature map, against 1 for the others.
+_ON_MAPS = {"conv": 6, "maxpool": 2}
+#: The kinds drawn on a flat input (after a flatten), and how often.
+_ON_FLAT = {"linear": 2, "relu": 1, "dropout": 1, "batchnorm": 1, "softmax": 1, "conv": 1,
+            "flatten": 1}
+
+
 def _layer(r: random.Random, flat: bool):
     if flat:
-        kind = r.choice(["linear", "linear", "relu", "dropout", "batchnorm", "softmax",
-                         "conv", "flatten"])
+        choices = [k for k in KINDS if k in _ON_FLAT]
+        kind = r.choices(choices, [_ON_FLAT[k] for k in choices])[0]
     else:
-        kind = r.choice(["conv"] * 6 + ["conv_transpose", "maxpool", "maxpool", "avgpool",
-                                        "adaptive_avgpool", "relu", "tanh", "batchnorm",
-                                        "flatten", "linear", "dropout", "sigmoid"])
-    if kind == "conv":
-        d = _conv(r)
-    elif kind == "conv_transpose":
-        d = _conv_transpose(r)
-    elif kind in ("maxpool", "avgpool"):
-        d = _pool(r, kind)
-    elif kind == "adaptive_avgpool":
-        d = {"output": _size(r, 1, 4)}
-    elif kind == "linear":
-        d = {"out": r.randint(1, 50)}
-        if _maybe(r, 0.2):
-            d["bias"] = False
-    elif kind == "dropout":
-        d = {"p": r.choice([0.5, 0.25, 0.1, 1e-05, 1, 0])} if _maybe(r, 0.6) else {}
-    elif kind == "batchnorm":
-        d = {"affine": False} if _maybe(r, 0.2) else {}
-    else:
-        d = {}
+        kind = r.choices(KINDS, [_ON_MAPS.get(k, 1) for k in KINDS])[0]
+    d = _FIELDS[kind](r) if kind in _FIELDS else {}
     if _maybe(r, 0.2):
         d = {"name": r.choice(["c1", "pool", "fc 1", "it's", "x-y", "a  b"]), **d}
     if _maybe(r, 0.04):
