@@ -8,6 +8,7 @@ versions of the convolution and pooling operators live in
 """
 
 from .activations import log_softmax, relu, softmax
+from .activations import gelu, hardsigmoid, hardswish, relu6, sigmoid, silu
 from .conv import conv2d, conv_transpose2d
 from .flatten import flatten
 from .grad import (
@@ -20,7 +21,10 @@ from .grad import (
 )
 from .linear import linear
 from .norm import batch_norm
+from .norm import layer_norm_channels, local_response_norm
 from .pad import pad
+from .resize import adaptive_max_pool2d, center_crop, interpolate, interpolate_output_hw
+from .shuffle import broadcast_shape, channel_shuffle
 from .pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from . import tensorflow
 from .shapes import (

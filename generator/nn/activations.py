@@ -1,4 +1,5 @@
-"""Element-wise and softmax activations: ``relu``, ``softmax``, ``log_softmax``."""
+"""Element-wise and softmax activations: ``relu``, ``softmax``, ``log_softmax``, and the
+modern ones: ``sigmoid``, ``relu6``, ``hardsigmoid``, ``hardswish``, ``silu``, ``gelu``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import numpy as np
 from .arrays import float_array
 from .shapes import _is_int
 
-__all__ = ["relu", "softmax", "log_softmax"]
+__all__ = ["relu", "softmax", "log_softmax", "sigmoid", "relu6", "hardsigmoid", "hardswish", "silu",
+           "gelu"]
 
 
 def relu(input) -> np.ndarray:
@@ -50,3 +52,56 @@ def softmax(input, dim) -> np.ndarray:
     axis = _axis(dim, x.ndim)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+# ------------------------------------------------------------------ the modern activations
+# Each mirrors the torch.nn.functional function of the same name; any shape, float dtype kept.
+
+
+def sigmoid(input) -> np.ndarray:
+    """``1 / (1 + exp(-x))``, computed without overflow for large negative x."""
+    x = float_array(input)
+    e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def relu6(input) -> np.ndarray:
+    """``min(max(x, 0), 6)`` (MobileNetV2)."""
+    x = float_array(input)
+    return np.clip(x, 0, 6).astype(x.dtype, copy=False)
+
+
+def hardsigmoid(input) -> np.ndarray:
+    """``relu6(x + 3) / 6`` (MobileNetV3's gate)."""
+    x = float_array(input)
+    return (np.clip(x + 3, 0, 6) / 6).astype(x.dtype, copy=False)
+
+
+def hardswish(input) -> np.ndarray:
+    """``x * relu6(x + 3) / 6`` (MobileNetV3)."""
+    x = float_array(input)
+    return (x * np.clip(x + 3, 0, 6) / 6).astype(x.dtype, copy=False)
+
+
+def silu(input) -> np.ndarray:
+    """``x * sigmoid(x)``, also called swish (EfficientNet)."""
+    x = float_array(input)
+    return (x * sigmoid(x)).astype(x.dtype, copy=False)
+
+
+def gelu(input, approximate: str = "none") -> np.ndarray:
+    """``x * Φ(x)`` with Φ the standard normal CDF (ConvNeXt); ``approximate='tanh'`` uses
+    ``0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³)))``."""
+    from math import erf, pi, sqrt
+
+    x = float_array(input)
+    if approximate == "tanh":
+        y = 0.5 * x * (1 + np.tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3)))
+    elif approximate == "none":
+        # erf element by element in float64: NumPy has no vectorised erf
+        flat = x.astype(np.float64).ravel()
+        phi = 0.5 * (1 + np.fromiter((erf(v / sqrt(2)) for v in flat), np.float64, flat.size))
+        y = flat * phi
+    else:
+        raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    return np.asarray(y).reshape(x.shape).astype(x.dtype, copy=False)

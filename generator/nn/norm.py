@@ -1,4 +1,5 @@
-"""``batch_norm`` (inference and training forms)."""
+"""``batch_norm`` (inference and training forms), ``local_response_norm`` and
+``layer_norm_channels``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 
 from .arrays import cast_like, float_array
 
-__all__ = ["batch_norm"]
+__all__ = ["batch_norm", "local_response_norm", "layer_norm_channels"]
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
@@ -68,4 +69,53 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     y = (x - mean.reshape(shape)) * scale.reshape(shape)
     if b is not None:
         y = y + b.reshape(shape)  # (C,) -> (1, C, 1, ...)
+    return y.astype(x.dtype, copy=False)
+
+
+def local_response_norm(input, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                        k: float = 1.0) -> np.ndarray:
+    """Local response normalisation across channels, like
+    ``torch.nn.functional.local_response_norm`` (AlexNet).
+
+    ``y_c = x_c / (k + alpha / size * sum(x_j^2))^beta`` where j runs over the ``size``
+    channels from ``c - size // 2`` to ``c + (size - 1) // 2`` (missing channels count 0;
+    the divisor is always ``size``, as PyTorch's average over zero padding).
+
+    input : (N, C, *) e.g. (N, C, H, W); returns the same shape and float dtype.
+    """
+    x = float_array(input)
+    if x.ndim < 3:
+        raise ValueError(f"local_response_norm: expected input of shape (N, C, *) with at "
+                         f"least 3 dimensions, got shape {x.shape}")
+    c = x.shape[1]
+    sq = np.square(x, dtype=np.float64)
+    # window sums along the channels by a cumulative sum with size // 2 zeros before
+    before, after = size // 2, (size - 1) // 2
+    pads = [(0, 0), (before + 1, after)] + [(0, 0)] * (x.ndim - 2)
+    cum = np.cumsum(np.pad(sq, pads), axis=1)  # (N, 1 + before + C + after, *)
+    sums = cum[:, size:size + c] - cum[:, :c]  # channel c: sq[c - before .. c + after]
+    div = (sums * (alpha / size) + k) ** beta
+    return (x / div).astype(x.dtype, copy=False)
+
+
+def layer_norm_channels(input, weight=None, bias=None, eps: float = 1e-5) -> np.ndarray:
+    """Layer normalisation over the channels at each position (axis 1), as ConvNeXt's
+    ``LayerNorm2d`` (``torch.nn.LayerNorm(C)`` applied to channels-last data):
+    ``y = (x - mean_c(x)) / sqrt(var_c(x) + eps) * weight + bias`` (biased variance).
+
+    input : (N, C) or (N, C, *); weight, bias : None or (C,). Returns the input's shape.
+    """
+    x = float_array(input)
+    if x.ndim < 2:
+        raise ValueError(f"layer_norm_channels: expected input of shape (N, C, *), got "
+                         f"shape {x.shape}")
+    c = x.shape[1]
+    shape = (1, c) + (1,) * (x.ndim - 2)  # (C,) -> (1, C, 1, ...)
+    mean = x.mean(axis=1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=1, keepdims=True)
+    y = (x - mean) / np.sqrt(var + eps)
+    if weight is not None:
+        y = y * cast_like(weight, x.dtype, "weight").reshape(shape)
+    if bias is not None:
+        y = y + cast_like(bias, x.dtype, "bias").reshape(shape)
     return y.astype(x.dtype, copy=False)

@@ -18,7 +18,26 @@ from ..errors import UserError
 from .fields import PublishedCount
 from .files import SPEC_SUFFIXES, is_spec_name, load_spec, spec_id, user_spec_files
 from .kinds import ALIASES, LAYER_KINDS
+from .graph import BlockDef
 from .layers import (
+    GELU,
+    INPUT,
+    AdaptiveMaxPool,
+    Add,
+    ChannelShuffle,
+    Crop,
+    GlobalPool,
+    Hardsigmoid,
+    Hardswish,
+    LayerNorm,
+    LocalResponseNorm,
+    Multiply,
+    ReLU6,
+    Repeat,
+    Scale,
+    SiLU,
+    Upsample,
+    ZeroPad,
     AdaptiveAvgPool,
     AvgPool,
     Basic,
@@ -47,7 +66,9 @@ __all__ = [
     "Published", "PublishedCount", "LAYER_KINDS", "ALIASES",
     "Conv", "ConvTranspose", "MaxPool", "AvgPool", "AdaptiveAvgPool", "Linear", "ReLU",
     "Tanh", "Sigmoid", "BatchNorm", "Dropout", "Flatten", "Softmax", "Residual", "Basic",
-    "Bottleneck", "Concat",
+    "Bottleneck", "Concat", "Add", "Multiply", "Repeat", "LocalResponseNorm", "LayerNorm",
+    "Scale", "ReLU6", "Hardswish", "Hardsigmoid", "SiLU", "GELU", "ChannelShuffle", "Upsample",
+    "Crop", "ZeroPad", "GlobalPool", "AdaptiveMaxPool", "INPUT", "BlockDef",
 ]
 
 SPEC_DIR = Path(__file__).parent

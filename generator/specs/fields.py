@@ -171,6 +171,23 @@ def _choice(*options):
     return choose
 
 
+def _pad4(v):
+    """(left, right, top, bottom), as torch.nn.ZeroPad2d; an int or [h, w] pads both sides."""
+    if isinstance(v, list) and len(v) == 4:
+        return tuple(_non_negative(x) for x in v)
+    h, w = _pair(_non_negative)(v)
+    return w, w, h, h
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}")
+
+
+def _identifier(v):
+    if isinstance(v, str) and _IDENTIFIER.fullmatch(v):
+        return v
+    raise Mismatch
+
+
 def _shape(v):
     if isinstance(v, list) and len(v) in (1, 3):
         return tuple(_positive(x) for x in v)
@@ -253,6 +270,22 @@ class T:
     BRANCHES = FieldType("list of lists of layers",
                          "a list of at least two branches, each a non-empty list of layers",
                          lambda v: v)
+    NAMES = FieldType("name or list of names",
+                      "a layer name or a list of them (earlier layers, or `input`)", lambda v: v)
+    PAD4 = FieldType("int, [h, w] or [l, r, t, b]",
+                     "a non-negative integer, a pair [height, width] of them or four "
+                     "[left, right, top, bottom]", lambda v: _pad4(v))
+    UPSAMPLE_MODE = FieldType("nearest, bilinear", "one of nearest, bilinear",
+                              _choice("nearest", "bilinear"))
+    POOL_MODE = FieldType("avg, max", "one of avg, max", _choice("avg", "max"))
+    APPROXIMATE = FieldType("none, tanh", "one of none, tanh", _choice("none", "tanh"))
+    ID = FieldType("identifier", "a name of letters, digits and underscores, not starting "
+                   "with a digit", lambda v: _identifier(v))
+    PARAMS = FieldType("mapping", "a mapping from parameter names to values", lambda v: v)
+    EACH = FieldType("list of mappings", "a non-empty list of mappings from parameter names "
+                     "to values, one per instance", lambda v: v)
+    BLOCKS = FieldType("mapping of blocks", "a mapping from block names to a mapping with "
+                       "layers (and params)", lambda v: v)
     PUBLISHED = FieldType("list of sources", "a list of mappings with source, params, macs",
                           lambda v: v)
 

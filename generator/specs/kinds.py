@@ -27,24 +27,41 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .layers import (
+    GELU,
     AdaptiveAvgPool,
+    AdaptiveMaxPool,
+    Add,
     AvgPool,
     Basic,
     BatchNorm,
     Bottleneck,
+    ChannelShuffle,
     Concat,
     Conv,
     ConvTranspose,
+    Crop,
     Dropout,
     Flatten,
+    GlobalPool,
+    Hardsigmoid,
+    Hardswish,
     Layer,
+    LayerNorm,
     Linear,
+    LocalResponseNorm,
     MaxPool,
+    Multiply,
     ReLU,
+    ReLU6,
+    Repeat,
     Residual,
+    Scale,
     Sigmoid,
+    SiLU,
     Softmax,
     Tanh,
+    Upsample,
+    ZeroPad,
 )
 
 __all__ = ["Kind", "KINDS", "LAYER_KINDS", "ALIASES", "get", "of", "resolve"]
@@ -104,6 +121,11 @@ def _leaf(spec, doc, table, forward, trainable=None, aliases=()) -> Kind:
                 trainable and f"{_LEARN}:{trainable}", aliases, calculator=True)
 
 
+def _new(spec, doc, table, forward) -> Kind:
+    """A leaf the shape calculator does not compute yet."""
+    return Kind(spec, doc, f"{_TABLE}.{table}", f"{_FORWARD}.{forward}")
+
+
 def _block(spec, doc, table, forward) -> Kind:
     return Kind(spec, doc, f"{_TABLE}.{table}", f"{_FORWARD}.{forward}")
 
@@ -126,13 +148,36 @@ KINDS: tuple[Kind, ...] = (
           "identity", "Identity"),
     _leaf(Flatten, "C × H × W to one vector of features.", "flatten", "flatten", "Flatten"),
     _leaf(Softmax, "Softmax over the channels.", "elementwise", "softmax", "Softmax"),
+    _new(Add, "Element-wise sum of the named inputs (broadcasting).", "merge", "add"),
+    _new(Multiply, "Element-wise product of the named inputs (broadcasting).", "merge",
+         "multiply"),
+    _new(LocalResponseNorm, "Local response normalisation across channels (AlexNet).",
+         "elementwise", "lrn"),
+    _new(LayerNorm, "Layer normalisation over the channels at each position.", "layernorm",
+         "layernorm"),
+    _new(Scale, "A learned scale per channel (layer scale).", "scale", "scale"),
+    _new(ReLU6, "ReLU clipped at 6.", "elementwise", "relu6"),
+    _new(Hardswish, "x · relu6(x + 3) / 6.", "elementwise", "hardswish"),
+    _new(Hardsigmoid, "relu6(x + 3) / 6.", "elementwise", "hardsigmoid"),
+    _new(SiLU, "x · sigmoid(x), also called swish.", "elementwise", "silu"),
+    _new(GELU, "Gaussian error linear unit.", "elementwise", "gelu"),
+    _new(ChannelShuffle, "Interleaves the channels of groups (ShuffleNet).", "shuffle",
+         "shuffle"),
+    _new(Upsample, "Nearest or bilinear upsampling.", "upsample", "upsample"),
+    _new(Crop, "Centre crop to a height and width.", "crop", "crop"),
+    _new(ZeroPad, "Zero padding, as torch.nn.ZeroPad2d.", "pad", "pad"),
+    _new(GlobalPool, "Average or maximum of each whole map.", "global_pool", "global_pool"),
+    _new(AdaptiveMaxPool, "Max pooling to a fixed output size.", "adaptive", "adaptive_max"),
     _block(Residual, "Main path plus shortcut, then an activation.", "residual_block",
            "residual_block"),
     _block(Basic, "ResNet basic block (two 3×3 convolutions).", "residual_block",
            "residual_block"),
     _block(Bottleneck, "ResNet bottleneck block (1×1, 3×3, 1×1 convolutions).",
            "residual_block", "residual_block"),
-    _block(Concat, "Parallel branches concatenated on the channels.", "concat", "concat"),
+    _block(Concat, "Parallel branches, or the named inputs, concatenated on the channels.",
+           "concat", "concat"),
+    _block(Repeat, "Instances of a named block with per-instance parameters.", "repeat",
+           "repeat"),
 )
 
 _BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}

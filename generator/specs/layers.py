@@ -13,8 +13,15 @@ from .fields import T, spec_field
 __all__ = [
     "Layer", "Conv", "ConvTranspose", "MaxPool", "AvgPool", "AdaptiveAvgPool", "Linear",
     "ReLU", "Tanh", "Sigmoid", "BatchNorm", "Dropout", "Flatten", "Softmax",
-    "Residual", "Basic", "Bottleneck", "Concat", "label", "located",
+    "Residual", "Basic", "Bottleneck", "Concat", "Add", "Multiply", "Repeat",
+    "LocalResponseNorm", "LayerNorm", "Scale", "ReLU6", "Hardswish", "Hardsigmoid", "SiLU",
+    "GELU", "ChannelShuffle", "Upsample", "Crop", "ZeroPad", "GlobalPool", "AdaptiveMaxPool",
+    "INPUT", "label", "located",
 ]
+
+#: The name by which a layer's ``inputs`` names the input of its graph (the network's
+#: input, or a block's).
+INPUT = "input"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,8 +40,23 @@ class Layer:
     frozen: bool = spec_field(
         T.BOOL, "Exclude this layer's parameters from the trainable count (transfer "
         "learning). On a block it freezes every layer inside.", False)
+    inputs: tuple[str, ...] = spec_field(
+        T.NAMES, "The layers whose outputs this layer takes: names of earlier layers of the "
+        f"same list, or `{INPUT}` for the list's own input (the network's, or a block's); "
+        "default: the layer before. Only `add`, `multiply` and `concat` take more than one.",
+        ())
     #: Where the layer is in its spec, e.g. ``layer 5 'layer2.0' (basic) > main 1 (conv)``.
     where: str = field(default="", compare=False, repr=False)
+    #: The positions of :attr:`inputs` in the layer's list (-1: the list's input); empty
+    #: for the layer before. Set by the parser, which checks the names.
+    sources: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    #: True for a layer that combines several inputs.
+    MERGE: ClassVar[bool] = False
+
+    @property
+    def merges(self) -> bool:
+        """True when this layer combines the outputs of several layers."""
+        return self.MERGE
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -288,7 +310,183 @@ class Concat(Layer):
     COMPOSITE: ClassVar[bool] = True
     COUNTS_AS: ClassVar[int] = 0
     branches: tuple[tuple[Layer, ...], ...] = spec_field(
-        T.BRANCHES, "The branches, each a list of layers, in the order of their channels.")
+        T.BRANCHES, "The branches, each a list of layers, in the order of their channels; "
+        "omit them to concatenate the layers named by `inputs` (a merge).", ())
+
+    @property
+    def merges(self) -> bool:
+        return not self.branches
+
+
+@dataclass(frozen=True, kw_only=True)
+class Add(Layer):
+    """Element-wise sum of the outputs of the layers named by `inputs` (two or more), with
+    PyTorch's broadcasting: a residual connection written as a graph."""
+
+    KIND: ClassVar[str] = "add"
+    MERGE: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Multiply(Layer):
+    """Element-wise product of the outputs of the layers named by `inputs`, with PyTorch's
+    broadcasting: a C×1×1 gate scales a C×H×W map (squeeze-and-excitation)."""
+
+    KIND: ClassVar[str] = "multiply"
+    MERGE: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Repeat(Layer):
+    """Instances of a block defined under `blocks`, one after the other, each with its own
+    values of the block's parameters (a `$name` in the block stands for the value)."""
+
+    KIND: ClassVar[str] = "repeat"
+    COMPOSITE: ClassVar[bool] = True
+    COUNTS_AS: ClassVar[int] = 0
+    block: str = spec_field(T.ID, "The name of the block, as defined under `blocks`.")
+    times: int | None = spec_field(
+        T.COUNT, "How many instances; default: one per entry of `each`, or 1.", None)
+    params: tuple[tuple[str, object], ...] = spec_field(
+        T.PARAMS, "Parameter values for every instance.", ())
+    each: tuple[tuple[tuple[str, object], ...], ...] = spec_field(
+        T.EACH, "Parameter values per instance, one mapping each (they override `params`).",
+        ())
+    #: The instances, each a list of layers, as the parser expanded them.
+    instances: tuple[tuple[Layer, ...], ...] = field(default=(), compare=False, repr=False)
+    #: Each instance's parameter values, ((name, value), ...), defaults included.
+    arguments: tuple[tuple[tuple[str, object], ...], ...] = field(
+        default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalResponseNorm(Layer):
+    """Local response normalisation across channels, as `torch.nn.LocalResponseNorm`
+    (AlexNet): each value divided by (k + alpha / size × sum of squares over `size`
+    neighbouring channels) ^ beta."""
+
+    KIND: ClassVar[str] = "lrn"
+    size: int = spec_field(T.COUNT, "How many neighbouring channels are summed.")
+    alpha: float = spec_field(T.POSITIVE, "Multiplier of the mean square.", 1e-4)
+    beta: float = spec_field(T.POSITIVE, "Exponent of the divisor.", 0.75)
+    k: float = spec_field(T.POSITIVE, "Added before the power.", 1.0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayerNorm(Layer):
+    """Layer normalisation over the channels at each position, as ConvNeXt's `LayerNorm2d`
+    (`torch.nn.LayerNorm(C)` on channels-last data); learns a scale and a shift per
+    channel."""
+
+    KIND: ClassVar[str] = "layernorm"
+    eps: float = spec_field(T.POSITIVE, "Added to the variance before the square root.",
+                            1e-5)
+    affine: bool = spec_field(T.BOOL, "Learn the per-channel scale and shift.", True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scale(Layer):
+    """A learned scale per channel, no shift (ConvNeXt's layer scale: a C×1×1 parameter)."""
+
+    KIND: ClassVar[str] = "scale"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReLU6(Layer):
+    """min(max(0, x), 6), element by element (MobileNetV2)."""
+
+    KIND: ClassVar[str] = "relu6"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hardswish(Layer):
+    """x · relu6(x + 3) / 6, element by element (MobileNetV3)."""
+
+    KIND: ClassVar[str] = "hardswish"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hardsigmoid(Layer):
+    """relu6(x + 3) / 6, element by element (MobileNetV3's gate)."""
+
+    KIND: ClassVar[str] = "hardsigmoid"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiLU(Layer):
+    """x · sigmoid(x), element by element; also called swish (EfficientNet)."""
+
+    KIND: ClassVar[str] = "silu"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GELU(Layer):
+    """x · Φ(x) with Φ the standard normal distribution function, as `torch.nn.GELU`
+    (ConvNeXt)."""
+
+    KIND: ClassVar[str] = "gelu"
+    approximate: str = spec_field(T.APPROXIMATE, "`tanh` for the tanh approximation.",
+                                  "none")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelShuffle(Layer):
+    """Interleaves the channels of `groups` groups, as `torch.nn.ChannelShuffle`
+    (ShuffleNet)."""
+
+    KIND: ClassVar[str] = "channel_shuffle"
+    groups: int = spec_field(T.COUNT, "Number of groups; it must divide the channels.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Upsample(Layer):
+    """Upsampling, as `torch.nn.Upsample` (align_corners false): by an integer `scale`,
+    or to a `size`; nearest copies pixels, bilinear interpolates between the four
+    nearest."""
+
+    KIND: ClassVar[str] = "upsample"
+    scale: tuple[int, int] | None = spec_field(
+        T.SIZE, "Upsampling factor (height, width); give this or size.", None)
+    size: tuple[int, int] | None = spec_field(
+        T.SIZE, "Output height and width; give this or scale.", None)
+    mode: str = spec_field(T.UPSAMPLE_MODE, "How new pixels are computed.", "nearest")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Crop(Layer):
+    """The central part of each map (U-Net's skip connections): rows from
+    (H − height) // 2, the extra row of an odd difference at the bottom (columns
+    alike)."""
+
+    KIND: ClassVar[str] = "crop"
+    size: tuple[int, int] = spec_field(T.SIZE, "Output height and width.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZeroPad(Layer):
+    """Zeros around each map, as `torch.nn.ZeroPad2d`."""
+
+    KIND: ClassVar[str] = "pad"
+    padding: tuple[int, int, int, int] = spec_field(
+        T.PAD4, "Zeros added on each side: one number, [height, width], or [left, right, "
+        "top, bottom] as ZeroPad2d.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GlobalPool(Layer):
+    """Average or maximum of each whole map: C×H×W to C×1×1 (as adaptive pooling to 1)."""
+
+    KIND: ClassVar[str] = "global_pool"
+    mode: str = spec_field(T.POOL_MODE, "Average or maximum.", "avg")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdaptiveMaxPool(Layer):
+    """Adaptive max pooling, as `torch.nn.AdaptiveMaxPool2d`: the windows of adaptive
+    average pooling, their maximum."""
+
+    KIND: ClassVar[str] = "adaptive_maxpool"
+    output: tuple[int, int] = spec_field(T.SIZE, "Output height and width.")
 
 
 

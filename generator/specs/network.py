@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .fields import PublishedCount, T, spec_field
 from .limits import MAX_DIM, MAX_LAYERS
+from .graph import BlockDef
 from .layers import Basic, Bottleneck, Layer
 
 __all__ = ["Published", "Network"]
@@ -36,6 +37,11 @@ class Network:
         T.SHAPE, "The shape of one input, channels first: `[3, 224, 224]`. Every size in a "
         "spec (input dimensions, channels, kernel, stride, padding, dilation, groups, output "
         f"size) is at most {MAX_DIM:,}.")
+    blocks: tuple[BlockDef, ...] = spec_field(
+        T.BLOCKS, "Blocks defined once and used by `repeat` layers: a mapping from each "
+        "block's name to its `layers` and its `params` (a mapping from parameter names to "
+        "defaults; `~` for none). In the block's layers, `$name` stands for a parameter's "
+        "value.", ())
     layers: tuple[Layer, ...] = spec_field(
         T.LAYERS, f"The layers, in order: at most {MAX_LAYERS:,}, counting the layers inside "
         f"blocks (a `basic` block counts {Basic.COUNTS_AS}, a `bottleneck` "

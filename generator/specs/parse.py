@@ -14,8 +14,9 @@ import yaml
 from ..errors import UserError
 from . import kinds
 from .fields import FieldType, Mismatch, T, TooLarge, is_required, spec_fields
-from .layers import Conv, ConvTranspose, Layer, label, located
-from .limits import MAX_DIM, MAX_LAYERS, MAX_SPEC_BYTES
+from .graph import REQUIRED, BlockDef, Unknown, substitute
+from .layers import INPUT, Concat, Conv, ConvTranspose, Layer, Repeat, Upsample, label, located
+from .limits import MAX_DIM, MAX_LAYERS, MAX_NESTING, MAX_SPEC_BYTES
 from .loader import load_yaml
 from .network import Network, Published
 
@@ -70,6 +71,8 @@ class _Parser:
     def __init__(self, source: str):
         self.source = source
         self.layer_count = 0  # towards MAX_LAYERS
+        self.blocks: dict[str, BlockDef] = {}
+        self.active: list[str] = []  # the blocks being instantiated, outermost first
 
     def fail(self, where: str, message: str) -> UserError:
         return UserError(f"{self.source}: {where}: {message}" if where
@@ -101,6 +104,16 @@ class _Parser:
             return self.branches(raw, where)
         if ftype is T.PUBLISHED:
             return self.published(raw, where)
+        if ftype is T.NAMES:
+            return self.names(raw, where)
+        if ftype is T.PARAMS:
+            return self.param_values(raw, where, f.name)
+        if ftype is T.EACH:
+            if not isinstance(raw, list) or not raw:
+                raise self.fail(where, f"each must be {T.EACH.expected}, found {_found(raw)}")
+            return tuple(self.param_values(v, where, f"each {i}") for i, v in enumerate(raw, 1))
+        if ftype is T.BLOCKS:
+            return self.block_defs(raw)
         try:
             return ftype.convert(raw)
         except TooLarge:
@@ -117,7 +130,7 @@ class _Parser:
             raise self.fail(where, f"{what} must be a non-empty list of layers, found "
                                    f"{_found(raw)}")
         prefix = f"{where} > {path} " if nested else "layer "
-        return tuple(self.layer(entry, prefix, i) for i, entry in enumerate(raw, 1))
+        return self.link(tuple(self.layer(entry, prefix, i) for i, entry in enumerate(raw, 1)))
 
     def branches(self, raw, where: str) -> tuple[tuple[Layer, ...], ...]:
         if not isinstance(raw, list) or len(raw) < 2:
@@ -129,7 +142,8 @@ class _Parser:
                 raise self.fail(where, f"branch {b} must be a non-empty list of layers, "
                                        f"found {_found(branch)}")
             prefix = f"{where} > branch {b}, layer "
-            out.append(tuple(self.layer(entry, prefix, i) for i, entry in enumerate(branch, 1)))
+            out.append(self.link(tuple(self.layer(entry, prefix, i)
+                                       for i, entry in enumerate(branch, 1))))
         return tuple(out)
 
     def layer(self, entry, prefix: str, index: int) -> Layer:
@@ -156,13 +170,19 @@ class _Parser:
                             f"'{kind}: {{{_example(cls)}}}', found {_found(data)}")
         name = data.get("name")
         where = f"{here}{label(name if isinstance(name, str) else None, kind)}"
-        self.layer_count += cls.COUNTS_AS
+        values = self.values(cls, data, where, kind)
+        # a merge counts one layer more per input past the second, so that the work of
+        # repeating a block stays bounded by MAX_LAYERS
+        self.layer_count += cls.COUNTS_AS + max(0, len(values.get("inputs", ())) - 2)
         if self.layer_count > MAX_LAYERS:
             raise self.fail(where, f"more than {MAX_LAYERS:,} layers (blocks count the layers "
                                    "inside)")
-        values = self.values(cls, data, where, kind)
         layer = located(cls(**values), where)
         self.check(layer)
+        if isinstance(layer, Repeat):
+            instances, arguments = self.instances(layer)
+            object.__setattr__(layer, "instances", instances)
+            object.__setattr__(layer, "arguments", arguments)
         return layer
 
     def check(self, layer: Layer) -> None:
@@ -170,6 +190,141 @@ class _Parser:
         if isinstance(layer, (Conv, ConvTranspose)) and layer.out % layer.groups:
             raise self.fail(layer.where, f"out {layer.out} is not divisible by groups "
                                          f"{layer.groups}")
+        n = len(layer.inputs)
+        if layer.merges and n < 2:
+            what = "" if not isinstance(layer, Concat) else " (or branches)"
+            raise self.fail(layer.where, f"inputs: {layer.KIND} needs at least two inputs"
+                                         f"{what}, found {n}")
+        if not layer.merges and n > 1:
+            raise self.fail(layer.where, f"inputs: {layer.KIND} takes one input, found {n} "
+                                         "(only add, multiply and concat combine several)")
+        if isinstance(layer, Upsample) and (layer.scale is None) == (layer.size is None):
+            raise self.fail(layer.where, "give one of scale and size")
+        if isinstance(layer, Repeat) and layer.times and layer.each \
+                and layer.times != len(layer.each):
+            raise self.fail(layer.where, f"times is {layer.times} but each has "
+                                         f"{len(layer.each)} entries")
+
+    # -------------------------------------------------------------- graphs
+
+    def names(self, raw, where: str) -> tuple[str, ...]:
+        items = raw if isinstance(raw, list) else [raw]
+        if not items:
+            raise self.fail(where, f"inputs must be {T.NAMES.expected}, found {_found(raw)}")
+        try:
+            return tuple(T.TEXT.convert(v) for v in items)
+        except Mismatch:
+            raise self.fail(where, f"inputs must be {T.NAMES.expected}, found "
+                                   f"{_found(raw)}") from None
+
+    def link(self, layers: tuple[Layer, ...]) -> tuple[Layer, ...]:
+        """Check the ``inputs`` of a list of layers and set their ``sources``."""
+        seen: dict[str, list[int]] = {}
+        later = {layer.name: i for i, layer in reversed(list(enumerate(layers)))
+                 if layer.name}
+        for i, layer in enumerate(layers):
+            sources = []
+            for name in layer.inputs:
+                if name == INPUT and name not in seen:
+                    sources.append(-1)
+                    continue
+                found = seen.get(name, [])
+                if len(found) > 1:
+                    raise self.fail(layer.where, f"inputs: {name!r} names {len(found)} earlier "
+                                                 "layers; give them different names")
+                if not found:
+                    if name == layer.name:
+                        msg = "is this layer itself (a cycle)"
+                    elif name in later:
+                        msg = (f"is layer {later[name] + 1}, after this one: a layer takes "
+                               "only earlier layers' outputs (a graph has no cycle)")
+                    else:
+                        known = [n for n in seen][-8:]
+                        msg = ("is not the name of an earlier layer of this list (earlier: "
+                               f"{', '.join(map(repr, known)) or 'none'}; or '{INPUT}')")
+                    raise self.fail(layer.where, f"inputs: {_quoted(name)} {msg}")
+                sources.append(found[0])
+            object.__setattr__(layer, "sources", tuple(sources))
+            if layer.name:
+                seen.setdefault(layer.name, []).append(i)
+        return layers
+
+    def param_values(self, raw, where: str, what: str) -> tuple:
+        if not isinstance(raw, dict):
+            raise self.fail(where, f"{what} must be a mapping from parameter names to values, "
+                                   f"found {_found(raw)}")
+        for key in raw:
+            try:
+                T.ID.convert(key)
+            except Mismatch:
+                raise self.fail(where, f"{what}: a parameter name must be "
+                                       f"{T.ID.expected}, found {_quoted(key)}") from None
+        return tuple(raw.items())
+
+    def block_defs(self, raw) -> tuple[BlockDef, ...]:
+        if not isinstance(raw, dict):
+            raise self.fail("blocks", f"blocks must be {T.BLOCKS.expected}, found {_found(raw)}")
+        for name, body in raw.items():
+            here = f"block {_quoted(name)}"
+            try:
+                T.ID.convert(name)
+            except Mismatch:
+                raise self.fail("blocks", f"a block name must be {T.ID.expected}, found "
+                                          f"{_quoted(name)}") from None
+            if not isinstance(body, dict) or "layers" not in body \
+                    or set(body) - {"params", "layers"}:
+                raise self.fail(here, "a block must be a mapping with layers (a list) and "
+                                      f"params (optional), found {_found(body)}"
+                                      if not isinstance(body, dict) else
+                                      "a block takes layers (required) and params, found "
+                                      f"{', '.join(map(_quoted, body))}")
+            params = self.param_values(body.get("params") or {}, here, "params")
+            layers = body["layers"]
+            if not isinstance(layers, list) or not layers:
+                raise self.fail(here, f"layers must be a non-empty list of layers, found "
+                                      f"{_found(layers)}")
+            self.blocks[name] = BlockDef(name, params, layers)
+        return tuple(self.blocks.values())
+
+    def instances(self, rep: Repeat) -> tuple[tuple, tuple]:
+        """Parse every instance of a ``repeat``, its parameters substituted."""
+        where = rep.where
+        block = self.blocks.get(rep.block)
+        if block is None:
+            known = ", ".join(self.blocks) or "none are defined under blocks"
+            raise self.fail(where, f"block: no block named {_quoted(rep.block)} ({known})")
+        if rep.block in self.active:
+            chain = " → ".join(self.active[self.active.index(rep.block):] + [rep.block])
+            raise self.fail(where, f"block: {rep.block!r} repeats itself ({chain})")
+        if len(self.active) >= MAX_NESTING:
+            raise self.fail(where, f"block: more than {MAX_NESTING} blocks inside each other")
+        each = rep.each or ((),) * (rep.times or 1)
+        names = block.names()
+        out, arguments = [], []
+        self.active.append(rep.block)
+        for i, own in enumerate(each, 1):
+            values = dict(block.params)
+            for key, value in rep.params + own:
+                if key not in names:
+                    field = "params" if (key, value) in rep.params else f"each {i}"
+                    raise self.fail(where, f"{field}: block {rep.block!r} has no parameter "
+                                           f"{key!r} (it takes: {', '.join(names) or 'none'})")
+                values[key] = value
+            missing = [n for n in names if values[n] is REQUIRED]
+            if missing:
+                raise self.fail(where, f"instance {i}: no value for the parameter "
+                                       f"{missing[0]!r} of block {rep.block!r}")
+            here = f"{where} > instance {i}"
+            try:
+                body = substitute(block.layers, values)
+            except Unknown as exc:
+                raise self.fail(here, f"${exc.args[0]} is not a parameter of block "
+                                      f"{rep.block!r} (it takes: {', '.join(names) or 'none'})") \
+                    from None
+            out.append(self.layers(body, here, "layer"))
+            arguments.append(tuple(values.items()))
+        self.active.pop()
+        return tuple(out), tuple(arguments)
 
     def published(self, raw, where: str) -> tuple[Published, ...]:
         if isinstance(raw, dict):

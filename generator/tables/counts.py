@@ -27,6 +27,8 @@ __all__ = [
     "linear_macs",
     "batchnorm_params",
     "batchnorm_buffers",
+    "layernorm_params",
+    "scale_params",
 ]
 
 #: Bytes per activation value (float32).
@@ -112,3 +114,14 @@ def batchnorm_buffers(num_features: int) -> int:
     a bookkeeping integer, not a statistic, and is not counted.)
     """
     return 2 * num_features
+
+
+def layernorm_params(num_channels: int, affine: bool = True) -> tuple[int, int]:
+    """``(weights, biases)`` of layer normalisation over the channels: a learned scale and
+    shift per channel (no running statistics)."""
+    return (num_channels, num_channels) if affine else (0, 0)
+
+
+def scale_params(num_channels: int) -> int:
+    """Weights of a per-channel scale (ConvNeXt's layer scale, a C×1×1 tensor)."""
+    return num_channels

@@ -41,9 +41,17 @@ class _Run:
         self.shapes: list = []
 
     def sequence(self, layers, x, prefix, first=1):
+        """The graph ``layers`` on ``x``: each layer takes the output before it, or those
+        its ``inputs`` name (a merge gets the list); returns the last output."""
+        outs = []
         for i, layer in enumerate(layers, first):
-            x = self.layer(layer, x, f"{prefix}{i}")
-        return x
+            if layer.sources:
+                got = [x if j < 0 else outs[j] for j in layer.sources]
+                arg = got if layer.merges else got[0]
+            else:
+                arg = outs[-1] if outs else x
+            outs.append(self.layer(layer, arg, f"{prefix}{i}"))
+        return outs[-1] if outs else x  # no layers: an identity shortcut
 
     def record(self, index, y):
         self.shapes.append((index, tuple(y.shape[1:])))
@@ -76,7 +84,17 @@ class _Run:
             self.record(f"{prefix}{n + 2}", y)
         return y
 
+    def repeat(self, layer: s.Repeat, x, prefix):
+        for i, inst in enumerate(layer.instances, 1):
+            slot = len(self.shapes)
+            self.shapes.append(None)  # the instance's row comes before its layers'
+            x = self.sequence(inst, x, f"{prefix}{i}.")
+            self.shapes[slot] = (f"{prefix}{i}", tuple(x.shape[1:]))
+        return x
+
     def concat(self, layer: s.Concat, x, prefix):
+        if layer.merges:  # x: the list of the inputs' outputs
+            return np.concatenate(x, axis=1)  # [(N, C_i, H, W)] -> (N, sum C_i, H, W)
         outs, count = [], 0
         for branch in layer.branches:
             outs.append(self.sequence(branch, x, prefix, count + 1))
@@ -152,9 +170,68 @@ class _Run:
     def identity(self, layer, x):
         return x
 
+    def add(self, layer, xs):
+        y = xs[0]
+        for x in xs[1:]:
+            y = y + x  # broadcasting, as torch
+        return y
+
+    def multiply(self, layer, xs):
+        y = xs[0]
+        for x in xs[1:]:
+            y = y * x  # e.g. (N, C, H, W) * (N, C, 1, 1): squeeze-and-excitation
+        return y
+
+    def lrn(self, layer: s.LocalResponseNorm, x):
+        return F.local_response_norm(x, layer.size, layer.alpha, layer.beta, layer.k)
+
+    def layernorm(self, layer: s.LayerNorm, x):
+        c = x.shape[1]
+        ones, zeros = np.ones(c, np.float32), np.zeros(c, np.float32)
+        return F.layer_norm_channels(x, ones if layer.affine else None,
+                                     zeros if layer.affine else None, layer.eps)
+
+    def scale(self, layer: s.Scale, x):
+        gamma = np.full(x.shape[1], 1e-6, np.float32)  # ConvNeXt's initial layer scale
+        return x * gamma.reshape((1, -1) + (1,) * (x.ndim - 2))  # (C,) -> (1, C, 1, 1)
+
+    def relu6(self, layer, x):
+        return F.relu6(x)
+
+    def hardswish(self, layer, x):
+        return F.hardswish(x)
+
+    def hardsigmoid(self, layer, x):
+        return F.hardsigmoid(x)
+
+    def silu(self, layer, x):
+        return F.silu(x)
+
+    def gelu(self, layer: s.GELU, x):
+        return F.gelu(x, layer.approximate)
+
+    def shuffle(self, layer: s.ChannelShuffle, x):
+        return F.channel_shuffle(x, layer.groups)
+
+    def upsample(self, layer: s.Upsample, x):
+        return F.interpolate(x, size=layer.size, scale_factor=layer.scale, mode=layer.mode)
+
+    def crop(self, layer: s.Crop, x):
+        return F.center_crop(x, layer.size)
+
+    def pad(self, layer: s.ZeroPad, x):
+        return F.pad(x, layer.padding)  # (left, right, top, bottom), as torch
+
+    def global_pool(self, layer: s.GlobalPool, x):
+        reduce = np.mean if layer.mode == "avg" else np.max
+        return reduce(x, axis=(2, 3), keepdims=True)  # (N, C, H, W) -> (N, C, 1, 1)
+
+    def adaptive_max(self, layer: s.AdaptiveMaxPool, x):
+        return F.adaptive_max_pool2d(x, layer.output)
+
 
 _ACTIVATIONS = {
     "relu": F.relu,
     "tanh": np.tanh,
-    "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
+    "sigmoid": F.sigmoid,
 }

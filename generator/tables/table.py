@@ -22,11 +22,14 @@ every row's output values, the input excluded.
 from __future__ import annotations
 
 import math
+import dataclasses
 from dataclasses import dataclass
 
 from .. import specs as s
 from ..errors import UserError
 from ..nn import shapes
+from ..nn.resize import interpolate_output_hw
+from ..nn.shuffle import broadcast_shape
 from ..text import shape as _shape_text  # 64×55×55: the site's one shape format
 from ..text import size2 as _hw  # 5 for (5, 5), 5×3 otherwise
 from ..specs import kinds
@@ -56,6 +59,10 @@ class Row:
     activations: int               # values in the output
     receptive_field: Field
     children: tuple["Row", ...] = ()
+    #: The rows whose outputs this row takes, when its layer names ``inputs`` (a graph):
+    #: their indices, ``<prefix>0`` for the input of the list it is in ("0": the network's
+    #: input, "5.0": block 5's). Empty: the row before (or the list's input).
+    sources: tuple[str, ...] = ()
 
     @property
     def params(self) -> int:
@@ -158,15 +165,31 @@ class _Builder:
         return UserError(f"{self.network.source}: {layer.where}: {message}")
 
     def sequence(self, layers, shape, field, prefix, path, depth, frozen, first=1):
-        """Rows of ``layers`` applied in turn; returns (rows, output shape, output field)."""
+        """Rows of the graph ``layers`` (each takes the row before, or the rows its
+        ``inputs`` name); returns (rows, output shape, output field): the last row's."""
         rows = []
         for i, layer in enumerate(layers, first):
-            row = self.row(layer, shape, field, f"{prefix}{i}", path, depth, frozen)
-            rows.append(row)
-            shape, field = row.output_shape, row.receptive_field
-        return rows, shape, field
+            if layer.sources:
+                got = [(shape, field) if j < 0 else
+                       (rows[j].output_shape, rows[j].receptive_field) for j in layer.sources]
+                if layer.merges:
+                    in_shape, in_field = [g[0] for g in got], [g[1] for g in got]
+                else:
+                    (in_shape, in_field), = got
+                sources = tuple(f"{prefix}0" if j < 0 else rows[j].index
+                                for j in layer.sources)
+            else:
+                in_shape, in_field = ((rows[-1].output_shape, rows[-1].receptive_field)
+                                      if rows else (shape, field))
+                sources = ()
+            row = self.row(layer, in_shape, in_field, f"{prefix}{i}", path, depth, frozen)
+            rows.append(dataclasses.replace(row, sources=sources) if sources else row)
+        if not rows:  # an identity shortcut
+            return rows, shape, field
+        return rows, rows[-1].output_shape, rows[-1].receptive_field
 
     def row(self, layer, shape, field, index, path, depth, frozen) -> Row:
+        """The row of ``layer``; a merge gets the list of its inputs' shapes and fields."""
         frozen = frozen or layer.frozen
         if layer.COMPOSITE:
             return self.block(layer, shape, field, index, path, depth, frozen)
@@ -177,8 +200,8 @@ class _Builder:
         params = leaf.weights + leaf.biases
         return Row(
             index=index, depth=depth, path=path, name=layer.name or "", type=layer.KIND,
-            details=leaf.details, input_shape=shape, output_shape=leaf.output_shape,
-            weights=leaf.weights, biases=leaf.biases,
+            details=leaf.details, input_shape=shape[0] if layer.merges else shape,
+            output_shape=leaf.output_shape, weights=leaf.weights, biases=leaf.biases,
             trainable_params=0 if frozen else params, buffers=leaf.buffers, macs=leaf.macs,
             activations=math.prod(leaf.output_shape), receptive_field=leaf.field,
         )
@@ -189,15 +212,39 @@ class _Builder:
         build = kinds.of(layer).row_builder()
         children, out_shape, out_field, details = build(
             self, layer, shape, field, f"{index}.", depth + 1, frozen)
+        return self.group_row(index, depth, path, layer.name or "", layer.KIND, details,
+                              shape[0] if layer.merges else shape, out_shape, out_field,
+                              children)
+
+    def group_row(self, index, depth, path, name, type_, details, in_shape, out_shape, field,
+                  children) -> Row:
+        """A row holding ``children``: its counts are theirs (a merge without children
+        counts its output values)."""
         return Row(
-            index=index, depth=depth, path=path, name=layer.name or "", type=layer.KIND,
-            details=details, input_shape=shape, output_shape=out_shape,
+            index=index, depth=depth, path=path, name=name, type=type_,
+            details=details, input_shape=in_shape, output_shape=out_shape,
             weights=sum(c.weights for c in children), biases=sum(c.biases for c in children),
             trainable_params=sum(c.trainable_params for c in children),
             buffers=sum(c.buffers for c in children), macs=sum(c.macs for c in children),
-            activations=sum(c.activations for c in children), receptive_field=out_field,
-            children=tuple(children),
+            activations=(sum(c.activations for c in children) if children
+                         else math.prod(out_shape)),
+            receptive_field=field, children=tuple(children),
         )
+
+    def repeat(self, layer: s.Repeat, shape, field, prefix, depth, frozen):
+        """Instances of a block in turn; each is a row holding the instance's rows."""
+        rows = []
+        base = layer.name or layer.block
+        for i, (inst, args) in enumerate(zip(layer.instances, layer.arguments), 1):
+            children, out, out_field = self.sequence(
+                inst, shape, field, f"{prefix}{i}.", "", depth + 1, frozen)
+            # only integers, under plain names, are shown: details are not escaped
+            details = ", ".join(f"{k}={v}" for k, v in args
+                                if k.isascii() and k.isalnum() and type(v) is int)
+            rows.append(self.group_row(f"{prefix}{i}", depth, "", f"{base}.{i - 1}", "block",
+                                       details, shape, out, out_field, children))
+            shape, field = out, out_field
+        return rows, shape, field, f"{len(rows)} × {layer.block}"
 
     def residual_block(self, layer, shape, field, prefix, depth, frozen):
         """A residual block; a basic or bottleneck block is first expanded to one."""
@@ -234,6 +281,8 @@ class _Builder:
         return rows, main_shape, merged, details
 
     def concat(self, layer: s.Concat, shape, field, prefix, depth, frozen):
+        if layer.merges:
+            return self.concat_inputs(layer, shape, field)
         rows, outs, fields = [], [], []
         for b, branch in enumerate(layer.branches, 1):
             branch_rows, out, f = self.sequence(
@@ -255,6 +304,33 @@ class _Builder:
         rows.append(self.merge_row(f"{prefix}{len(rows) + 1}", depth, "concat",
                                    f"channels {channels}", shape, out_shape, merged))
         return rows, out_shape, merged, f"{len(outs)} branches"
+
+    def concat_inputs(self, layer: s.Concat, shapes_, fields):
+        """A concat merge: the maps of ``inputs`` stacked on the channels."""
+        first = shapes_[0]
+        for other, name in zip(shapes_[1:], layer.inputs[1:]):
+            if len(other) != len(first) or other[1:] != first[1:]:
+                raise self.fail(layer, f"inputs: cannot concatenate {_shape_text(first)} "
+                                       f"({layer.inputs[0]!r}) and {_shape_text(other)} "
+                                       f"({name!r}) on the channels: they need the same "
+                                       "height and width")
+        out_shape = (sum(o[0] for o in shapes_),) + first[1:]
+        return [], out_shape, receptive.union(fields), f"{len(shapes_)} inputs"
+
+    def merge(self, layer, shapes_, fields) -> _Leaf:
+        """``add`` or ``multiply``: element-wise, with PyTorch's broadcasting."""
+        verb = "add" if isinstance(layer, s.Add) else "multiply"
+        out = shapes_[0]
+        for other, name in zip(shapes_[1:], layer.inputs[1:]):
+            try:
+                if len(other) != len(out):
+                    raise ValueError
+                out = broadcast_shape(out, other)
+            except ValueError:
+                raise self.fail(layer, f"inputs: cannot {verb} {_shape_text(out)} "
+                                       f"({layer.inputs[0]!r}) and {_shape_text(other)} "
+                                       f"({name!r})") from None
+        return _Leaf(out, f"{len(shapes_)} inputs", field=receptive.union(fields))
 
     def merge_row(self, index, depth, type_, details, in_shape, out_shape, field) -> Row:
         return Row(
@@ -320,6 +396,55 @@ class _Builder:
         return _Leaf((c, *hw), details,
                      field=receptive.window(field, layer.kernel, stride, layer.padding,
                                             dilation))
+
+    def global_pool(self, layer: s.GlobalPool, shape, field) -> _Leaf:
+        self.need_map(layer, shape)
+        c, h, w = shape
+        return _Leaf((c, 1, 1), layer.mode,
+                     field=receptive.window(field, (h, w), (1, 1), (0, 0)))
+
+    def layernorm(self, layer: s.LayerNorm, shape, field) -> _Leaf:
+        weights, biases = counts.layernorm_params(shape[0], layer.affine)
+        return _Leaf(shape, "over channels" + ("" if layer.affine else ", not affine"),
+                     weights, biases, 0, 0, field)
+
+    def scale(self, layer: s.Scale, shape, field) -> _Leaf:
+        return _Leaf(shape, "per channel", counts.scale_params(shape[0]), 0, 0, 0, field)
+
+    def shuffle(self, layer: s.ChannelShuffle, shape, field) -> _Leaf:
+        if shape[0] % layer.groups:
+            raise self.fail(layer, f"groups {layer.groups} does not divide the {shape[0]} "
+                                   "channels")
+        return _Leaf(shape, f"groups={layer.groups}", field=field)
+
+    def upsample(self, layer: s.Upsample, shape, field) -> _Leaf:
+        self.need_map(layer, shape)
+        c, h, w = shape
+        hw = interpolate_output_hw((h, w), layer.size, layer.scale)
+        how = f"×{_hw(layer.scale)}" if layer.scale else f"to {_hw(hw)}"
+        # an output pixel reads one (nearest) or two (bilinear) input pixels per axis, at
+        # a place that does not advance by a whole step: no single (r, j, u)
+        return _Leaf((c, *hw), f"{layer.mode} {how}", field=None)
+
+    def crop(self, layer: s.Crop, shape, field) -> _Leaf:
+        self.need_map(layer, shape)
+        c, h, w = shape
+        th, tw = layer.size
+        if th > h or tw > w:
+            raise self.fail(layer, f"size: cannot crop {_shape_text(shape)} to the larger "
+                                   f"{_hw(layer.size)} (height × width)")
+        top, left = (h - th) // 2, (w - tw) // 2
+        # a crop is a 1×1 window that starts `top` rows in: padding of −top
+        return _Leaf((c, th, tw), f"centre {_hw(layer.size)}",
+                     field=receptive.window(field, (1, 1), (1, 1), (-top, -left)))
+
+    def pad(self, layer: s.ZeroPad, shape, field) -> _Leaf:
+        self.need_map(layer, shape)
+        c, h, w = shape
+        left, right, top, bottom = layer.padding
+        out = (c, h + top + bottom, w + left + right)
+        details = f"l={left}, r={right}, t={top}, b={bottom}"
+        return _Leaf(out, details, field=receptive.window(field, (1, 1), (1, 1), (top, left)))
 
     def adaptive(self, layer: s.AdaptiveAvgPool, shape, field) -> _Leaf:
         self.need_map(layer, shape)

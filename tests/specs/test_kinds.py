@@ -80,7 +80,18 @@ def test_a_layer_of_every_kind_goes_through_the_table_and_the_forward_pass():
             "  - sigmoid\n  - batchnorm\n  - dropout\n  - softmax\n"
             "  - residual: {main: [relu]}\n  - basic: {out: 4}\n  - bottleneck: {width: 1}\n"
             "  - concat: {branches: [[relu], [tanh]]}\n"
-            "  - adaptive_avgpool: {output: 2}\n  - flatten\n  - fc: {out: 3}\n")
+            "  - lrn: {size: 3}\n  - layernorm\n  - scale\n  - relu6\n  - hardswish\n"
+            "  - hardsigmoid\n  - silu\n  - gelu\n  - channel_shuffle: {groups: 2}\n"
+            "  - upsample: {name: up, scale: 2, mode: bilinear}\n  - crop: {size: 9}\n"
+            "  - pad: {padding: [1, 0, 2, 1]}\n  - crop: {name: c, size: 9}\n"
+            "  - global_pool: {name: g, mode: max}\n  - multiply: {inputs: [c, g]}\n"
+            "  - add: {name: a, inputs: [c, g]}\n  - concat: {inputs: [a, c]}\n"
+            "  - repeat: {block: b, each: [{k: 3}, {k: 1}]}\n"
+            "  - adaptive_maxpool: {output: [3, 2]}\n"
+            "  - adaptive_avgpool: {output: 2}\n  - flatten\n  - fc: {out: 3}\n"
+            "blocks:\n  b:\n    params: {k: ~}\n"
+            "    layers: [{conv: {name: x, out: 16, kernel: $k, padding: same}}, relu,\n"
+            "             {add: {inputs: [input, x]}}]\n")
     net = parse_spec(text, "all.yaml", "all")
     assert {layer.KIND for layer in net.layers} == set(NAMES)
     table = layer_table(net)
