@@ -108,3 +108,16 @@ def test_conv2d_100_5x5_erratum_names_the_notation():
 def test_style_transfer_says_plainly_what_is_computed():
     page = _beyond("style-transfer")
     assert "it does **not** run the\noptimisation, so no styled image is produced here" in page
+
+
+def test_multichannel_example_has_a_bias():
+    import numpy as np
+
+    from generator.pages.foundations import volumes
+
+    v = volumes.volumes()
+    np.testing.assert_array_equal(v["with_bias"], v["y"] + v["bias"])
+    assert v["first_with_bias"] == v["first"] + v["bias"] and v["bias"] != 0
+    assert v["six"]["shape"] == (6, 28, 28)
+    page = render_page("foundations", "volumes")
+    assert "**6×28×28** volume (C×H×W)" in page and "y + b =" in page

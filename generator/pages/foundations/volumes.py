@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import nn
+from ... import nn, text
 from ...figures import catalog
 from ...tables import counts
 from .. import snippets
@@ -25,10 +25,16 @@ def volumes() -> dict:
          "value": float((x[c, :3, :3] * w[0, c]).sum())}
         for c in range(3)
     ]
+    bias = np.ones(1)  # CS231n's demo adds a bias of 1 to its filter
+    with_bias = nn.conv2d(x, w, bias)                         # (1, 4, 4)
+    filters = 6
     six = nn.conv2d_output_hw((32, 32), 5)
     return {
         "x": x, "w": w[0], "y": y[0], "per_channel": per_channel, "first": y[0, 0, 0],
-        "out_hw": y.shape[1:], "six": {"hw": six, "params": counts.conv2d_params(3, 6, (5, 5))},
+        "bias": bias[0], "with_bias": with_bias[0], "first_with_bias": with_bias[0, 0, 0],
+        "out_hw": y.shape[1:], "layout": text.SHAPE_LAYOUT,
+        "six": {"hw": six, "n": filters, "shape": (filters, *six),
+                "params": counts.conv2d_params(3, filters, (5, 5))},
         "code": snippets.run("volumes"),
     }
 
