@@ -97,7 +97,7 @@ def test_winograd_float32_tolerance_catches_a_wrong_transform(monkeypatch):
     assert _err(winograd.winograd_conv3x3(x, k, ((1, 1), (1, 1))), ref) <= WINOGRAD_TOL32
     right = winograd._transform
 
-    def wrong(w):  # G with -1/2 in the wrong row: U[2] and U[1] swap one sign
+    def wrong(w):  # two of the 16 transformed kernels swapped
         u = right(w)
         u[1], u[2] = u[2].copy(), u[1].copy()
         return u
