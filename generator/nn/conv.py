@@ -152,7 +152,7 @@ def _banded(xp, wm, b, kernel, dilation, out_hw):
     """
     n, c = xp.shape[:2]
     f = wm.shape[0]
-    (kh, kw), (dh, dw), (oh, ow) = kernel, dilation, out_hw
+    (kh, kw), dh, (oh, ow) = kernel, dilation[0], out_hw
     rows = max(1, min(oh, BAND_BYTES // (wm.shape[1] * ow * xp.dtype.itemsize)))
     out = np.empty((n, f, oh, ow), dtype=xp.dtype)
     cols = np.empty((c, kh, kw, rows * ow), dtype=xp.dtype)
