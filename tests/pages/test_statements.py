@@ -121,3 +121,21 @@ def test_multichannel_example_has_a_bias():
     assert v["six"]["shape"] == (6, 28, 28)
     page = render_page("foundations", "volumes")
     assert "**6×28×28** volume (C×H×W)" in page and "y + b =" in page
+
+
+def test_transposed_convolution_three_views_agree():
+    import numpy as np
+
+    v = fields.transposed_convolution()
+    assert v["zeros"]["equal"] and v["matrix"]["equal"]
+    np.testing.assert_array_equal(v["zeros"]["result"], v["up"])
+    c = v["matrix"]["C"]
+    assert c.shape == (4, 9)
+    # C by hand: output pixel (i, j) reads input (i + u, j + v) with weight w[u, v]
+    by_hand = np.zeros((4, 9))
+    for i in range(2):
+        for j in range(2):
+            for u in range(2):
+                for t in range(2):
+                    by_hand[2 * i + j, 3 * (i + u) + (j + t)] = v["matrix"]["w"][u, t]
+    np.testing.assert_array_equal(c, by_hand)

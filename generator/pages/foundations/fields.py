@@ -66,10 +66,29 @@ def transposed_convolution() -> dict:
          "same": tfr.conv_transpose_output_size(n, k, s, "same")}
         for n, k, s in [(4, 2, 3), (4, 3, 2), (4, 4, 2), (7, 3, 1), (5, 5, 2)]
     ]
+    # the same numbers two more ways: insert zeros, pad, convolve with the flipped filter ...
+    stride, f = 2, w.shape[0]
+    spread = np.zeros(((x.shape[0] - 1) * stride + 1,) * 2)
+    spread[::stride, ::stride] = x  # s - 1 zeros between neighbours
+    padded = nn.pad(spread[None, None], (f - 1,) * 4)[0, 0]
+    via_zeros = nn.conv2d(padded[None, None], w[::-1, ::-1][None, None])[0, 0]
+    # ... and as a matrix: a convolution is y = C x; the transposed one is C^T
+    small_w = np.array([[1.0, 2.0], [3.0, 4.0]])
+    small_in = (3, 3)
+    basis = np.eye(small_in[0] * small_in[1]).reshape(-1, 1, *small_in)  # one input pixel set at a time
+    conv_matrix = nn.conv2d(basis, small_w[None, None]).reshape(len(basis), -1).T  # (out pixels, in pixels)
+    small_y = np.array([[1.0, -1.0], [2.0, 0.0]])
+    matrix = {"w": small_w, "in_hw": small_in, "C": conv_matrix, "y": small_y,
+              "Ct_y": (conv_matrix.T @ small_y.reshape(-1)).reshape(small_in),
+              "transposed": nn.conv_transpose2d(small_y[None, None], small_w[None, None])[0, 0]}
+    matrix["equal"] = bool(np.array_equal(matrix["Ct_y"], matrix["transposed"]))
     dilated_op = {"n": 5, "k": 3, "s": 1, "d": 2, "a": 1,
                   "out": nn.conv_transpose_output_size(5, 3, stride=1, output_padding=1, dilation=2)}
     return {"x": x, "w": w, "up": up, "up_size": up.shape[0], "scatter": scatter, "pairs": pairs,
             "keras": keras, "dilated_op": dilated_op,
+            "zeros": {"spread": spread, "padded": padded, "result": via_zeros,
+                      "equal": bool(np.array_equal(via_zeros, up)), "flipped": w[::-1, ::-1]},
+            "matrix": matrix,
             "adjoint": {"lhs": f"{lhs:.6f}", "rhs": f"{rhs:.6f}"},
             "code": snippets.run("transposed_convolution")}
 
