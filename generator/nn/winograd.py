@@ -26,6 +26,7 @@ it per weight array, checked against a copy of the weights each call.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -37,11 +38,13 @@ __all__ = ["winograd_conv3x3", "weight_transform", "clear_cache", "CACHE_BYTES"]
 CACHE_BYTES = 256 * 2**20
 
 _CACHE: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()  # the cache is shared by every thread of the process
 
 
 def clear_cache() -> None:
     """Forget every cached weight transform."""
-    _CACHE.clear()
+    with _LOCK:
+        _CACHE.clear()
 
 
 #: G of F(2×2, 3×3): the kernel transform U = G g Gᵀ.
@@ -72,19 +75,23 @@ def weight_transform(w: np.ndarray) -> np.ndarray:
     """
     key = (id(w), w.__array_interface__["data"][0], w.shape, w.strides, w.dtype.str)
     bits = np.dtype(f"u{w.dtype.itemsize}")
-    hit = _CACHE.get(key)
+    with _LOCK:
+        hit = _CACHE.get(key)
     if hit is not None:
         copy, u = hit
         if np.array_equal(copy.view(bits), w.view(bits)):
-            _CACHE.move_to_end(key)
+            with _LOCK:
+                if key in _CACHE:
+                    _CACHE.move_to_end(key)
             return u
-        del _CACHE[key]
     u = _transform(w)
     size = u.nbytes + w.nbytes
-    if size <= CACHE_BYTES:
-        while _CACHE and sum(c.nbytes + t.nbytes for c, t in _CACHE.values()) + size > CACHE_BYTES:
-            _CACHE.popitem(last=False)
-        _CACHE[key] = (w.copy(), u)
+    with _LOCK:
+        _CACHE.pop(key, None)
+        if size <= CACHE_BYTES:
+            while _CACHE and sum(c.nbytes + t.nbytes for c, t in _CACHE.values()) + size > CACHE_BYTES:
+                _CACHE.popitem(last=False)
+            _CACHE[key] = (w.copy(), u)
     return u
 
 
