@@ -297,8 +297,9 @@ def _algorithm(x_shape, w_shape, stride=1, padding=0, groups=1):
 
 def test_dispatch_of_the_benchmark_and_site_layers():
     assert _algorithm((256, 56, 56), (256, 256, 3, 3), padding=1) == "winograd"  # VGG conv3_2
-    assert _algorithm((512, 14, 14), (512, 512, 3, 3), padding=1) == "winograd"  # VGG conv5
-    assert _algorithm((512, 7, 7), (512, 512, 3, 3), padding=1) == "im2col"  # too few tiles
+    assert _algorithm((512, 28, 28), (512, 512, 3, 3), padding=1) == "winograd"  # VGG conv4
+    assert _algorithm((512, 14, 14), (512, 512, 3, 3), padding=1) == "im2col"  # too few tiles
+    assert _algorithm((64, 16, 16), (64, 64, 3, 3), padding=1) == "winograd"  # the smallest
     assert _algorithm((3, 224, 224), (64, 3, 3, 3), padding=1) == "banded"  # VGG conv1_1
     assert _algorithm((256, 56, 56), (64, 256, 1, 1)) == "matmul"  # ResNet reduce
     assert _algorithm((256, 56, 56), (512, 256, 1, 1), stride=2) == "matmul"  # projection
@@ -321,7 +322,7 @@ def test_dispatch_of_the_benchmark_and_site_layers():
 def test_conv2d_winograd_dispatch_matches_torch(dtype, record_error):
     rng = np.random.default_rng(2026)
     c = f = conv.WINOGRAD_MIN_CHANNELS
-    x = rng.standard_normal((1, c, 13, 12)).astype(dtype)
+    x = rng.standard_normal((1, c, 17, 16)).astype(dtype)
     k = (rng.standard_normal((f, c, 3, 3)) / 24).astype(dtype)
     b = rng.standard_normal(f).astype(dtype)
     assert _algorithm(x.shape[1:], k.shape, padding=1) == "winograd"
