@@ -421,9 +421,9 @@
     });
     return {
       params: {layers: layers.map(function (l) { return {k: l.k, s: l.s}; })},
-      prompt: "Through the stack " + layers.map(function (l, i) {
-        return (i + 1) + ". " + l.type + " " + sq(l.k) + ", stride " + l.s;
-      }).join("; ") + ": how many input pixels wide is the receptive field of one output of the last layer?",
+      prompt: "Layers, from the input on: " + layers.map(function (l) {
+        return l.type + " " + sq(l.k) + " stride " + l.s;
+      }).join(", then ") + ". How many input pixels wide is the receptive field of one output of the last layer?",
       format: "int", how: HOW_INT, answer: rf,
       slips: [slip("rf-no-strides", noStrides), slip("rf-own-stride", own), slip("rf-sum-kernels", sum)],
       solution: ["r = 1 + \u03a3 (k_l " + MINUS + " 1) " + TIMES + " (product of the strides before layer l)"].concat(lines),

@@ -31,8 +31,7 @@ from . import site_map
 #: printable worksheet is the practice page's print mode (``?seed=N&sheet=1``).
 PRACTICE = "practice.md"
 DATA_JS = "exercises/data.js"
-#: Questions on the practice page and worksheet, and in a "Check yourself" block.
-PRACTICE_COUNT = 12
+#: Questions in a "Check yourself" block.
 BLOCK_COUNT = 3
 
 T = text.TIMES
@@ -145,8 +144,10 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
     "your-notes": ("output-size", "parameters", "pooling-values", "receptive-field", "window-fit"),
 }
 
-#: The practice page: every kind once (in an order the seed shuffles), then again.
+#: The practice page and its worksheet: every kind once, in an order the seed shuffles
+#: (a dilated convolution is an output-size question already).
 PRACTICE_KINDS = tuple(k for k in KIND_IDS if k != "dilated-size")
+PRACTICE_COUNT = len(PRACTICE_KINDS)
 
 
 def _url_prefix(page_path: str) -> str:

@@ -14,7 +14,6 @@ site's practice page and Foundations pages, and skip while those are not there.
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import time
@@ -97,6 +96,26 @@ def test_kinds_topics_and_slips_are_declared_once(page):
     named = {s for k in exercises.KINDS for s in k.slips}
     assert named == set(exercises.SLIPS)
     assert {k.topic for k in exercises.KINDS} <= {p.slug for p in site_map.FOUNDATIONS.pages}
+
+
+def test_block_markdown(page):
+    md = exercises.block("padding")
+    assert md.startswith("\n## Check yourself\n")
+    assert '<script src="../../exercises/data.js"></script>' in md
+    assert ('<div class="atlas-ex" data-topic="padding" data-kinds="output-size tf-same" '
+            'data-count="3" data-seed="" markdown="0">') in md
+    assert "[Practice](../practice.md)" in md
+    vgg = exercises.network_block("vgg16", "architectures/vgg16.md")
+    assert 'data-kinds="named-layer"' in vgg and 'data-network="vgg16"' in vgg
+    assert exercises.network_block("inception3a", "architectures/inception3a.md") == ""
+    with pytest.raises(ValueError, match="unknown question kinds"):
+        exercises.block_values("padding", kinds=("no-such-kind",))
+    # a network's block asks only about that network's layers
+    networks = page.execute_script(
+        "var A = AtlasExercises, out = [];"
+        "for (var i = 1; i <= 60; i++) out.push(A.generate('named-layer', i, {network: 'vgg16'}).params.network);"
+        "return out;")
+    assert set(networks) == {"vgg16"}
 
 
 # ------------------------------------------------------------ the formulas
@@ -403,6 +422,16 @@ def test_site_practice_page(browser, base_url):
     _wait(browser, "return document.querySelectorAll('.atlas-ex__q').length")
     assert len(_prompts(browser)) == exercises.PRACTICE_COUNT
     assert browser.execute_script("return window.ATLAS_EXERCISES.layers.length") > 40
+    # at phone width nothing sticks out sideways
+    size = browser.get_window_size()
+    try:
+        browser.set_window_size(390, 900)
+        browser.refresh()
+        _wait(browser, "return document.querySelectorAll('.atlas-ex__q').length")
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    finally:
+        browser.set_window_size(size["width"], size["height"])
     assert console_errors(browser) == []
 
 
