@@ -1,6 +1,7 @@
 // Load what a page uses, on the pages that use it: KaTeX (273 KB of script, its
 // style and fonts) only where pymdownx.arithmatex left math, the calculator's
-// script and style only where its root element is. Every path is relative to
+// script and style only where its root element is, the animation controls only
+// where there is an animation. Every path is relative to
 // this script's own address, so the same site works served under a subpath
 // and opened from disk (file://). Nothing is fetched from another server.
 (function () {
@@ -30,6 +31,9 @@
     { selector: "#atlas-calc",
       css: ["stylesheets/calculator.css"],
       js: ["javascripts/calculator.js"] },
+    { selector: ".atlas-figure--animated",
+      css: [],
+      js: ["javascripts/atlas-motion.js"] },
   ];
 
   function load(need) {
