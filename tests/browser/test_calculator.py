@@ -592,3 +592,58 @@ def test_name_check_and_python_agree_on_every_code_point(calc):
         for (var cp = 0; cp <= 0x10FFFF; cp++) if (re.test(String.fromCodePoint(cp))) out.push(cp);
         return out;""")
     assert js == [cp for cp in range(0x110000) if NOT_IN_LINE.search(chr(cp))]
+
+
+# ------------------------------------------------------------------ the address is data
+
+
+#: Payloads for each part of the address: the network's name, an input size, a layer's
+#: name, a field's value, a kind the calculator does not know.
+PAYLOADS = {
+    "name": '<img src=x onerror="window.__pwned=1">',
+    "in": '"><svg onload=window.__pwned=2>',
+    "layer": "</td><script>window.__pwned=3</script>",
+    "kernel": "<img src=x onerror=window.__pwned=4>",
+    "kind": "<b onmouseover=window.__pwned=5>x</b>",
+}
+
+
+def test_the_address_is_shown_as_text_never_run_as_markup(calc, base_url):
+    from urllib.parse import quote
+    q = lambda s: quote(s, safe="")  # noqa: E731
+    raw = PAYLOADS["layer"].replace(";", "")  # unencoded too: the parser must cope
+    link = (f"#v1&name={q(PAYLOADS['name'])}&in=3,{q(PAYLOADS['in'])},8&tf=1&l="
+            f"conv:out=2,kernel={q(PAYLOADS['kernel'])},name={q(PAYLOADS['layer'])};"
+            f"{q(PAYLOADS['kind'])};relu:name={raw};maxpool:kernel=%ZZ,padding=javascript:alert(1)")
+    _open(calc, base_url + "calculator/" + link)
+    calc.find_element(_by().ID, "atlas-calc-export").click()
+    page = calc.execute_script("""
+        var root = document.getElementById('atlas-calc');
+        return {pwned: window.__pwned || null,
+                markup: root.querySelectorAll('img, script, svg, b, iframe, object').length,
+                name: document.getElementById('atlas-calc-name').value,
+                height: document.getElementById('atlas-calc-in-h').value,
+                table: document.getElementById('atlas-calc-table').textContent,
+                note: root.querySelector('.atlas-calc__note').textContent,
+                yaml: document.getElementById('atlas-calc-yaml').textContent,
+                links: [].map.call(root.querySelectorAll('a[href]'), function (a) {
+                  return a.getAttribute('href').slice(0, 20); })};""")
+    assert page["pwned"] is None and page["markup"] == 0
+    assert page["name"] == PAYLOADS["name"] and page["height"] == PAYLOADS["in"]
+    assert PAYLOADS["layer"] in page["table"] and raw in page["table"]
+    assert f"kernel must be a positive integer or a pair [height, width] of them, found the " \
+           f"string '{PAYLOADS['kernel']}'" in page["table"]
+    assert page["note"] == f"Left out layers the calculator does not know: {PAYLOADS['kind']}."
+    assert page["links"] == ["data:text/yaml;chars"]
+    spec = yaml.safe_load(page["yaml"])  # the export carries the payloads as plain strings
+    assert spec["name"] == PAYLOADS["name"] and spec["input"][1] == PAYLOADS["in"]
+    assert spec["layers"][0]["conv"]["name"] == PAYLOADS["layer"]
+    assert spec["layers"][2]["maxpool"] == {"kernel": "%ZZ", "padding": "javascript:alert(1)"}
+    assert console_errors(calc) == []
+
+
+def test_the_calculator_never_parses_a_string_as_html_or_code():
+    source = (ROOT / "docs/javascripts/calculator.js").read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                 "Function(", "setTimeout(\"", "srcdoc", "javascript:"):
+        assert sink not in source, sink
