@@ -445,7 +445,7 @@
     h = Math.imul(h, 2246822519) >>> 0;
     h ^= h >>> 13;
     h = Math.imul(h, 3266489917) >>> 0;
-    h ^= h >>> 16;
+    h = (h ^ (h >>> 16)) >>> 0;
     return lo + (h % (hi - lo + 1));
   }
 
@@ -680,6 +680,7 @@
     this.build();
     this.sync(true);
     var self = this;
+    if (root.hasAttribute("data-autoplay") && !reducedMotion()) this.play();
     if (this.useHash) {
       window.addEventListener("hashchange", function () {
         if (location.hash.replace(/^#/, "") === self.written) return;
@@ -1138,7 +1139,7 @@
       P[3] = over(st.W, r.out_shape[2], st.kernel[1], st.stride[1], dd[1], P[2]);
     }
     this.shownPads = P;
-    var padText = st.op === "max_pool" ? "" : "0";
+    var padText = st.op === "max_pool" ? "" : "0";  // max pooling pads with −∞: shown empty
     var inputs = el("div", {className: "atlas-xp__column"}, [el("h3", {className: "atlas-xp__title", text: "Input " +
       shapeText([st.C, st.H, st.W])})]);
     var stack = el("div", {className: "atlas-xp__stack"});
@@ -1149,7 +1150,7 @@
           caption: st.C > 1 ? "channel " + c : "",
           cell: function (i, j) {
             var y = i - P[0], x = j - P[2];
-            if (y < 0 || y >= st.H || x < 0 || x >= st.W) return {pad: true, text: padText, label: "padding"};
+            if (y < 0 || y >= st.H || x < 0 || x >= st.W) return {pad: true, text: padText, label: "padding " + (padText || "−∞")};
             return {button: true, text: numText(st.x[c][y][x]), label: "input channel " + c + " row " + y + " column " + x +
               ": " + numText(st.x[c][y][x]), click: function () { self.selectInput(c, y, x); }};
           },
@@ -1259,6 +1260,9 @@
         if (maxAt === t) cell.classList.add("atlas-xp__cell--max");
       });
     });
+    // one input cell in the tab order: the window's first, from which the arrows move a pick
+    var first = win.filter(inb)[0] || [0, 0, 0, 0];
+    this.inCells[channels[0]][first[2] + P[0]][first[3] + P[2]].setAttribute("tabindex", "0");
     this.renderWeights(f, win);
     this.renderDetail(f, y, x, channels, win, maxAt);
     if (!quiet) this.writeHash();
@@ -1329,8 +1333,9 @@
     } else {
       var vals = win.filter(inb).map(function (t) { return st.x[f][t[2]][t[3]]; });
       if (st.op === "max_pool") {
-        lines.push(head + "max(" + vals.map(numText).join(", ") + ") = " + numText(value) +
-          (maxAt ? " (input row " + maxAt[2] + ", column " + maxAt[3] + ")" : ""));
+        lines.push(vals.length ? head + "max(" + vals.map(numText).join(", ") + ") = " + numText(value) +
+          (maxAt ? " (input row " + maxAt[2] + ", column " + maxAt[3] + ")" : "")
+          : head + "−∞: the window covers only padding, which max pooling reads as −∞.");
       } else {
         var sum = vals.reduce(function (a, b) { return a + b; }, 0), div = r.divisors[y][x];
         lines.push(head + "(" + vals.map(paren).join(" + ") + ") / " + div + " = " + numText(sum) + " / " + div + " = " + numText(value));
@@ -1353,6 +1358,8 @@
     var cell = this.inCells[c][iy + P[0]][ix + P[2]];
     cell.classList.add("atlas-xp__cell--picked");
     cell.setAttribute("tabindex", "0");
+    var at = this.position(st.pos || 0);
+    this.outCells[at[0]][at[1]][at[2]].setAttribute("tabindex", "0");  // the way back to the outputs
     this.selectedInput = [c, iy, ix];
     var fed = [];
     var outs = [];
@@ -1377,6 +1384,12 @@
     this.detail.appendChild(el("p", {className: "atlas-xp__terms", text: fed.length
       ? "feeds " + fed.length + " output position" + (fed.length === 1 ? "" : "s") + (outs.length > 1 ? " in each of the output channels " + outs.join(", ") : "") + ": " + where.join(", ") + "."
       : "feeds no output: no window covers it."}));
+  };
+
+  Explorer.prototype.isInput = function (node) {
+    return this.inCells.some(function (plane) {
+      return plane.some(function (row) { return row.indexOf(node) >= 0; });
+    });
   };
 
   Explorer.prototype.step = function (delta) {
@@ -1420,6 +1433,12 @@
     var r = this.result;
     if (r.error) return;
     var keys = {ArrowRight: 1, ArrowLeft: -1, ArrowDown: r.out_shape[2], ArrowUp: -r.out_shape[2]};
+    if (!this.selectedInput && t.classList && t.classList.contains("atlas-xp__cell") && this.isInput(t)) {
+      if (!{ArrowRight: 1, ArrowLeft: 1, ArrowDown: 1, ArrowUp: 1}[e.key]) return;
+      e.preventDefault();
+      t.click();  // pick the cell, then the arrows move the pick
+      return;
+    }
     if (this.selectedInput && t.classList.contains("atlas-xp__cell--picked")) {
       var st = this.state, s = this.selectedInput;
       var move = {ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0]}[e.key];

@@ -291,3 +291,30 @@ def test_settings_round_trip_through_the_address_and_bad_ones_give_pythons_messa
     assert message == f"Error: {exc.value}"
     assert "pad=same" in page.current_url and "s=2,1" in page.current_url
     assert console_errors(page) == []
+
+
+def test_keyboard_path_through_the_edge_example(page, base_url):
+    """Slider -> Tab -> the window's first input cell (arrows pick and move it) -> Tab -> the output."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    _open(page, base_url + "explorer/#v1&ex=edge-step")
+    case = _preset_case(page, "edge-step")
+    want = expected(case)
+    keys = lambda *k: ActionChains(page).send_keys(*k).perform()  # noqa: E731  to the focused element
+    page.execute_script("AtlasExplorer.page.scrub.focus()")
+    keys(Keys.ARROW_RIGHT)  # the slider moves one output on
+    assert _position(page).startswith("output [0, 0, 1]")
+    keys(Keys.TAB)
+    active = page.switch_to.active_element
+    assert active == page.execute_script("return AtlasExplorer.page.inCells[0][0][1]")  # window of (0, 1)
+    keys(Keys.ARROW_RIGHT)  # picks the cell
+    keys(Keys.ARROW_RIGHT)  # moves the pick to column 2
+    assert page.execute_script("return AtlasExplorer.page.selectedInput") == [0, 0, 2]
+    fed = sorted((r, c) for which, _, r, c in _marked(page, "atlas-xp__cell--fed") if which == 1)
+    assert fed == sorted(yx for yx, taps in want["windows"].items() if any(t[2:] == [0, 2] for t in taps))
+    keys(Keys.TAB)  # back to the current output
+    assert page.switch_to.active_element == page.execute_script("return AtlasExplorer.page.outCells[0][0][1]")
+    keys(Keys.ARROW_DOWN)
+    assert _position(page).startswith("output [0, 1, 1]")
+    assert "at=5" in page.current_url
+    assert console_errors(page) == []
