@@ -47,7 +47,7 @@ class Network:
         f"blocks (a `basic` block counts {Basic.COUNTS_AS}, a `bottleneck` "
         f"{Bottleneck.COUNTS_AS}).")
     description: str = spec_field(
-        T.DESCRIPTION, "Markdown shown at the top of the page (it may span lines).", "")
+        T.DESCRIPTION, "Text shown at the top of the page exactly as written (no Markdown or HTML); a blank line starts a new paragraph.", "")
     published: tuple[Published, ...] = spec_field(
         T.PUBLISHED, "Published totals to compare with (see below).", ())
     #: The id: built-in name or file stem; the page is ``architectures/<id>.md``.
