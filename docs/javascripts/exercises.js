@@ -240,6 +240,8 @@
     if (s > 1) {
       var oc = Math.ceil((n + 2 * p - d * (k - 1) - 1) / s) + 1;
       slips.push(slip("ceil", [cout, oc, oc]));
+      var o1s = F.convOut(n, k, 1, 2 * p, d);
+      slips.push(slip("forgot-stride", [cout, o1s, o1s]));
     }
     if (d > 1) { var od = F.convOut(n, k, s, 2 * p, 1); slips.push(slip("forgot-dilation", [cout, od, od])); }
     return {

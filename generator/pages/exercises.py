@@ -46,6 +46,7 @@ SLIPS: dict[str, str] = {
     "forgot-2p": "you forgot the padding (2p)",
     "one-p": "you added the padding once; it goes on both sides (2p)",
     "forgot-plus-1": "you forgot the +1",
+    "forgot-stride": "you forgot to divide by the stride",
     "ceil": "you rounded up; the formula rounds down (floor): a window that does not fit is dropped",
     "fraction": "you did not round down: a window that does not fit gives no output",
     "forgot-dilation": "you forgot the dilation: a dilated kernel spans d(k − 1) + 1 pixels",
@@ -94,9 +95,11 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind("output-size", "Output shape of a convolution (padding, stride, dilation)", "output-size",
-         ("forgot-2p", "one-p", "forgot-plus-1", "ceil", "forgot-dilation", "hwc", "in-channels")),
+         ("forgot-2p", "one-p", "forgot-plus-1", "forgot-stride", "ceil", "forgot-dilation", "hwc",
+          "in-channels")),
     Kind("dilated-size", "Output shape of a dilated convolution", "dilation",
-         ("forgot-2p", "one-p", "forgot-plus-1", "ceil", "forgot-dilation", "hwc", "in-channels")),
+         ("forgot-2p", "one-p", "forgot-plus-1", "forgot-stride", "ceil", "forgot-dilation", "hwc",
+          "in-channels")),
     Kind("window-fit", "A window that does not fit (stride)", "stride", ("ceil", "fraction", "forgot-plus-1")),
     Kind("pooling-values", "Pooling output values on a small grid", "pooling",
          ("max-for-avg", "avg-for-max", "grid-transposed", "stride-1")),
