@@ -430,12 +430,97 @@
     }
   }
 
+  // ------------------------------------------------------------ receptive field of a stack
+
+  var RF_KINDS = {conv: "conv", maxpool: "max_pool", avgpool: "avg_pool"};
+  var RF_FIELDS = ["kernel", "stride", "padding", "dilation"];
+
+  /** "conv kernel=3 stride=2" per line -> [{kind, kernel, stride, padding, dilation}] or a ValueError. */
+  function parseStack(text) {
+    var layers = [];
+    text.split(/\n|;/).forEach(function (line) {
+      var words = line.trim().split(/[\s,]+/).filter(function (w) { return w; });
+      if (!words.length) return;
+      var where = "layer " + (layers.length + 1);
+      var kind = words[0].toLowerCase();
+      if (!RF_KINDS.hasOwnProperty(kind)) {
+        throw new ValueError(where + ": unknown kind '" + words[0] + "' (conv, maxpool or avgpool)");
+      }
+      var layer = {kind: kind, kernel: null, stride: null, padding: 0, dilation: 1};
+      words.slice(1).forEach(function (w) {
+        var m = /^([a-z_]+)[=:](-?\d+)$/.exec(w);
+        if (!m || RF_FIELDS.indexOf(m[1]) < 0 || (kind === "avgpool" && m[1] === "dilation")) {
+          throw new ValueError(where + " (" + kind + "): cannot read '" + w + "' (" +
+            RF_FIELDS.filter(function (f) { return kind !== "avgpool" || f !== "dilation"; }).join("=, ") + "=)");
+        }
+        layer[m[1]] = parseInt(m[2], 10);
+      });
+      if (layer.kernel === null) throw new ValueError(where + " (" + kind + "): missing field 'kernel'");
+      if (layer.stride === null) layer.stride = kind === "conv" ? 1 : layer.kernel;
+      layers.push(layer);
+    });
+    if (!layers.length) throw new ValueError("the stack has no layers");
+    if (layers.length > 12) throw new ValueError("at most 12 layers, got " + layers.length);
+    return layers;
+  }
+
+  /**
+   * The sizes after each layer of a stack on an H×W input, and the input rows and columns that
+   * output (y, x) of the last map depends on (the region is their product).
+   */
+  function receptive(H, W, text, y, x) {
+    try {
+      var layers = parseStack(text), sizes = [[H, W]];
+      layers.forEach(function (l, i) {
+        var hw = sizes[sizes.length - 1], k = [l.kernel, l.kernel], s = [l.stride, l.stride];
+        var p = [l.padding, l.padding], d = [l.dilation, l.dilation];
+        try {
+          if (l.kind === "conv") {
+            checkConvArgs(hw, k, s, [p[0], p[1], p[0], p[1]], d);
+            checkFits(hw, k, [2 * p[0], 2 * p[1]], d);
+            sizes.push(hw.map(function (n) { return convFormula(n, l.kernel, l.stride, 2 * l.padding, l.dilation); }));
+          } else {
+            checkPoolArgs(hw, k, s, p, d);
+            var out = hw.map(function (n) { return poolFormula(n, l.kernel, l.stride, l.padding, l.dilation, false); });
+            if (Math.min(out[0], out[1]) < 1) checkFits(hw, k, [2 * p[0], 2 * p[1]], d);
+            sizes.push(out);
+          }
+        } catch (e) {
+          if (e instanceof ValueError) e.message = "layer " + (i + 1) + " (" + l.kind + "): " + e.message;
+          throw e;
+        }
+      });
+      var last = sizes[sizes.length - 1];
+      y = Math.min(Math.max(y || 0, 0), last[0] - 1);
+      x = Math.min(Math.max(x || 0, 0), last[1] - 1);
+      var back = function (axis, start) {
+        var set = [start];
+        for (var i = layers.length - 1; i >= 0; i--) {
+          var l = layers[i], n = sizes[i][axis], seen = {};
+          set.forEach(function (o) {
+            for (var t = 0; t < l.kernel; t++) {
+              var q = o * l.stride - l.padding + t * l.dilation;
+              if (q >= 0 && q < n) seen[q] = true;
+            }
+          });
+          set = Object.keys(seen).map(Number).sort(function (a, b) { return a - b; });
+        }
+        return set;
+      };
+      return {error: null, layers: layers, sizes: sizes, at: [y, x], rows: back(0, y), cols: back(1, x)};
+    } catch (e) {
+      if (e instanceof ValueError) return {error: e.message};
+      throw e;
+    }
+  }
+
   // ------------------------------------------------------------ state, values, URL
 
   var DEFAULT = {
     op: "conv", C: 1, H: 6, W: 6, F: 1, kernel: [3, 3], stride: [1, 1], dilation: [1, 1],
     pad_mode: "numbers", padding: [0, 0, 0, 0], output_padding: [0, 0], groups: 1, bias: false,
     ceil_mode: false, count_include_pad: true, seed: 1,
+    rf: "conv kernel=3\nconv kernel=3\nmaxpool kernel=2\nconv kernel=3 dilation=2", rf_at: [0, 0],
   };
 
   /** A small integer for position idx of a tensor: deterministic, so a link reopens the same values. */
@@ -506,6 +591,8 @@
       if (st[key]) parts.push(key + "=" + st[key].map(function (v) { return String(v); }).join(","));
     });
     if (st.pos) parts.push("at=" + st.pos);
+    if (st.rf !== DEFAULT.rf) parts.push("rf=" + encodeURIComponent(st.rf));
+    if (st.rf_at[0] || st.rf_at[1]) parts.push("rfat=" + pairText(st.rf_at));
     if (st.preset) parts.push("ex=" + encodeURIComponent(st.preset));
     return parts.join("&");
   }
@@ -555,6 +642,10 @@
       else if (key === "seed") st.seed = intOr(v, 1, 1, 1e9);
       else if (key === "vx" || key === "vw" || key === "vb") st[key] = nums(v);
       else if (key === "at") st.pos = intOr(v, 0, 0, 1e6);
+      else if (key === "rfat") st.rf_at = pair(v, [0, 0], 0, 1e6);
+      else if (key === "rf") {
+        try { st.rf = decodeURIComponent(v).slice(0, 2000); } catch (e) { st.rf = DEFAULT.rf; }
+      }
       else if (key === "ex") {
         try { st.preset = decodeURIComponent(v); } catch (e) { st.preset = null; }
       }
@@ -675,12 +766,23 @@
     var fromHash = this.useHash ? decodeState(location.hash) : null;
     var preset = root.getAttribute("data-preset") || (window.ATLAS_EXPLORER && window.ATLAS_EXPLORER.default_preset);
     var st = fromHash;
-    if (fromHash && fromHash.preset && !/(^|&)(in|k)=/.test(location.hash)) st = presetState(fromHash.preset);
+    var openRf = !!fromHash && /(^|&)rf(at)?=/.test(location.hash);
+    if (fromHash && fromHash.preset && !/(^|&)(in|k)=/.test(location.hash)) {
+      st = presetState(fromHash.preset);
+      if (st) {
+        st.rf = fromHash.rf;
+        st.rf_at = fromHash.rf_at;
+      }
+    }
     this.state = st || presetState(preset) || JSON.parse(JSON.stringify(DEFAULT));
     this.build();
     this.sync(true);
     var self = this;
     if (root.hasAttribute("data-autoplay") && !reducedMotion()) this.play();
+    if (openRf) {
+      this.rfBox.open = true;
+      this.renderReceptive();
+    }
     if (this.useHash) {
       window.addEventListener("hashchange", function () {
         if (location.hash.replace(/^#/, "") === self.written) return;
@@ -932,6 +1034,7 @@
     root.appendChild(this.detail);
     root.appendChild(values);
     root.appendChild(codeBox);
+    root.appendChild(this.buildReceptive());
 
     root.addEventListener("keydown", function (e) { self.onKey(e); });
   };
@@ -994,6 +1097,7 @@
     var c = code(st, r);
     this.codeNN.textContent = c.nn;
     this.codeTorch.textContent = c.torch;
+    this.renderReceptive();
     this.go(st.pos || 0, true);
   };
 
@@ -1197,6 +1301,89 @@
       outs.appendChild(ostack);
       stage.appendChild(outs);
     }
+  };
+
+  Explorer.prototype.buildReceptive = function () {
+    var self = this;
+    this.rfText = el("textarea", {id: this.id("rf"), rows: 5, spellcheck: "false", autocomplete: "off",
+      "aria-describedby": this.id("rf-message")});
+    this.rfText.addEventListener("input", function () {
+      self.state.rf = self.rfText.value;
+      self.renderReceptive();
+      self.writeHash();
+    });
+    this.rfMessage = el("p", {className: "atlas-xp__message", id: this.id("rf-message"), role: "status", "aria-live": "polite"});
+    this.rfSizes = el("p", {className: "atlas-xp__hint"});
+    this.rfStage = el("div", {className: "atlas-xp__stage"});
+    this.rfDetail = el("p", {className: "atlas-xp__terms", "aria-live": "polite"});
+    this.rfBox = el("details", {className: "atlas-xp__more atlas-xp__rf"}, [
+      el("summary", {text: "Receptive field of a stack of layers"}),
+      el("p", {className: "atlas-xp__hint", text: "One layer a line on the input above (its height and width): " +
+        "conv, maxpool or avgpool with kernel=, stride=, padding= and dilation= (square). Click a cell of the last map " +
+        "to see the input cells it depends on; the arrow keys move it."}),
+      el("label", {className: "atlas-xp__values", "for": this.rfText.id}, [el("span", {text: "Layers"}), this.rfText]),
+      this.rfMessage, this.rfSizes, this.rfStage, this.rfDetail,
+    ]);
+    this.rfBox.addEventListener("toggle", function () { if (self.rfBox.open) self.renderReceptive(); });
+    return this.rfBox;
+  };
+
+  Explorer.prototype.renderReceptive = function () {
+    if (!this.rfBox || !this.rfBox.open) return;
+    var st = this.state, self = this;
+    if (document.activeElement !== this.rfText) this.rfText.value = st.rf;
+    var r = receptive(st.H, st.W, st.rf, st.rf_at[0], st.rf_at[1]);
+    this.rfResult = r;
+    this.rfMessage.textContent = r.error ? "Error: " + r.error : "";
+    this.rfMessage.classList.toggle("atlas-xp__message--error", !!r.error);
+    this.rfStage.textContent = "";
+    this.rfDetail.textContent = "";
+    if (r.error) {
+      this.rfSizes.textContent = "";
+      return;
+    }
+    st.rf_at = r.at;
+    this.rfSizes.textContent = "Sizes: " + r.sizes.map(function (hw, i) {
+      return (i ? r.layers[i - 1].kind + " → " : "input ") + shapeText(hw);
+    }).join(", ") + ".";
+    var rows = {}, cols = {};
+    r.rows.forEach(function (v) { rows[v] = true; });
+    r.cols.forEach(function (v) { cols[v] = true; });
+    var input = this.plane({rows: st.H, cols: st.W, label: "Input, the region marked", caption: "input " + shapeText([st.H, st.W]),
+      cell: function (i, j) { return {text: "", label: rows[i] && cols[j] ? "in the region" : "outside"}; }});
+    input.cells.forEach(function (row, i) {
+      row.forEach(function (cell, j) { if (rows[i] && cols[j]) cell.classList.add("atlas-xp__cell--window"); });
+    });
+    var last = r.sizes[r.sizes.length - 1];
+    var out = this.plane({rows: last[0], cols: last[1], label: "Last map", caption: "last map " + shapeText(last),
+      cell: function (i, j) {
+        return {button: true, text: "", label: "row " + i + " column " + j, click: function () {
+          st.rf_at = [i, j];
+          self.renderReceptive();
+          self.writeHash();
+          var again = self.rfCells[i][j];
+          if (again) again.focus({preventScroll: true});
+        }};
+      }});
+    this.rfCells = out.cells;
+    var cur = out.cells[r.at[0]][r.at[1]];
+    cur.classList.add("atlas-xp__cell--current");
+    cur.setAttribute("tabindex", "0");
+    out.node.addEventListener("keydown", function (e) {
+      var move = {ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0]}[e.key];
+      if (!move) return;
+      e.preventDefault();
+      e.stopPropagation();
+      var y = Math.min(last[0] - 1, Math.max(0, r.at[0] + move[0])), x = Math.min(last[1] - 1, Math.max(0, r.at[1] + move[1]));
+      self.rfCells[y][x].click();
+    });
+    this.rfStage.appendChild(el("div", {className: "atlas-xp__column"}, [input.node]));
+    this.rfStage.appendChild(el("div", {className: "atlas-xp__column"}, [out.node]));
+    var span = function (list) { return list.length ? list[0] + "–" + list[list.length - 1] : "none"; };
+    var holes = r.rows.length !== r.rows[r.rows.length - 1] - r.rows[0] + 1 || r.cols.length !== r.cols[r.cols.length - 1] - r.cols[0] + 1;
+    this.rfDetail.textContent = "Cell (" + r.at[0] + ", " + r.at[1] + ") of the last map depends on input rows " + span(r.rows) +
+      " and columns " + span(r.cols) + ": " + r.rows.length + TIMES + r.cols.length + " cells" +
+      (holes ? ", with gaps (dilation skips rows and columns)" : "") + ".";
   };
 
   Explorer.prototype.position = function (pos) {
@@ -1507,6 +1694,7 @@
     frameworks: frameworks,
     code: function (st) { var s = complete(st); return code(s, compute(s)); },
     complete: complete,
+    receptive: receptive,
     encodeState: encodeState,
     decodeState: decodeState,
     presetState: presetState,

@@ -170,3 +170,56 @@ def js_windows(case, got) -> dict:
             if inside:
                 out[(y, x)] = sorted(inside)
     return out
+
+
+def random_stack(rng) -> dict:
+    """An input size and a stack of 1-4 square layers in the explorer's text form, with its layers."""
+    layers = []
+    for _ in range(int(rng.integers(1, 5))):
+        kind = str(rng.choice(["conv", "conv", "maxpool", "avgpool"]))
+        if kind == "conv":
+            layer = {"kind": kind, "kernel": int(rng.integers(1, 5)), "stride": int(rng.integers(1, 3)),
+                     "padding": int(rng.integers(0, 3)), "dilation": int(rng.choice([1, 1, 2, 3]))}
+        else:
+            k = int(rng.integers(2, 4))
+            dilated = kind == "maxpool" and rng.random() < 0.3
+            layer = {"kind": kind, "kernel": k, "stride": int(rng.integers(1, k + 1)),
+                     "padding": 0 if dilated else int(rng.integers(0, k // 2 + 1)),
+                     "dilation": 2 if dilated else 1}
+        layers.append(layer)
+    text = "\n".join(
+        " ".join([l["kind"]] + [f"{f}={l[f]}" for f in ("kernel", "stride", "padding", "dilation")
+                                if not (l["kind"] == "avgpool" and f == "dilation")])
+        for l in layers)
+    return {"H": int(rng.integers(3, 21)), "W": int(rng.integers(3, 21)), "layers": layers, "text": text,
+            "at": [int(rng.integers(0, 8)), int(rng.integers(0, 8))]}
+
+
+def expected_region(stack) -> dict:
+    """{"error"} or {"sizes", "at", "region"}: the input cells output ``at`` (clamped) of the
+    last map depends on, by sending one-hot inputs through generator.nn (ones as weights)."""
+    H, W = stack["H"], stack["W"]
+    sizes = [[H, W]]
+    for i, l in enumerate(stack["layers"], start=1):
+        k, s, p, d = l["kernel"], l["stride"], l["padding"], l["dilation"]
+        try:
+            if l["kind"] == "conv":
+                out = shapes.conv2d_output_hw(sizes[-1], k, s, p, d)
+            else:
+                out = shapes.pool2d_output_hw(sizes[-1], k, s, p, d)
+        except ValueError as exc:
+            return {"error": f"layer {i} ({l['kind']}): {exc}"}
+        sizes.append(list(out))
+    x = np.eye(H * W).reshape(H * W, 1, H, W)  # one input cell lit per image
+    for l in stack["layers"]:
+        k, s, p, d = l["kernel"], l["stride"], l["padding"], l["dilation"]
+        if l["kind"] == "conv":
+            x = nn.conv2d(x, np.ones((1, 1, k, k)), stride=s, padding=p, dilation=d)
+        elif d > 1:  # max pooling without padding: no -inf, a positive wins
+            x = nn.max_pool2d(x, k, s, 0, d)
+        else:  # the same windows as max pooling; any positive input makes the mean positive
+            x = nn.avg_pool2d(x, k, s, p)
+    last = sizes[-1]
+    at = [min(stack["at"][0], last[0] - 1), min(stack["at"][1], last[1] - 1)]
+    lit = np.nonzero(x[:, 0, at[0], at[1]] > 0)[0]
+    return {"sizes": sizes, "at": at, "region": sorted(list(divmod(int(n), W)) for n in lit)}

@@ -24,7 +24,7 @@ from selenium.webdriver.support.ui import Select
 from generator import nn, worked_examples as ex
 from generator.nn import shapes
 from tests.browser.conftest import console_errors
-from tests.browser.explorer_cases import expected, js_windows, random_cases
+from tests.browser.explorer_cases import expected, expected_region, js_windows, random_cases, random_stack
 
 pytestmark = pytest.mark.site
 
@@ -317,4 +317,47 @@ def test_keyboard_path_through_the_edge_example(page, base_url):
     keys(Keys.ARROW_DOWN)
     assert _position(page).startswith("output [0, 1, 1]")
     assert "at=5" in page.current_url
+    assert console_errors(page) == []
+
+
+def test_receptive_field_regions_match_generator_nn(page):
+    rng = np.random.default_rng(SEED + 3)
+    stacks = [random_stack(rng) for _ in range(150)]
+    got = page.execute_script(
+        "return arguments[0].map(function (s) { return AtlasExplorer.receptive(s.H, s.W, s.text, s.at[0], s.at[1]); });",
+        stacks)
+    failures, regions = [], 0
+    for stack, r in zip(stacks, got):
+        want = expected_region(stack)
+        if "error" in want:
+            if r["error"] != want["error"]:
+                failures.append((stack["text"], r["error"], want["error"]))
+            continue
+        region = sorted([y, x] for y in r["rows"] for x in r["cols"]) if not r["error"] else r["error"]
+        if [r.get("sizes"), r.get("at"), region] != [want["sizes"], want["at"], want["region"]]:
+            failures.append((stack["H"], stack["W"], stack["text"], r, want))
+        regions += 1
+    assert not failures, f"{len(failures)} differ; first: {failures[:2]}"
+    assert regions >= 80
+
+
+def test_receptive_field_mode_on_the_page(page, base_url):
+    _open(page, base_url + "explorer/#v1&ex=edge-step&rf=" + "conv%20kernel%3D3%0Aconv%20kernel%3D3" + "&rfat=1,2")
+    assert page.execute_script("return AtlasExplorer.page.rfBox.open")
+    cells = lambda: sorted(  # noqa: E731
+        [i, j] for i, row in enumerate(page.execute_script("return AtlasExplorer.page.rfBox.querySelector("
+                                                           "'.atlas-xp__grid').children.length ? "
+                                                           "Array.from(AtlasExplorer.page.rfBox.querySelector('.atlas-xp__grid')"
+                                                           ".children).map(function (r) { return Array.from(r.children)"
+                                                           ".map(function (c) { return c.classList.contains("
+                                                           "'atlas-xp__cell--window'); }); }) : []"))
+        for j, on in enumerate(row) if on)
+    stack = {"H": 6, "W": 6, "layers": [{"kind": "conv", "kernel": 3, "stride": 1, "padding": 0, "dilation": 1}] * 2,
+             "at": [1, 2]}
+    assert cells() == expected_region(stack)["region"]
+    assert len(cells()) == 25  # two 3x3 convolutions see 5x5
+    page.execute_script("return AtlasExplorer.page.rfCells[0][0]").click()
+    page.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+    assert "rfat=0,1" in page.current_url
+    assert cells() == expected_region(dict(stack, at=[0, 1]))["region"]
     assert console_errors(page) == []
