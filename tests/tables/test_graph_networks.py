@@ -1,0 +1,129 @@
+"""Graph specs against PyTorch: the built-in MobileNetV2 (blocks, repeat, add) has, layer
+by layer, the output shapes and parameters of the same network built by hand from
+torch.nn modules, and torchvision's totals.
+
+The torch model is written here from torchvision's definition (torchvision itself is not
+a dependency), in its module order; the table's leaf rows are compared with the torch
+modules' outputs in the order they run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from generator.specs import load_builtin
+from generator.tables import layer_table
+from generator.tables.forward import forward
+
+#: Our kind -> the torch.nn class of the same layer.
+TORCH_CLASS = {"conv": "Conv2d", "batchnorm": "BatchNorm2d", "relu6": "ReLU6",
+               "adaptive_avgpool": "AdaptiveAvgPool2d", "flatten": "Flatten",
+               "dropout": "Dropout", "linear": "Linear"}
+#: Rows that group others or merge paths: no torch module of their own (an addition is
+#: ``x + y`` in torchvision's forward).
+GROUPS = {"repeat", "block", "add"}
+
+
+def mobilenet_v2_torch(torch):
+    """torchvision's MobileNetV2 (width 1.0, 1000 classes) from torch.nn modules."""
+    nn = torch.nn
+
+    def conv_bn(cin, cout, k, stride=1, groups=1, act=True):
+        layers = [nn.Conv2d(cin, cout, k, stride, (k - 1) // 2, groups=groups, bias=False),
+                  nn.BatchNorm2d(cout)]
+        return layers + [nn.ReLU6()] if act else layers
+
+    class Inverted(nn.Module):
+        def __init__(self, cin, cout, stride, t):
+            super().__init__()
+            hidden = cin * t
+            layers = conv_bn(cin, hidden, 1) if t != 1 else []
+            layers += conv_bn(hidden, hidden, 3, stride, hidden)
+            layers += conv_bn(hidden, cout, 1, act=False)
+            self.conv = nn.Sequential(*layers)
+            self.residual = stride == 1 and cin == cout
+
+        def forward(self, x):
+            return x + self.conv(x) if self.residual else self.conv(x)
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            features, cin = conv_bn(3, 32, 3, 2), 32
+            for t, c, n, s in [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
+                               (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]:
+                for i in range(n):
+                    features.append(Inverted(cin, c, s if i == 0 else 1, t))
+                    cin = c
+            features += conv_bn(cin, 1280, 1)
+            self.features = nn.Sequential(*features)
+            self.pool = nn.AdaptiveAvgPool2d(1)
+            self.flatten = nn.Flatten()
+            self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, 1000))
+
+        def forward(self, x):
+            return self.classifier(self.flatten(self.pool(self.features(x))))
+
+    return Net()
+
+
+def torch_leaves(model, torch, input_shape):
+    """(class name, output shape without N, parameters) of every leaf module, in the
+    order they run."""
+    seen = []
+    hooks = [m.register_forward_hook(
+        lambda m, i, o: seen.append((type(m).__name__, tuple(o.shape[1:]),
+                                     sum(p.numel() for p in m.parameters()))))
+        for m in model.modules() if not list(m.children())]
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros((1, *input_shape)))
+    for h in hooks:
+        h.remove()
+    return seen
+
+
+def table_leaves(table):
+    return [(TORCH_CLASS[r.type], r.output_shape, r.params)
+            for r in table.walk() if not r.children and r.type not in GROUPS]
+
+
+def test_mobilenet_v2_has_torchvisions_totals():
+    t = layer_table(load_builtin("mobilenet-v2"))
+    assert t.totals.params == t.totals.trainable_params == 3_504_872
+    assert t.totals.macs == 300_774_272
+    # 17 inverted residual blocks, 10 of them with their input added
+    blocks = [r for r in t.walk() if r.type == "block" and r.name.startswith("features.")]
+    assert len(blocks) == 16  # features.2 to features.17 (features.1 is written out)
+    assert sum(r.type == "add" for r in t.walk()) == 10
+    assert t.rows[-1].output_shape == (1000,)
+
+
+@pytest.mark.parametrize("input_shape", [(3, 224, 224), (3, 97, 130)])
+def test_mobilenet_v2_layer_by_layer_equals_torch(input_shape):
+    torch = pytest.importorskip("torch")
+    model = mobilenet_v2_torch(torch)
+    assert sum(p.numel() for p in model.parameters()) == 3_504_872
+    ours = table_leaves(layer_table(load_builtin("mobilenet-v2"), input_shape))
+    theirs = torch_leaves(model, torch, input_shape)
+    assert len(ours) == len(theirs) == 3 + 5 + 16 * 8 + 3 + 4
+    assert ours == theirs
+
+
+def test_mobilenet_v2_forward_pass_has_the_table_shapes():
+    net = load_builtin("mobilenet-v2")
+    table = layer_table(net, (3, 65, 72))
+    x = np.random.default_rng(0).standard_normal((1, 3, 65, 72)).astype(np.float32)
+    y, shapes = forward(net, x)
+    assert shapes == [(r.index, r.output_shape) for r in table.walk()]
+    assert y.shape == (1, 1000) and np.isfinite(y).all()
+
+
+def test_the_add_of_a_repeated_block_names_its_sources():
+    t = layer_table(load_builtin("mobilenet-v2"))
+    adds = [r for r in t.walk() if r.type == "add"]
+    # the block's input ("<block>.0") and the body repeat before it
+    assert all(r.sources == (r.index.rsplit(".", 1)[0] + ".0",
+                             r.index.rsplit(".", 1)[0] + ".1") for r in adds)
+    assert all(r.input_shape == r.output_shape for r in adds)
