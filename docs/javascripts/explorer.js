@@ -520,7 +520,7 @@
     op: "conv", C: 1, H: 6, W: 6, F: 1, kernel: [3, 3], stride: [1, 1], dilation: [1, 1],
     pad_mode: "numbers", padding: [0, 0, 0, 0], output_padding: [0, 0], groups: 1, bias: false,
     ceil_mode: false, count_include_pad: true, seed: 1,
-    rf: "conv kernel=3\nconv kernel=3\nmaxpool kernel=2\nconv kernel=3 dilation=2", rf_at: [0, 0],
+    rf: "conv kernel=3\nconv kernel=3\nmaxpool kernel=2\nconv kernel=3 dilation=2", rf_at: [0, 0], rf_hw: [16, 16],
   };
 
   /** A small integer for position idx of a tensor: deterministic, so a link reopens the same values. */
@@ -593,6 +593,7 @@
     if (st.pos) parts.push("at=" + st.pos);
     if (st.rf !== DEFAULT.rf) parts.push("rf=" + encodeURIComponent(st.rf));
     if (st.rf_at[0] || st.rf_at[1]) parts.push("rfat=" + pairText(st.rf_at));
+    if (st.rf_hw[0] !== DEFAULT.rf_hw[0] || st.rf_hw[1] !== DEFAULT.rf_hw[1]) parts.push("rfhw=" + pairText(st.rf_hw));
     if (st.preset) parts.push("ex=" + encodeURIComponent(st.preset));
     return parts.join("&");
   }
@@ -643,6 +644,7 @@
       else if (key === "vx" || key === "vw" || key === "vb") st[key] = nums(v);
       else if (key === "at") st.pos = intOr(v, 0, 0, 1e6);
       else if (key === "rfat") st.rf_at = pair(v, [0, 0], 0, 1e6);
+      else if (key === "rfhw") st.rf_hw = pair(v, DEFAULT.rf_hw, 1, LIMITS.size);
       else if (key === "rf") {
         try { st.rf = decodeURIComponent(v).slice(0, 2000); } catch (e) { st.rf = DEFAULT.rf; }
       }
@@ -766,12 +768,13 @@
     var fromHash = this.useHash ? decodeState(location.hash) : null;
     var preset = root.getAttribute("data-preset") || (window.ATLAS_EXPLORER && window.ATLAS_EXPLORER.default_preset);
     var st = fromHash;
-    var openRf = !!fromHash && /(^|&)rf(at)?=/.test(location.hash);
+    var openRf = !!fromHash && /(^|&)rf(at|hw)?=/.test(location.hash);
     if (fromHash && fromHash.preset && !/(^|&)(in|k)=/.test(location.hash)) {
       st = presetState(fromHash.preset);
       if (st) {
         st.rf = fromHash.rf;
         st.rf_at = fromHash.rf_at;
+        st.rf_hw = fromHash.rf_hw;
       }
     }
     this.state = st || presetState(preset) || JSON.parse(JSON.stringify(DEFAULT));
@@ -1318,9 +1321,10 @@
     this.rfDetail = el("p", {className: "atlas-xp__terms", "aria-live": "polite"});
     this.rfBox = el("details", {className: "atlas-xp__more atlas-xp__rf"}, [
       el("summary", {text: "Receptive field of a stack of layers"}),
-      el("p", {className: "atlas-xp__hint", text: "One layer a line on the input above (its height and width): " +
+      el("p", {className: "atlas-xp__hint", text: "One layer a line: " +
         "conv, maxpool or avgpool with kernel=, stride=, padding= and dilation= (square). Click a cell of the last map " +
         "to see the input cells it depends on; the arrow keys move it."}),
+      el("div", {className: "atlas-xp__line"}, [this.rfNumber(0, "input height"), this.rfNumber(1, "input width")]),
       el("label", {className: "atlas-xp__values", "for": this.rfText.id}, [el("span", {text: "Layers"}), this.rfText]),
       this.rfMessage, this.rfSizes, this.rfStage, this.rfDetail,
     ]);
@@ -1328,11 +1332,30 @@
     return this.rfBox;
   };
 
+  Explorer.prototype.rfNumber = function (i, label) {
+    var self = this;
+    this.rfInputs = this.rfInputs || [];
+    var input = el("input", {type: "number", id: this.id("rf-hw" + i), min: 1, max: LIMITS.size, step: 1,
+      inputmode: "numeric", autocomplete: "off"});
+    input.addEventListener("input", function () {
+      if (!/^\d+$/.test(input.value.trim())) return;
+      self.state.rf_hw[i] = Math.min(LIMITS.size, Math.max(1, parseInt(input.value, 10)));
+      self.renderReceptive();
+      self.writeHash();
+    });
+    this.rfInputs.push(input);
+    return el("label", {className: "atlas-xp__field", "for": input.id}, [el("span", {text: label}), input]);
+  };
+
   Explorer.prototype.renderReceptive = function () {
     if (!this.rfBox || !this.rfBox.open) return;
     var st = this.state, self = this;
     if (document.activeElement !== this.rfText) this.rfText.value = st.rf;
-    var r = receptive(st.H, st.W, st.rf, st.rf_at[0], st.rf_at[1]);
+    var H = st.rf_hw[0], W = st.rf_hw[1];
+    this.rfInputs.forEach(function (input, i) {
+      if (document.activeElement !== input) input.value = st.rf_hw[i];
+    });
+    var r = receptive(H, W, st.rf, st.rf_at[0], st.rf_at[1]);
     this.rfResult = r;
     this.rfMessage.textContent = r.error ? "Error: " + r.error : "";
     this.rfMessage.classList.toggle("atlas-xp__message--error", !!r.error);
@@ -1349,7 +1372,7 @@
     var rows = {}, cols = {};
     r.rows.forEach(function (v) { rows[v] = true; });
     r.cols.forEach(function (v) { cols[v] = true; });
-    var input = this.plane({rows: st.H, cols: st.W, label: "Input, the region marked", caption: "input " + shapeText([st.H, st.W]),
+    var input = this.plane({rows: H, cols: W, label: "Input, the region marked", caption: "input " + shapeText([H, W]),
       cell: function (i, j) { return {text: "", label: rows[i] && cols[j] ? "in the region" : "outside"}; }});
     input.cells.forEach(function (row, i) {
       row.forEach(function (cell, j) { if (rows[i] && cols[j]) cell.classList.add("atlas-xp__cell--window"); });

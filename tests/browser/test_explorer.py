@@ -342,7 +342,7 @@ def test_receptive_field_regions_match_generator_nn(page):
 
 
 def test_receptive_field_mode_on_the_page(page, base_url):
-    _open(page, base_url + "explorer/#v1&ex=edge-step&rf=" + "conv%20kernel%3D3%0Aconv%20kernel%3D3" + "&rfat=1,2")
+    _open(page, base_url + "explorer/#v1&ex=edge-step&rf=" + "conv%20kernel%3D3%0Aconv%20kernel%3D3" + "&rfat=1,2&rfhw=6,7")
     assert page.execute_script("return AtlasExplorer.page.rfBox.open")
     cells = lambda: sorted(  # noqa: E731
         [i, j] for i, row in enumerate(page.execute_script("return AtlasExplorer.page.rfBox.querySelector("
@@ -352,7 +352,7 @@ def test_receptive_field_mode_on_the_page(page, base_url):
                                                            ".map(function (c) { return c.classList.contains("
                                                            "'atlas-xp__cell--window'); }); }) : []"))
         for j, on in enumerate(row) if on)
-    stack = {"H": 6, "W": 6, "layers": [{"kind": "conv", "kernel": 3, "stride": 1, "padding": 0, "dilation": 1}] * 2,
+    stack = {"H": 6, "W": 7, "layers": [{"kind": "conv", "kernel": 3, "stride": 1, "padding": 0, "dilation": 1}] * 2,
              "at": [1, 2]}
     assert cells() == expected_region(stack)["region"]
     assert len(cells()) == 25  # two 3x3 convolutions see 5x5
