@@ -98,6 +98,12 @@ def weight_transform(w: np.ndarray) -> np.ndarray:
 #: Bytes of transformed input per block of tile rows: the input transform, the
 #: 16 matrix products and the output transform of one block stay in cache.
 BLOCK_BYTES = 2**20
+#: ... but at least this many tiles per block per channel (of the larger of C and F):
+#: thinner matrix products run far below the BLAS's peak, and each block reads all
+#: 16 transformed weight matrices again (measured, 512 channels at 28×28: blocks of
+#: 28 tiles ran 1.21× torch's time, of 196 tiles 0.70×; 64 channels at 224×224 are
+#: best with the blocks of BLOCK_BYTES, 224 tiles).
+MIN_BLOCK_TILES_PER_CHANNEL = 3
 
 
 def winograd_conv3x3(x: np.ndarray, w: np.ndarray, padding, bias=None) -> np.ndarray:
@@ -134,7 +140,9 @@ def winograd_conv3x3(x: np.ndarray, w: np.ndarray, padding, bias=None) -> np.nda
     th, tw = -(-oh // 2), -(-ow // 2)  # tiles of 2×2 outputs
     u = weight_transform(w)  # (16, F, C)
     out = np.empty((n, f, th, 2, tw, 2), dtype=dt)  # out[n, f, y, i, x, j] = Y[2y+i, 2x+j]
-    nb = max(1, min(th, BLOCK_BYTES // (16 * max(c, f) * tw * dt.itemsize)))  # tile rows per block
+    nb = max(1, BLOCK_BYTES // (16 * max(c, f) * tw * dt.itemsize),
+             -(-MIN_BLOCK_TILES_PER_CHANNEL * max(c, f) // tw))
+    nb = min(th, nb)  # tile rows per block
     rows_t = np.empty((4, 2, c, nb, tw + 1), dtype=dt)  # Bᵀ d per column parity
     v_buf = np.empty((16, c, nb * tw), dtype=dt)  # Bᵀ d B
     m_buf = np.empty((16, f, nb * tw), dtype=dt)  # U ⊙ V summed over C

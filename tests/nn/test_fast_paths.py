@@ -79,13 +79,15 @@ def test_winograd_matches_naive_and_torch(dtype, record_error):
 
 
 def test_winograd_blocks_of_tile_rows_agree(monkeypatch):
-    """Many small blocks (one tile row each, last block shorter) give the same result."""
+    """Blocks of one tile row, and of four (the last block shorter), give the same result."""
     rng = np.random.default_rng(5)
-    x = rng.standard_normal((2, 4, 11, 9))
+    x = rng.standard_normal((2, 4, 11, 9))  # 6 x 5 tiles
     k = rng.standard_normal((3, 4, 3, 3))
     whole = winograd.winograd_conv3x3(x, k, ((1, 1), (1, 1)))
     monkeypatch.setattr(winograd, "BLOCK_BYTES", 1)
-    np.testing.assert_array_equal(winograd.winograd_conv3x3(x, k, ((1, 1), (1, 1))), whole)
+    for per_channel in (0, 4):  # 4 * 4 channels = 16 tiles = 4 tile rows of 5
+        monkeypatch.setattr(winograd, "MIN_BLOCK_TILES_PER_CHANNEL", per_channel)
+        np.testing.assert_array_equal(winograd.winograd_conv3x3(x, k, ((1, 1), (1, 1))), whole)
 
 
 def test_winograd_float32_tolerance_catches_a_wrong_transform(monkeypatch):
