@@ -8,7 +8,8 @@ served again, so drawing 138 million random numbers is not timed), and the
 equivalent torch computation is built from the same spec and the same weights
 by :func:`torch_forward` below. Batch 1, float32, interleaved blocks at 1
 thread (threadpoolctl for NumPy's BLAS, torch.set_num_threads); the ratio
-ours/torch is given as the median over the blocks with its min–max, and the
+ours/torch is given as the median over the blocks with its min–max (by CPU
+time and by wall clock, see bench_conv.interleaved), and the
 largest |difference| of the outputs relative to their largest magnitude.
 Target (issue 20): at most 1.0×. This is a benchmark, not a test.
 """
@@ -24,7 +25,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_conv import describe, interleaved, ratio_summary, set_threads  # noqa: E402
+from bench_conv import (SUMMARY_HEADER, SUMMARY_NOTE, describe, interleaved,  # noqa: E402
+                        set_threads, summary_columns)
 
 from generator import specs as s  # noqa: E402
 from generator.specs import load_builtin  # noqa: E402
@@ -147,9 +149,8 @@ def main() -> None:
         raise SystemExit("torch is not installed: nothing to compare with")
     set_threads(args.threads)
     print(describe(args.threads))
-    print(f"interleaved blocks: {args.rounds} per library; ratio = ours/torch per block, "
-          "median (min-max); target <= 1.0")
-    header = f"{'network':<12} {'ours ms':>9} {'torch ms':>9} {'ratio':>5} {'(min-max)':>11} {'rel |diff|':>10}"
+    print(f"interleaved blocks: {args.rounds} per library; {SUMMARY_NOTE}; target <= 1.0")
+    header = f"{'network':<12} {SUMMARY_HEADER} {'rel |diff|':>10}"
     print(header)
     print("-" * len(header))
     rng = np.random.default_rng(0)
@@ -171,10 +172,9 @@ def main() -> None:
 
             ty = theirs().numpy()
             diff = float(np.max(np.abs(ours() - ty)) / max(1.0, float(np.max(np.abs(ty)))))
-            ms, tms, r, lo, hi = ratio_summary(*interleaved([ours, theirs], rounds=args.rounds,
-                                                            per_round=1, budget=0))
-        print(f"{net.name:<12} {ms:9.1f} {tms:9.1f} {r:5.2f} {f'({lo:.2f}-{hi:.2f})':>11} {diff:10.1e}",
-              flush=True)
+            columns = summary_columns(interleaved([ours, theirs], rounds=args.rounds, per_round=1,
+                                                  budget=0))
+        print(f"{net.name:<12} {columns} {diff:10.1e}", flush=True)
 
 
 if __name__ == "__main__":
