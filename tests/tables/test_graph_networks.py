@@ -1,6 +1,7 @@
-"""Graph specs against PyTorch: the built-in MobileNetV2 (blocks, repeat, add) has, layer
-by layer, the output shapes and parameters of the same network built by hand from
-torch.nn modules, and torchvision's totals.
+"""Graph specs against PyTorch: the built-in MobileNetV2 (blocks, repeat, add) and
+EfficientNet-B0 (squeeze-and-excitation: multiply) have, layer by layer, the output shapes
+and parameters of the same networks built by hand from torch.nn modules, and
+torchvision's totals.
 
 The torch model is written here from torchvision's definition (torchvision itself is not
 a dependency), in its module order; the table's leaf rows are compared with the torch
@@ -19,10 +20,11 @@ from generator.tables.forward import forward
 #: Our kind -> the torch.nn class of the same layer.
 TORCH_CLASS = {"conv": "Conv2d", "batchnorm": "BatchNorm2d", "relu6": "ReLU6",
                "adaptive_avgpool": "AdaptiveAvgPool2d", "flatten": "Flatten",
-               "dropout": "Dropout", "linear": "Linear"}
+               "dropout": "Dropout", "linear": "Linear", "silu": "SiLU", "sigmoid": "Sigmoid",
+               "global_pool": "AdaptiveAvgPool2d"}
 #: Rows that group others or merge paths: no torch module of their own (an addition is
-#: ``x + y`` in torchvision's forward).
-GROUPS = {"repeat", "block", "add"}
+#: ``x + y`` in torchvision's forward, the gate ``scale * input``).
+GROUPS = {"repeat", "block", "add", "multiply"}
 
 
 def mobilenet_v2_torch(torch):
@@ -68,6 +70,68 @@ def mobilenet_v2_torch(torch):
     return Net()
 
 
+def efficientnet_b0_torch(torch):
+    """torchvision's EfficientNet-B0 (1000 classes) from torch.nn modules."""
+    nn = torch.nn
+
+    def conv_bn(cin, cout, k, stride=1, groups=1, act=True):
+        layers = [nn.Conv2d(cin, cout, k, stride, (k - 1) // 2, groups=groups, bias=False),
+                  nn.BatchNorm2d(cout)]
+        return layers + [nn.SiLU()] if act else layers
+
+    class SqueezeExcitation(nn.Module):
+        def __init__(self, channels, squeeze):
+            super().__init__()
+            self.avgpool = nn.AdaptiveAvgPool2d(1)
+            self.fc1, self.activation = nn.Conv2d(channels, squeeze, 1), nn.SiLU()
+            self.fc2, self.scale_activation = nn.Conv2d(squeeze, channels, 1), nn.Sigmoid()
+
+        def forward(self, x):
+            s = self.avgpool(x)
+            s = self.scale_activation(self.fc2(self.activation(self.fc1(s))))
+            return s * x
+
+    class MBConv(nn.Module):
+        def __init__(self, t, k, stride, cin, cout):
+            super().__init__()
+            hidden = cin * t
+            layers = conv_bn(cin, hidden, 1) if t != 1 else []
+            layers += conv_bn(hidden, hidden, k, stride, hidden)
+            layers.append(SqueezeExcitation(hidden, max(1, cin // 4)))
+            layers += conv_bn(hidden, cout, 1, act=False)
+            self.block = nn.Sequential(*layers)
+            self.residual = stride == 1 and cin == cout
+
+        def forward(self, x):
+            return x + self.block(x) if self.residual else self.block(x)
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            features = conv_bn(3, 32, 3, 2)
+            for t, k, s, cin, cout, n in [(1, 3, 1, 32, 16, 1), (6, 3, 2, 16, 24, 2),
+                                          (6, 5, 2, 24, 40, 2), (6, 3, 2, 40, 80, 3),
+                                          (6, 5, 1, 80, 112, 3), (6, 5, 2, 112, 192, 4),
+                                          (6, 3, 1, 192, 320, 1)]:
+                for i in range(n):
+                    features.append(MBConv(t, k, s if i == 0 else 1, cin if i == 0 else cout,
+                                           cout))
+            features += conv_bn(320, 1280, 1)
+            self.features = nn.Sequential(*features)
+            self.avgpool, self.flatten = nn.AdaptiveAvgPool2d(1), nn.Flatten()
+            self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, 1000))
+
+        def forward(self, x):
+            return self.classifier(self.flatten(self.avgpool(self.features(x))))
+
+    return Net()
+
+
+TORCH_MODELS = {"mobilenet-v2": (mobilenet_v2_torch, 3_504_872, 3 + 5 + 16 * 8 + 3 + 4),
+                "efficientnet-b0": (efficientnet_b0_torch, 5_288_548,
+                                    3 + 10 + 15 * 13 + 3 + 4)}
+
+
 def torch_leaves(model, torch, input_shape):
     """(class name, output shape without N, parameters) of every leaf module, in the
     order they run."""
@@ -101,18 +165,31 @@ def test_mobilenet_v2_has_torchvisions_totals():
 
 
 @pytest.mark.parametrize("input_shape", [(3, 224, 224), (3, 97, 130)])
-def test_mobilenet_v2_layer_by_layer_equals_torch(input_shape):
+@pytest.mark.parametrize("network", TORCH_MODELS)
+def test_layer_by_layer_equal_to_torch(network, input_shape):
     torch = pytest.importorskip("torch")
-    model = mobilenet_v2_torch(torch)
-    assert sum(p.numel() for p in model.parameters()) == 3_504_872
-    ours = table_leaves(layer_table(load_builtin("mobilenet-v2"), input_shape))
-    theirs = torch_leaves(model, torch, input_shape)
-    assert len(ours) == len(theirs) == 3 + 5 + 16 * 8 + 3 + 4
+    build, params, leaves = TORCH_MODELS[network]
+    model = build(torch)
+    assert sum(p.numel() for p in model.parameters()) == params
+    table = layer_table(load_builtin(network), input_shape)
+    ours, theirs = table_leaves(table), torch_leaves(model, torch, input_shape)
+    assert len(ours) == len(theirs) == leaves
     assert ours == theirs
+    assert table.totals.params == params
 
 
-def test_mobilenet_v2_forward_pass_has_the_table_shapes():
-    net = load_builtin("mobilenet-v2")
+def test_efficientnet_b0_gates_every_block():
+    t = layer_table(load_builtin("efficientnet-b0"))
+    gates = [r for r in t.walk() if r.type == "multiply"]
+    assert len(gates) == 16
+    # the gate is C×1×1, the map C×H×W: the product has the map's shape
+    assert all(r.output_shape == r.input_shape and r.output_shape[1] > 1 for r in gates)
+    assert sum(r.type == "add" for r in t.walk()) == 9
+
+
+@pytest.mark.parametrize("network", TORCH_MODELS)
+def test_forward_pass_has_the_table_shapes(network):
+    net = load_builtin(network)
     table = layer_table(net, (3, 65, 72))
     x = np.random.default_rng(0).standard_normal((1, 3, 65, 72)).astype(np.float32)
     y, shapes = forward(net, x)

@@ -21,6 +21,7 @@ PUBLISHED_PARAMS = {
     "resnet101": 44_549_160,
     "resnet152": 60_192_808,
     "mobilenet-v2": 3_504_872,
+    "efficientnet-b0": 5_288_548,
 }
 
 
@@ -56,6 +57,7 @@ def test_macs_follow_the_convention_behind_resnet50_4_09_g(tables):
     assert tables["alexnet"].totals.macs == 714_188_480
     assert tables["inception3a"].totals.macs == 128_049_152
     assert tables["mobilenet-v2"].totals.macs == 300_774_272
+    assert tables["efficientnet-b0"].totals.macs == 385_814_752
 
 
 def test_batchnorm_statistics_are_buffers_not_parameters(tables):
