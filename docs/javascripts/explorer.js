@@ -575,8 +575,13 @@
   }
 
   function encodeState(st) {
-    var parts = ["v1", "op=" + st.op, "in=" + [st.C, st.H, st.W].join(","), "k=" + pairText(st.kernel),
-      "s=" + pairText(st.stride)];
+    var parts = ["v1"];
+    if (st.preset) {  // an example as it opened: its name is enough
+      parts.push("ex=" + encodeURIComponent(st.preset));
+      return parts.concat(viewParts(st)).join("&");
+    }
+    parts.push("op=" + st.op, "in=" + [st.C, st.H, st.W].join(","), "k=" + pairText(st.kernel),
+      "s=" + pairText(st.stride));
     if (st.dilation[0] !== 1 || st.dilation[1] !== 1) parts.push("d=" + pairText(st.dilation));
     parts.push("pad=" + (st.pad_mode === "numbers" ? st.padding.join(",") : st.pad_mode));
     if (st.op === "conv" || st.op === "conv_transpose") {
@@ -590,12 +595,17 @@
     ["vx", "vw", "vb"].forEach(function (key) {
       if (st[key]) parts.push(key + "=" + st[key].map(function (v) { return String(v); }).join(","));
     });
+    return parts.concat(viewParts(st)).join("&");
+  }
+
+  /** Where the reader is: the output position and the receptive-field stack. */
+  function viewParts(st) {
+    var parts = [];
     if (st.pos) parts.push("at=" + st.pos);
     if (st.rf !== DEFAULT.rf) parts.push("rf=" + encodeURIComponent(st.rf));
     if (st.rf_at[0] || st.rf_at[1]) parts.push("rfat=" + pairText(st.rf_at));
     if (st.rf_hw[0] !== DEFAULT.rf_hw[0] || st.rf_hw[1] !== DEFAULT.rf_hw[1]) parts.push("rfhw=" + pairText(st.rf_hw));
-    if (st.preset) parts.push("ex=" + encodeURIComponent(st.preset));
-    return parts.join("&");
+    return parts;
   }
 
   function intOr(text, fallback, lo, hi) {
@@ -775,6 +785,7 @@
         st.rf = fromHash.rf;
         st.rf_at = fromHash.rf_at;
         st.rf_hw = fromHash.rf_hw;
+        st.pos = fromHash.pos;
       }
     }
     this.state = st || presetState(preset) || JSON.parse(JSON.stringify(DEFAULT));
@@ -1718,6 +1729,7 @@
     code: function (st) { var s = complete(st); return code(s, compute(s)); },
     complete: complete,
     receptive: receptive,
+    start: start,
     encodeState: encodeState,
     decodeState: decodeState,
     presetState: presetState,

@@ -361,3 +361,19 @@ def test_receptive_field_mode_on_the_page(page, base_url):
     assert "rfat=0,1" in page.current_url
     assert cells() == expected_region(dict(stack, at=[0, 1]))["region"]
     assert console_errors(page) == []
+
+
+def test_an_embedded_explorer_opens_its_example_and_leaves_the_address_alone(page, base_url):
+    """As a Foundations page embeds it: <div class="atlas-xp" data-preset="...">."""
+    _open(page, base_url + "explorer/#v1&ex=edge-step")
+    before = page.current_url
+    got = page.execute_script(
+        "var d = document.createElement('div'); d.className = 'atlas-xp'; d.setAttribute('data-preset', 'max-pool-notes');"
+        "document.querySelector('article').appendChild(d); AtlasExplorer.start();"
+        "var x = AtlasExplorer.pages[AtlasExplorer.pages.length - 1]; x.step(1);"
+        "return {shape: x.result.out_shape, values: x.result.values, ids: d.querySelectorAll('[id^=atlas-xp1-]').length};")
+    y = nn.max_pool2d(np.array(ex.MAX_POOL_INPUT, dtype=float)[None, None], 2, 2)[0]
+    assert got["shape"] == list(y.shape) and np.array_equal(np.array(got["values"]), y)
+    assert got["ids"] > 10  # its own ids, apart from the first explorer's
+    assert page.current_url == before
+    assert console_errors(page) == []
