@@ -185,17 +185,17 @@ def block(topic_slug: str, page_path: str | None = None) -> str:
 
 def network_block(network_id: str, page_path: str) -> str:
     """A "Check yourself" block of an architecture page: its own layers' parameters."""
-    if network_id not in {layer["network"] for layer in network_layers()}:
-        return ""
+    if network_id not in BUILTINS or not network_layers((network_id,)):
+        return ""  # a user's network: its layers are not in the data script
     return render("macros/exercises.md.j2", block=block_values(
         network_id, page_path, kinds=("named-layer",), network=network_id))
 
 
-def network_layers() -> list[dict]:
-    """The convolution and linear layers at the top level of every built-in network, with
-    their parameters from the layer table (a layer repeated with the same sizes kept once)."""
+def network_layers(ids: tuple[str, ...] = BUILTINS) -> list[dict]:
+    """The convolution and linear layers at the top level of the built-in networks ``ids``,
+    with their parameters from the layer table (a layer repeated with the same sizes kept once)."""
     out, seen = [], set()
-    for id in BUILTINS:
+    for id in ids:
         network = load_builtin(id)
         table = layer_table(network)
         for layer, row in zip(network.layers, table.rows):
