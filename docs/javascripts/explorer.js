@@ -1181,7 +1181,7 @@
       }
       lines.push(el("p", {className: "atlas-xp__eq", text: text}));
     });
-    if (r.error) lines.push(el("p", {text: "No output: the setting is invalid (" + r.error + ")."}));
+    if (r.error) lines.push(el("p", {text: "No output for this setting."}));
     else {
       var padsText = st.op === "conv" && (r.call === "pad" || st.pad_mode !== "numbers")
         ? " (padding top " + r.pads[0] + ", bottom " + r.pads[1] + ", left " + r.pads[2] + ", right " + r.pads[3] + ")" : "";
