@@ -1,5 +1,6 @@
-"""Graph specs against PyTorch: the built-in MobileNetV2 (blocks, repeat, add) and
-EfficientNet-B0 (squeeze-and-excitation: multiply) have, layer by layer, the output shapes
+"""Graph specs against PyTorch: the built-in MobileNetV2 (blocks, repeat, add),
+EfficientNet-B0 (squeeze-and-excitation: multiply) and DenseNet-121 (concat of named
+inputs) have, layer by layer, the output shapes
 and parameters of the same networks built by hand from torch.nn modules, and
 torchvision's totals.
 
@@ -21,10 +22,11 @@ from generator.tables.forward import forward
 TORCH_CLASS = {"conv": "Conv2d", "batchnorm": "BatchNorm2d", "relu6": "ReLU6",
                "adaptive_avgpool": "AdaptiveAvgPool2d", "flatten": "Flatten",
                "dropout": "Dropout", "linear": "Linear", "silu": "SiLU", "sigmoid": "Sigmoid",
-               "global_pool": "AdaptiveAvgPool2d"}
+               "global_pool": "AdaptiveAvgPool2d", "relu": "ReLU", "maxpool": "MaxPool2d",
+               "avgpool": "AvgPool2d"}
 #: Rows that group others or merge paths: no torch module of their own (an addition is
 #: ``x + y`` in torchvision's forward, the gate ``scale * input``).
-GROUPS = {"repeat", "block", "add", "multiply"}
+GROUPS = {"repeat", "block", "add", "multiply", "concat"}
 
 
 def mobilenet_v2_torch(torch):
@@ -127,9 +129,42 @@ def efficientnet_b0_torch(torch):
     return Net()
 
 
+def densenet121_torch(torch):
+    """torchvision's DenseNet-121 (growth 32, bottleneck 4, 1000 classes) from torch.nn
+    modules; the final ReLU, pooling and flattening, functional in torchvision, as modules."""
+    nn = torch.nn
+
+    class DenseLayer(nn.Module):
+        def __init__(self, cin):
+            super().__init__()
+            self.norm1, self.relu1 = nn.BatchNorm2d(cin), nn.ReLU()
+            self.conv1 = nn.Conv2d(cin, 128, 1, bias=False)
+            self.norm2, self.relu2 = nn.BatchNorm2d(128), nn.ReLU()
+            self.conv2 = nn.Conv2d(128, 32, 3, padding=1, bias=False)
+
+        def forward(self, x):
+            new = self.conv2(self.relu2(self.norm2(self.conv1(self.relu1(self.norm1(x))))))
+            return torch.cat([x, new], 1)
+
+    layers, c = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+                 nn.MaxPool2d(3, 2, 1)], 64
+    for i, n in enumerate((6, 12, 24, 16)):
+        for _ in range(n):
+            layers.append(DenseLayer(c))
+            c += 32
+        if i < 3:
+            layers += [nn.BatchNorm2d(c), nn.ReLU(), nn.Conv2d(c, c // 2, 1, bias=False),
+                       nn.AvgPool2d(2, 2)]
+            c //= 2
+    layers += [nn.BatchNorm2d(c), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+               nn.Linear(c, 1000)]
+    return nn.Sequential(*layers)
+
+
 TORCH_MODELS = {"mobilenet-v2": (mobilenet_v2_torch, 3_504_872, 3 + 5 + 16 * 8 + 3 + 4),
                 "efficientnet-b0": (efficientnet_b0_torch, 5_288_548,
-                                    3 + 10 + 15 * 13 + 3 + 4)}
+                                    3 + 10 + 15 * 13 + 3 + 4),
+                "densenet121": (densenet121_torch, 7_978_856, 4 + 58 * 6 + 3 * 4 + 5)}
 
 
 def torch_leaves(model, torch, input_shape):
@@ -204,3 +239,12 @@ def test_the_add_of_a_repeated_block_names_its_sources():
     assert all(r.sources == (r.index.rsplit(".", 1)[0] + ".0",
                              r.index.rsplit(".", 1)[0] + ".1") for r in adds)
     assert all(r.input_shape == r.output_shape for r in adds)
+
+
+def test_densenet121_grows_32_channels_a_layer():
+    t = layer_table(load_builtin("densenet121"))
+    concats = [r for r in t.walk() if r.type == "concat"]
+    assert len(concats) == 6 + 12 + 24 + 16
+    assert all(r.output_shape[0] == r.input_shape[0] + 32 for r in concats)
+    assert [r.output_shape for r in t.rows if r.name.startswith("denseblock")] == [
+        (256, 56, 56), (512, 28, 28), (1024, 14, 14), (1024, 7, 7)]

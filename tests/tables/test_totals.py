@@ -22,6 +22,7 @@ PUBLISHED_PARAMS = {
     "resnet152": 60_192_808,
     "mobilenet-v2": 3_504_872,
     "efficientnet-b0": 5_288_548,
+    "densenet121": 7_978_856,
 }
 
 
@@ -58,6 +59,7 @@ def test_macs_follow_the_convention_behind_resnet50_4_09_g(tables):
     assert tables["inception3a"].totals.macs == 128_049_152
     assert tables["mobilenet-v2"].totals.macs == 300_774_272
     assert tables["efficientnet-b0"].totals.macs == 385_814_752
+    assert tables["densenet121"].totals.macs == 2_834_161_664
 
 
 def test_batchnorm_statistics_are_buffers_not_parameters(tables):
