@@ -56,6 +56,7 @@ PRODUCERS: list[Producer | str] = [
     "generator.pages.gallery:outputs",
     "generator.pages.calculator:outputs",
     "generator.pages.beyond:outputs",
+    "generator.pages.exercises:outputs",
     # Last: the section indexes and the nav file list what the others announced.
     "generator.pages.navigation:outputs",
 ]

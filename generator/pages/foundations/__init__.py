@@ -9,7 +9,9 @@ returns the values its template formats. The templates in
 from __future__ import annotations
 
 from ...figures.library import page_context
+from ...output import Output
 from ...render import page
+from .. import exercises
 from ..site_map import FOUNDATIONS
 
 
@@ -17,4 +19,7 @@ def outputs(ctx):
     for topic in FOUNDATIONS.pages:
         path = FOUNDATIONS.path(topic)
         values = topic.values_function()()
-        yield page(path, FOUNDATIONS.template(topic), title=topic.title, **values, **page_context(path, ctx.figures))
+        rendered = page(path, FOUNDATIONS.template(topic), title=topic.title, **values,
+                        **page_context(path, ctx.figures))
+        # Each topic ends with its "Check yourself" questions (generator.pages.exercises).
+        yield Output(path, rendered.data + exercises.block(topic.slug, path).encode("utf-8"))
