@@ -11,6 +11,8 @@ thread (threadpoolctl for NumPy's BLAS, torch.set_num_threads); the ratio
 ours/torch is given as the median over the blocks with its min–max (by CPU
 time and by wall clock, see bench_conv.interleaved), and the
 largest |difference| of the outputs relative to their largest magnitude.
+MobileNetV2 (a graph spec) runs against the torch.nn model its tests compare
+it with, with that model's own weights (times only).
 Target (issue 20): at most 1.0×. This is a benchmark, not a test.
 """
 
@@ -139,11 +141,23 @@ def torch_forward(network: s.Network, weights: list[np.ndarray]):
     return run
 
 
+def _mobilenet_v2():
+    from tests.tables.test_graph_networks import mobilenet_v2_torch
+
+    model = mobilenet_v2_torch(torch).eval()
+    return model
+
+
+#: Graph specs (inputs, add) the builder above does not follow: the torch.nn model
+#: the tests check against the spec layer by layer.
+MODULE_BUILDERS = {"mobilenet-v2": _mobilenet_v2}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5, help="blocks per library")
-    parser.add_argument("--nets", nargs="+", default=["vgg16", "resnet50"])
+    parser.add_argument("--nets", nargs="+", default=["vgg16", "resnet50", "mobilenet-v2"])
     args = parser.parse_args()
     if torch is None:
         raise SystemExit("torch is not installed: nothing to compare with")
@@ -160,8 +174,12 @@ def main() -> None:
         with FixedWeights() as fixed:
             y, _ = fwd.forward(net, x)
             fixed.recording = False
-            theirs_fn = torch_forward(net, fixed.arrays)
             tx = torch.from_numpy(x)
+            same_weights = spec_id not in MODULE_BUILDERS
+            if same_weights:
+                theirs_fn = torch_forward(net, fixed.arrays)
+            else:
+                theirs_fn = MODULE_BUILDERS[spec_id]()
 
             def ours():
                 return fwd.forward(net, x)[0]
@@ -171,10 +189,16 @@ def main() -> None:
                     return theirs_fn(tx)
 
             ty = theirs().numpy()
+            assert ty.shape == ours().shape, (spec_id, ty.shape)
             diff = float(np.max(np.abs(ours() - ty)) / max(1.0, float(np.max(np.abs(ty)))))
             columns = summary_columns(interleaved([ours, theirs], rounds=args.rounds, per_round=1,
                                                   budget=0))
-        print(f"{net.name:<12} {columns} {diff:10.1e}", flush=True)
+        note = f"{diff:10.1e}" if same_weights else f"{'own weights':>10}"
+        print(f"{net.name:<12} {columns} {note}", flush=True)
+    if any(n in MODULE_BUILDERS for n in args.nets):
+        print("own weights: a graph spec; torch runs the torch.nn model of "
+              "tests/tables/test_graph_networks.py (checked there layer by layer against the "
+              "spec) with its own random weights, in eval mode: times only")
 
 
 if __name__ == "__main__":
