@@ -793,6 +793,10 @@
     this.sync(true);
     var self = this;
     if (root.hasAttribute("data-autoplay") && !reducedMotion()) this.play();
+    if (root.hasAttribute("data-rf")) {  // an embed that opens on a stack: data-rf="conv kernel=3; conv kernel=3"
+      this.state.rf = root.getAttribute("data-rf");
+      openRf = true;
+    }
     if (openRf) {
       this.rfBox.open = true;
       this.renderReceptive();

@@ -17,14 +17,16 @@ import time
 
 import numpy as np
 import pytest
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
 
-from generator import nn, worked_examples as ex
-from generator.nn import shapes
-from tests.browser.conftest import console_errors
-from tests.browser.explorer_cases import expected, expected_region, js_windows, random_cases, random_stack
+pytest.importorskip("selenium", reason="selenium is not installed (pip install -c constraints.txt -e '.[test]')")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+from generator import nn, worked_examples as ex  # noqa: E402
+from generator.nn import shapes  # noqa: E402
+from tests.browser.conftest import console_errors  # noqa: E402
+from tests.browser.explorer_cases import expected, expected_region, js_windows, random_cases, random_stack  # noqa: E402
 
 pytestmark = pytest.mark.site
 
@@ -375,5 +377,15 @@ def test_an_embedded_explorer_opens_its_example_and_leaves_the_address_alone(pag
     y = nn.max_pool2d(np.array(ex.MAX_POOL_INPUT, dtype=float)[None, None], 2, 2)[0]
     assert got["shape"] == list(y.shape) and np.array_equal(np.array(got["values"]), y)
     assert got["ids"] > 10  # its own ids, apart from the first explorer's
+    assert page.current_url == before
+    # the receptive-field page's embed: a stack given on the element opens that mode
+    rf = page.execute_script(
+        "var d = document.createElement('div'); d.className = 'atlas-xp';"
+        "d.setAttribute('data-preset', 'edge-step'); d.setAttribute('data-rf', 'conv kernel=3; conv kernel=3 stride=2');"
+        "document.querySelector('article').appendChild(d); AtlasExplorer.start();"
+        "var x = AtlasExplorer.pages[AtlasExplorer.pages.length - 1];"
+        "return {open: x.rfBox.open, sizes: x.rfResult.sizes};")
+    h = shapes.conv2d_output_hw(shapes.conv2d_output_hw(16, 3), 3, stride=2)
+    assert rf == {"open": True, "sizes": [[16, 16], [14, 14], list(h)]}
     assert page.current_url == before
     assert console_errors(page) == []
