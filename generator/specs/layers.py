@@ -454,12 +454,18 @@ class Upsample(Layer):
 
 @dataclass(frozen=True, kw_only=True)
 class Crop(Layer):
-    """The central part of each map (U-Net's skip connections): rows from
-    (H − height) // 2, the extra row of an odd difference at the bottom (columns
-    alike)."""
+    """The central part of each map (U-Net's skip connections), to a `size` or to the size
+    of a second input: rows from (H − height) // 2, the extra row of an odd difference at
+    the bottom (columns alike)."""
 
     KIND: ClassVar[str] = "crop"
-    size: tuple[int, int] = spec_field(T.SIZE, "Output height and width.")
+    size: tuple[int, int] | None = spec_field(
+        T.SIZE, "Output height and width; omit it and name two `inputs` to crop the first "
+        "to the height and width of the second.", None)
+
+    @property
+    def merges(self) -> bool:
+        return self.size is None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,7 +15,7 @@ from ..errors import UserError
 from . import kinds
 from .fields import FieldType, Mismatch, T, TooLarge, is_required, spec_fields
 from .graph import REQUIRED, BlockDef, Unknown, substitute
-from .layers import INPUT, Concat, Conv, ConvTranspose, Layer, Repeat, Upsample, label, located
+from .layers import INPUT, Concat, Conv, Crop, ConvTranspose, Layer, Repeat, Upsample, label, located
 from .limits import MAX_DIM, MAX_LAYERS, MAX_NESTING, MAX_SPEC_BYTES
 from .loader import load_yaml
 from .network import Network, Published
@@ -191,6 +191,9 @@ class _Parser:
             raise self.fail(layer.where, f"out {layer.out} is not divisible by groups "
                                          f"{layer.groups}")
         n = len(layer.inputs)
+        if isinstance(layer, Crop) and layer.merges and n != 2:
+            raise self.fail(layer.where, f"give size, or two inputs (the map to crop and the "
+                                         f"layer whose height and width it takes), found {n}")
         if layer.merges and n < 2:
             what = "" if not isinstance(layer, Concat) else " (or branches)"
             raise self.fail(layer.where, f"inputs: {layer.KIND} needs at least two inputs"

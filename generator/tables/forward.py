@@ -217,6 +217,9 @@ class _Run:
         return F.interpolate(x, size=layer.size, scale_factor=layer.scale, mode=layer.mode)
 
     def crop(self, layer: s.Crop, x):
+        if layer.merges:  # [map, like]: the map cropped to like's height and width
+            x, like = x
+            return F.center_crop(x, like.shape[2:])
         return F.center_crop(x, layer.size)
 
     def pad(self, layer: s.ZeroPad, x):

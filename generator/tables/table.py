@@ -427,15 +427,22 @@ class _Builder:
         return _Leaf((c, *hw), f"{layer.mode} {how}", field=None)
 
     def crop(self, layer: s.Crop, shape, field) -> _Leaf:
+        what = "size"
+        if layer.merges:  # crop the first input to the second's height and width
+            (shape, like), field, what = shape, field[0], "inputs"
+            if len(like) != 3:
+                raise self.fail(layer, f"inputs: crop takes its size from a C×H×W map, found "
+                                       f"a flat vector of {like[0]} features "
+                                       f"({layer.inputs[1]!r})")
         self.need_map(layer, shape)
         c, h, w = shape
-        th, tw = layer.size
+        th, tw = layer.size or like[1:]
         if th > h or tw > w:
-            raise self.fail(layer, f"size: cannot crop {_shape_text(shape)} to the larger "
-                                   f"{_hw(layer.size)} (height × width)")
+            raise self.fail(layer, f"{what}: cannot crop {_shape_text(shape)} to the larger "
+                                   f"{th}×{tw} (height × width)")
         top, left = (h - th) // 2, (w - tw) // 2
         # a crop is a 1×1 window that starts `top` rows in: padding of −top
-        return _Leaf((c, th, tw), f"centre {_hw(layer.size)}",
+        return _Leaf((c, th, tw), f"centre {_hw((th, tw))}",
                      field=receptive.window(field, (1, 1), (1, 1), (-top, -left)))
 
     def pad(self, layer: s.ZeroPad, shape, field) -> _Leaf:

@@ -59,6 +59,10 @@ def error(text: str) -> str:
      "on the channels: they need the same height and width"),
     ("  - crop: {size: [12, 17]}\n",
      "g.yaml: layer 1 (crop): size: cannot crop 4×16×16 to the larger 12×17 (height × width)"),
+    ("  - crop\n", "g.yaml: layer 1 (crop): give size, or two inputs (the map to crop and "
+     "the layer whose height and width it takes), found 0"),
+    ("  - maxpool: {name: a, kernel: 2}\n  - crop: {inputs: [a, input]}\n",
+     "g.yaml: layer 2 (crop): inputs: cannot crop 4×8×8 to the larger 16×16 (height × width)"),
     ("  - upsample: {scale: 2, size: 3}\n", "g.yaml: layer 1 (upsample): give one of scale "
      "and size"),
     ("  - repeat: {block: nope}\n",

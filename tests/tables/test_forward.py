@@ -51,8 +51,13 @@ def test_builtin_forward_shapes_equal_the_table_on_a_small_input(name):
     check(network, small_input(network))
 
 
+#: U-Net's full-size pass is 150 G multiply-accumulates (13 times ResNet-152's); its
+#: small-input pass runs the same layers.
+FULL_SIZE = [name for name in BUILTINS if name != "unet"]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", BUILTINS)
+@pytest.mark.parametrize("name", FULL_SIZE)
 def test_builtin_forward_shapes_equal_the_table_at_full_size(name):
     check(load_builtin(name))
 

@@ -1,6 +1,6 @@
 """Graph specs against PyTorch: the built-in MobileNetV2 (blocks, repeat, add),
-EfficientNet-B0 (squeeze-and-excitation: multiply) and DenseNet-121 (concat of named
-inputs) have, layer by layer, the output shapes
+EfficientNet-B0 (squeeze-and-excitation: multiply), DenseNet-121 (concat of named
+inputs) and U-Net (crops to another layer's size, concatenations across scales) have, layer by layer, the output shapes
 and parameters of the same networks built by hand from torch.nn modules, and
 torchvision's totals.
 
@@ -23,10 +23,10 @@ TORCH_CLASS = {"conv": "Conv2d", "batchnorm": "BatchNorm2d", "relu6": "ReLU6",
                "adaptive_avgpool": "AdaptiveAvgPool2d", "flatten": "Flatten",
                "dropout": "Dropout", "linear": "Linear", "silu": "SiLU", "sigmoid": "Sigmoid",
                "global_pool": "AdaptiveAvgPool2d", "relu": "ReLU", "maxpool": "MaxPool2d",
-               "avgpool": "AvgPool2d"}
+               "avgpool": "AvgPool2d", "conv_transpose": "ConvTranspose2d"}
 #: Rows that group others or merge paths: no torch module of their own (an addition is
 #: ``x + y`` in torchvision's forward, the gate ``scale * input``).
-GROUPS = {"repeat", "block", "add", "multiply", "concat"}
+GROUPS = {"repeat", "block", "add", "multiply", "concat", "crop"}
 
 
 def mobilenet_v2_torch(torch):
@@ -161,10 +161,56 @@ def densenet121_torch(torch):
     return nn.Sequential(*layers)
 
 
+def unet_torch(torch):
+    """Ronneberger et al.'s U-Net (valid convolutions, width 64, two classes) from torch.nn
+    modules; crops and concatenations are tensor operations in its forward."""
+    nn = torch.nn
+
+    def double(cin, cout):
+        return nn.Sequential(nn.Conv2d(cin, cout, 3), nn.ReLU(), nn.Conv2d(cout, cout, 3),
+                             nn.ReLU())
+
+    def crop(x, like):
+        h, w = x.shape[2:]
+        th, tw = like.shape[2:]
+        top, left = (h - th) // 2, (w - tw) // 2
+        return x[:, :, top:top + th, left:left + tw]
+
+    class UNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            widths = [64, 128, 256, 512]
+            self.down = nn.ModuleList()
+            cin = 1
+            for c in widths:
+                self.down.append(nn.ModuleList([double(cin, c), nn.MaxPool2d(2)]))
+                cin = c
+            self.bottom = double(512, 1024)
+            self.up = nn.ModuleList(
+                nn.ModuleList([nn.ConvTranspose2d(2 * c, c, 2, 2), double(2 * c, c)])
+                for c in reversed(widths))
+            self.output = nn.Conv2d(64, 2, 1)
+
+        def forward(self, x):
+            skips = []
+            for conv, pool in self.down:
+                x = conv(x)
+                skips.append(x)
+                x = pool(x)
+            x = self.bottom(x)
+            for (upconv, conv), skip in zip(self.up, reversed(skips)):
+                x = upconv(x)
+                x = conv(torch.cat([crop(skip, x), x], 1))
+            return self.output(x)
+
+    return UNet()
+
+
 TORCH_MODELS = {"mobilenet-v2": (mobilenet_v2_torch, 3_504_872, 3 + 5 + 16 * 8 + 3 + 4),
                 "efficientnet-b0": (efficientnet_b0_torch, 5_288_548,
                                     3 + 10 + 15 * 13 + 3 + 4),
-                "densenet121": (densenet121_torch, 7_978_856, 4 + 58 * 6 + 3 * 4 + 5)}
+                "densenet121": (densenet121_torch, 7_978_856, 4 + 58 * 6 + 3 * 4 + 5),
+                "unet": (unet_torch, 31_030_658, 4 * 5 + 4 + 4 * (1 + 4) + 1)}
 
 
 def torch_leaves(model, torch, input_shape):
@@ -176,8 +222,8 @@ def torch_leaves(model, torch, input_shape):
                                      sum(p.numel() for p in m.parameters()))))
         for m in model.modules() if not list(m.children())]
     model.eval()
-    with torch.no_grad():
-        model(torch.zeros((1, *input_shape)))
+    with torch.no_grad():  # on the meta device: shapes without the arithmetic
+        model(torch.zeros((1, *input_shape), device="meta"))
     for h in hooks:
         h.remove()
     return seen
@@ -199,12 +245,17 @@ def test_mobilenet_v2_has_torchvisions_totals():
     assert t.rows[-1].output_shape == (1000,)
 
 
-@pytest.mark.parametrize("input_shape", [(3, 224, 224), (3, 97, 130)])
+@pytest.mark.parametrize("size", ["full", (97, 130)])
 @pytest.mark.parametrize("network", TORCH_MODELS)
-def test_layer_by_layer_equal_to_torch(network, input_shape):
+def test_layer_by_layer_equal_to_torch(network, size):
     torch = pytest.importorskip("torch")
+    spec = load_builtin(network).input
+    input_shape = spec if size == "full" else (spec[0], *size)
+    if network == "unet" and size != "full":
+        input_shape = (1, 188, 204)  # U-Net needs maps of at least 8 after the last pool
     build, params, leaves = TORCH_MODELS[network]
-    model = build(torch)
+    with torch.device("meta"):
+        model = build(torch)
     assert sum(p.numel() for p in model.parameters()) == params
     table = layer_table(load_builtin(network), input_shape)
     ours, theirs = table_leaves(table), torch_leaves(model, torch, input_shape)
@@ -225,11 +276,12 @@ def test_efficientnet_b0_gates_every_block():
 @pytest.mark.parametrize("network", TORCH_MODELS)
 def test_forward_pass_has_the_table_shapes(network):
     net = load_builtin(network)
-    table = layer_table(net, (3, 65, 72))
-    x = np.random.default_rng(0).standard_normal((1, 3, 65, 72)).astype(np.float32)
+    shape = (1, 188, 197) if network == "unet" else (3, 65, 72)
+    table = layer_table(net, shape)
+    x = np.random.default_rng(0).standard_normal((1, *shape)).astype(np.float32)
     y, shapes = forward(net, x)
     assert shapes == [(r.index, r.output_shape) for r in table.walk()]
-    assert y.shape == (1, 1000) and np.isfinite(y).all()
+    assert y.shape == (1, *table.rows[-1].output_shape) and np.isfinite(y).all()
 
 
 def test_the_add_of_a_repeated_block_names_its_sources():
@@ -248,3 +300,14 @@ def test_densenet121_grows_32_channels_a_layer():
     assert all(r.output_shape[0] == r.input_shape[0] + 32 for r in concats)
     assert [r.output_shape for r in t.rows if r.name.startswith("denseblock")] == [
         (256, 56, 56), (512, 28, 28), (1024, 14, 14), (1024, 7, 7)]
+
+
+def test_unet_maps_a_572_tile_to_388_with_every_skip_cropped():
+    t = layer_table(load_builtin("unet"))
+    assert t.input_shape == (1, 572, 572) and t.rows[-1].output_shape == (2, 388, 388)
+    crops = [r for r in t.rows if r.type == "crop"]
+    assert [(r.input_shape, r.output_shape) for r in crops] == [
+        ((512, 64, 64), (512, 56, 56)), ((256, 136, 136), (256, 104, 104)),
+        ((128, 280, 280), (128, 200, 200)), ((64, 568, 568), (64, 392, 392))]
+    assert [r.sources for r in crops] == [("7", "10"), ("5", "14"), ("3", "18"), ("1", "22")]
+    assert t.totals.params == 31_030_658
