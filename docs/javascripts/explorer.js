@@ -1487,12 +1487,24 @@
     });
     // one input cell in the tab order: the window's first, from which the arrows move a pick
     var first = win.filter(inb)[0] || [0, 0, 0, 0];
-    this.inCells[channels[0]][first[2] + P[0]][first[3] + P[2]].setAttribute("tabindex", "0");
+    var firstCell = this.inCells[channels[0]][first[2] + P[0]][first[3] + P[2]];
+    firstCell.setAttribute("tabindex", "0");
+    keepVisible(firstCell);
+    keepVisible(cur);
     this.renderWeights(f, win);
     this.renderDetail(f, y, x, channels, win, maxAt);
     if (!quiet) this.writeHash();
     else this.writeHash();
   };
+
+  /** Scroll a wide plane sideways (only the plane, never the page) so that `cell` shows. */
+  function keepVisible(cell) {
+    var box = cell.closest(".atlas-xp__plane");
+    if (!box || box.scrollWidth <= box.clientWidth) return;
+    var c = cell.getBoundingClientRect(), b = box.getBoundingClientRect();
+    if (c.left < b.left) box.scrollLeft -= b.left - c.left + c.width;
+    else if (c.right > b.right) box.scrollLeft += c.right - b.right + c.width;
+  }
 
   Explorer.prototype.renderWeights = function (f, win) {
     if (!this.weightBox) return;
