@@ -389,3 +389,18 @@ def test_an_embedded_explorer_opens_its_example_and_leaves_the_address_alone(pag
     assert rf == {"open": True, "sizes": [[16, 16], [14, 14], list(h)]}
     assert page.current_url == before
     assert console_errors(page) == []
+
+
+def test_autoplay_only_where_asked_and_never_with_reduced_motion(page, base_url):
+    _open(page, base_url + "explorer/#v1&ex=edge-step")
+    add = ("var d = document.createElement('div'); d.className = 'atlas-xp'; d.setAttribute('data-preset', 'stride-2');"
+           "d.setAttribute('data-autoplay', ''); document.querySelector('article').appendChild(d); AtlasExplorer.start();"
+           "var x = AtlasExplorer.pages[AtlasExplorer.pages.length - 1]; var playing = !!x.timer; x.stop();"
+           "return [playing, !!AtlasExplorer.page.timer];")
+    assert page.execute_script(add) == [True, False]  # the embed that asks plays; the full page does not
+    page.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                         {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
+    try:
+        assert page.execute_script(add) == [False, False]
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
