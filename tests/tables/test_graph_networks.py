@@ -1,8 +1,9 @@
 """Graph specs against PyTorch: the built-in MobileNetV2 (blocks, repeat, add),
 EfficientNet-B0 (squeeze-and-excitation: multiply), DenseNet-121 (concat of named
-inputs) and U-Net (crops to another layer's size, concatenations across scales) have, layer by layer, the output shapes
-and parameters of the same networks built by hand from torch.nn modules, and
-torchvision's totals.
+inputs), U-Net (crops to another layer's size, concatenations across scales) and
+SqueezeNet 1.0 and 1.1 (a block of concatenated branches with parameters) have, layer by
+layer, the output shapes and parameters of the same networks built by hand from torch.nn
+modules, and torchvision's totals.
 
 The torch model is written here from torchvision's definition (torchvision itself is not
 a dependency), in its module order; the table's leaf rows are compared with the torch
@@ -206,11 +207,49 @@ def unet_torch(torch):
     return UNet()
 
 
+def squeezenet_torch(torch, version):
+    """torchvision's SqueezeNet 1.0 or 1.1 (1000 classes) from torch.nn modules."""
+    nn = torch.nn
+
+    class Fire(nn.Module):
+        def __init__(self, cin, squeeze, expand):
+            super().__init__()
+            self.squeeze, self.squeeze_activation = nn.Conv2d(cin, squeeze, 1), nn.ReLU()
+            self.expand1x1, self.expand1x1_activation = nn.Conv2d(squeeze, expand, 1), nn.ReLU()
+            self.expand3x3 = nn.Conv2d(squeeze, expand, 3, padding=1)
+            self.expand3x3_activation = nn.ReLU()
+
+        def forward(self, x):
+            x = self.squeeze_activation(self.squeeze(x))
+            return torch.cat([self.expand1x1_activation(self.expand1x1(x)),
+                              self.expand3x3_activation(self.expand3x3(x))], 1)
+
+    def pool():
+        return nn.MaxPool2d(3, 2, ceil_mode=True)
+
+    if version == "1_0":
+        features = [nn.Conv2d(3, 96, 7, 2), nn.ReLU(), pool(), Fire(96, 16, 64),
+                    Fire(128, 16, 64), Fire(128, 32, 128), pool(), Fire(256, 32, 128),
+                    Fire(256, 48, 192), Fire(384, 48, 192), Fire(384, 64, 256), pool(),
+                    Fire(512, 64, 256)]
+    else:
+        features = [nn.Conv2d(3, 64, 3, 2), nn.ReLU(), pool(), Fire(64, 16, 64),
+                    Fire(128, 16, 64), pool(), Fire(128, 32, 128), Fire(256, 32, 128), pool(),
+                    Fire(256, 48, 192), Fire(384, 48, 192), Fire(384, 64, 256),
+                    Fire(512, 64, 256)]
+    return nn.Sequential(*features, nn.Dropout(0.5), nn.Conv2d(512, 1000, 1), nn.ReLU(),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten())
+
+
 TORCH_MODELS = {"mobilenet-v2": (mobilenet_v2_torch, 3_504_872, 3 + 5 + 16 * 8 + 3 + 4),
                 "efficientnet-b0": (efficientnet_b0_torch, 5_288_548,
                                     3 + 10 + 15 * 13 + 3 + 4),
                 "densenet121": (densenet121_torch, 7_978_856, 4 + 58 * 6 + 3 * 4 + 5),
-                "unet": (unet_torch, 31_030_658, 4 * 5 + 4 + 4 * (1 + 4) + 1)}
+                "unet": (unet_torch, 31_030_658, 4 * 5 + 4 + 4 * (1 + 4) + 1),
+                "squeezenet1-0": (lambda torch: squeezenet_torch(torch, "1_0"), 1_248_424,
+                                  3 + 8 * 6 + 2 + 5),
+                "squeezenet1-1": (lambda torch: squeezenet_torch(torch, "1_1"), 1_235_496,
+                                  3 + 8 * 6 + 2 + 5)}
 
 
 def torch_leaves(model, torch, input_shape):

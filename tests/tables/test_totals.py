@@ -23,6 +23,8 @@ PUBLISHED_PARAMS = {
     "mobilenet-v2": 3_504_872,
     "efficientnet-b0": 5_288_548,
     "densenet121": 7_978_856,
+    "squeezenet1-0": 1_248_424,
+    "squeezenet1-1": 1_235_496,
 }
 
 
@@ -60,6 +62,8 @@ def test_macs_follow_the_convention_behind_resnet50_4_09_g(tables):
     assert tables["mobilenet-v2"].totals.macs == 300_774_272
     assert tables["efficientnet-b0"].totals.macs == 385_814_752
     assert tables["densenet121"].totals.macs == 2_834_161_664
+    assert tables["squeezenet1-0"].totals.macs == 818_924_576
+    assert tables["squeezenet1-1"].totals.macs == 349_151_936
 
 
 def test_batchnorm_statistics_are_buffers_not_parameters(tables):
