@@ -24,7 +24,8 @@ TORCH_CLASS = {"conv": "Conv2d", "batchnorm": "BatchNorm2d", "relu6": "ReLU6",
                "adaptive_avgpool": "AdaptiveAvgPool2d", "flatten": "Flatten",
                "dropout": "Dropout", "linear": "Linear", "silu": "SiLU", "sigmoid": "Sigmoid",
                "global_pool": "AdaptiveAvgPool2d", "relu": "ReLU", "maxpool": "MaxPool2d",
-               "avgpool": "AvgPool2d", "conv_transpose": "ConvTranspose2d"}
+               "avgpool": "AvgPool2d", "conv_transpose": "ConvTranspose2d",
+               "lrn": "LocalResponseNorm"}
 #: Rows that group others or merge paths: no torch module of their own (an addition is
 #: ``x + y`` in torchvision's forward, the gate ``scale * input``).
 GROUPS = {"repeat", "block", "add", "multiply", "concat", "crop"}
@@ -241,6 +242,24 @@ def squeezenet_torch(torch, version):
                          nn.AdaptiveAvgPool2d(1), nn.Flatten())
 
 
+def alexnet_original_torch(torch):
+    """Krizhevsky et al.'s two-GPU AlexNet from torch.nn modules: grouped convolutions
+    and local response normalisation."""
+    nn = torch.nn
+
+    def lrn():
+        return nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0)
+
+    return nn.Sequential(
+        nn.Conv2d(3, 96, 11, 4), nn.ReLU(), lrn(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(96, 256, 5, padding=2, groups=2), nn.ReLU(), lrn(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(384, 384, 3, padding=1, groups=2), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, padding=1, groups=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Flatten(), nn.Linear(9216, 4096), nn.ReLU(), nn.Dropout(), nn.Linear(4096, 4096),
+        nn.ReLU(), nn.Dropout(), nn.Linear(4096, 1000))
+
+
 TORCH_MODELS = {"mobilenet-v2": (mobilenet_v2_torch, 3_504_872, 3 + 5 + 16 * 8 + 3 + 4),
                 "efficientnet-b0": (efficientnet_b0_torch, 5_288_548,
                                     3 + 10 + 15 * 13 + 3 + 4),
@@ -249,7 +268,8 @@ TORCH_MODELS = {"mobilenet-v2": (mobilenet_v2_torch, 3_504_872, 3 + 5 + 16 * 8 +
                 "squeezenet1-0": (lambda torch: squeezenet_torch(torch, "1_0"), 1_248_424,
                                   3 + 8 * 6 + 2 + 5),
                 "squeezenet1-1": (lambda torch: squeezenet_torch(torch, "1_1"), 1_235_496,
-                                  3 + 8 * 6 + 2 + 5)}
+                                  3 + 8 * 6 + 2 + 5),
+                "alexnet-original": (alexnet_original_torch, 60_965_224, 23)}
 
 
 def torch_leaves(model, torch, input_shape):
@@ -290,6 +310,8 @@ def test_layer_by_layer_equal_to_torch(network, size):
     torch = pytest.importorskip("torch")
     spec = load_builtin(network).input
     input_shape = spec if size == "full" else (spec[0], *size)
+    if network == "alexnet-original" and size != "full":
+        pytest.skip("its first linear layer is sized for the 6×6 maps of a 227×227 input")
     if network == "unet" and size != "full":
         input_shape = (1, 188, 204)  # U-Net needs maps of at least 8 after the last pool
     build, params, leaves = TORCH_MODELS[network]
@@ -315,7 +337,7 @@ def test_efficientnet_b0_gates_every_block():
 @pytest.mark.parametrize("network", TORCH_MODELS)
 def test_forward_pass_has_the_table_shapes(network):
     net = load_builtin(network)
-    shape = (1, 188, 197) if network == "unet" else (3, 65, 72)
+    shape = {"unet": (1, 188, 197), "alexnet-original": (3, 99, 106)}.get(network, (3, 65, 72))
     table = layer_table(net, shape)
     x = np.random.default_rng(0).standard_normal((1, *shape)).astype(np.float32)
     y, shapes = forward(net, x)

@@ -25,6 +25,9 @@ PUBLISHED_PARAMS = {
     "densenet121": 7_978_856,
     "squeezenet1-0": 1_248_424,
     "squeezenet1-1": 1_235_496,
+    # the paper's two-GPU AlexNet: no torchvision model; the sum of its layers' weights
+    # and biases as the paper describes them
+    "alexnet-original": 60_965_224,
 }
 
 
