@@ -437,6 +437,30 @@
     checkFits([size], [kernel], [0], [dilation]);
     return [Math.ceil((size - effective + 1) / stride), 0, 0];
   }
+  /** tensorflow.check_keras_conv: Keras convolutions refuse a stride above 1 with a dilation above 1. */
+  function checkKerasConv(strides, dilations) {
+    if (Math.max(strides[0], strides[1]) > 1 && Math.max(dilations[0], dilations[1]) > 1) {
+      throw new ShapeError("`strides > 1` not supported in conjunction with `dilation_rate > 1` (strides=" +
+        tupleRepr(strides) + ", dilation_rate=" + tupleRepr(dilations) + ")");
+    }
+  }
+  /**
+   * Keras Conv2DTranspose, then Cropping2D(padding) for PyTorch's padding: without an
+   * output_padding 'valid' gives size*stride + max(k_eff - stride, 0) (tensorflow.
+   * conv_transpose_output_size); with one, PyTorch's formula.
+   */
+  function kerasConvTranspose2dOutputHW(hw, k, s, p, op, d) {
+    if (op[0] || op[1]) return convTranspose2dOutputHW(hw, k, s, p, op, d);
+    checkConvArgs(hw, k, s, p, d);
+    var out = [0, 1].map(function (i) {
+      var effective = d[i] * (k[i] - 1) + 1;
+      return hw[i] * s[i] + Math.max(effective - s[i], 0) - 2 * p[i];
+    });
+    if (Math.min(out[0], out[1]) < 1) {
+      throw new ShapeError("calculated output size " + dims(out) + " is too small (input size " + hw[0] + "x" + hw[1] + ")");
+    }
+    return out;
+  }
   /** shapes.conv2d_padding -> [[top, bottom], [left, right]] */
   function conv2dPadding(k, padding, s, d) {
     if (typeof padding === "string") {
@@ -540,6 +564,7 @@
     conv: function (v, shape, field, tf) {
       needMap("conv", shape);
       var c = shape[0], hw = [shape[1], shape[2]], out, top, left;
+      if (tf) checkKerasConv(v.stride, v.dilation);
       if (tf && typeof v.padding === "string") {
         // TensorFlow 'SAME' / 'VALID': shapes.tf_output_size along each dimension
         var rh = tfOutputSize(hw[0], v.kernel[0], v.stride[0], v.dilation[0], v.padding);
@@ -564,10 +589,11 @@
         field: windowField(field, v.kernel, v.stride, [top, left], v.dilation),
       };
     },
-    conv_transpose: function (v, shape) {
+    conv_transpose: function (v, shape, field, tf) {
       needMap("conv_transpose", shape);
       var c = shape[0], hw = [shape[1], shape[2]];
-      var out = convTranspose2dOutputHW(hw, v.kernel, v.stride, v.padding, v.output_padding, v.dilation);
+      var out = (tf ? kerasConvTranspose2dOutputHW : convTranspose2dOutputHW)(
+        hw, v.kernel, v.stride, v.padding, v.output_padding, v.dilation);
       checkGroups(c, v.out, v.groups);
       var kk = v.kernel[0] * v.kernel[1], per = Math.floor(v.out / v.groups);
       var details = "f=" + hwText(v.kernel) + ", s=" + hwText(v.stride) + ", p=" + hwText(v.padding);
@@ -621,11 +647,19 @@
     return {output_shape: shape, details: details, weights: 0, biases: 0, buffers: 0, macs: 0, field: field};
   }
   function pool(kind) {
-    return function (v, shape, field) {
+    return function (v, shape, field, tf) {
       needMap(kind, shape);
       var dilation = v.dilation || [1, 1];
-      var out = pool2dOutputHW([shape[1], shape[2]], v.kernel, v.stride, v.padding, dilation, v.ceil_mode);
-      var stride = v.stride || v.kernel;
+      var stride = v.stride || v.kernel, out;
+      if (tf && v.ceil_mode) {
+        // Keras has no ceil_mode: ZeroPadding2D(padding), then pooling with padding='same'
+        // keeps the last partial window, ceil(size / stride) (tensorflow.pool_output_size)
+        out = [0, 1].map(function (i) {
+          return tfOutputSize(shape[1 + i] + 2 * v.padding[i], v.kernel[i], stride[i], 1, "same")[0];
+        });
+      } else {
+        out = pool2dOutputHW([shape[1], shape[2]], v.kernel, v.stride, v.padding, dilation, v.ceil_mode);
+      }
       var details = "f=" + hwText(v.kernel) + ", s=" + hwText(stride);
       if (!same2(v.padding, [0, 0])) details += ", p=" + hwText(v.padding);
       if (!same2(dilation, [1, 1])) details += ", d=" + hwText(dilation);
@@ -1032,7 +1066,7 @@
       ]),
       el("div", {className: "atlas-calc__line"}, [
         el("label", {className: "atlas-calc__check", "for": this.id("tf")}, [
-          this.tfBox, " Compare with TensorFlow ('same' / 'valid' padding)",
+          this.tfBox, " Compare with TensorFlow / Keras",
         ]),
       ]),
       this.netError,
@@ -1172,10 +1206,17 @@
     if (notes.length) this.say(notes.join(" "));
   };
 
+  //: Cards built at once when layers are shown; the rest follow in batches of CARD_BATCH,
+  //: one batch per task after the first paint, so the page never waits on thousands.
+  var FIRST_CARDS = 40;
+  var CARD_BATCH = 100;
+
   /**
    * Show the state's layers as cards (after a load, an addition, a move or a removal).
    * A layer keeps its card: only the cards of new layers are built, and a card that
    * moved gets its new number, so a change to one layer of thousands costs one card.
+   * A new layer's card is a stub until built: the first FIRST_CARDS at once, the others
+   * in later tasks (buildCards), and any one at once where it is needed (ensureCard).
    */
   Calculator.prototype.renderLayers = function () {
     var self = this, list = this.list;
@@ -1187,16 +1228,58 @@
     this.cards = this.state.layers.map(function (layer, i) {
       var card = old.get(layer);
       if (card) old["delete"](layer);
-      else card = self.card(layer);
-      self.number(card, i);
+      else card = {layer: layer, node: null, index: -1, shown: {}};
+      if (card.node) self.number(card, i);
+      else card.index = i;
       return card;
     });
-    old.forEach(function (card) { list.removeChild(card.node); });
+    old.forEach(function (card) { if (card.node) list.removeChild(card.node); });
     var at = list.firstChild;
     this.cards.forEach(function (card) {
+      if (!card.node) return;
       if (card.node === at) at = at.nextSibling;
       else list.insertBefore(card.node, at);
     });
+    for (var i = 0; i < Math.min(FIRST_CARDS, this.cards.length); i++) this.ensureCard(i);
+    this.nextCard = 0;
+    this.scheduleCards();
+  };
+
+  /** Build the card at position i now if it is still a stub, in its place in the list. */
+  Calculator.prototype.ensureCard = function (i) {
+    var stub = this.cards[i];
+    if (!stub || stub.node) return stub;
+    var card = this.card(stub.layer);
+    this.cards[i] = card;
+    this.number(card, i);
+    var prev = null;  // the nearest built card before i (cards are built in order: i - 1)
+    for (var j = i - 1; j >= 0 && !prev; j--) prev = this.cards[j].node;
+    this.list.insertBefore(card.node, prev ? prev.nextSibling : this.list.firstChild);
+    if (this.last) show(card, this.cardView(i));
+    return card;
+  };
+
+  /** Build the next CARD_BATCH stubs in a later task, until every card is built. */
+  Calculator.prototype.scheduleCards = function () {
+    var self = this;
+    if (this.cardTimer) return;
+    this.cardTimer = setTimeout(function () {
+      self.cardTimer = null;
+      self.buildCards();
+    }, 0);
+  };
+
+  Calculator.prototype.buildCards = function () {
+    var cards = this.cards, built = 0;
+    while (this.nextCard < cards.length && cards[this.nextCard].node) this.nextCard++;
+    while (this.nextCard < cards.length && built < CARD_BATCH) {
+      if (!cards[this.nextCard].node) {
+        this.ensureCard(this.nextCard);
+        built++;
+      }
+      this.nextCard++;
+    }
+    if (this.nextCard < cards.length) this.scheduleCards();
   };
 
   /** Give a card its position i (0-based): its number, data-index and labels. */
@@ -1372,7 +1455,7 @@
   };
 
   Calculator.prototype.focusLayer = function (i, what) {
-    var card = this.cards[i];
+    var card = this.ensureCard(i);
     if (!card) return;
     var target = null;
     if (what && what.charAt(0) === "#") {
@@ -1400,15 +1483,8 @@
     this.inputs.forEach(function (input) { input.setAttribute("aria-invalid", String(badInput)); });
 
     torch.layers.forEach(function (row, i) {
-      var card = self.cards[i], t = tf && tf.layers[i];
-      if (!card) return;
-      var bad = row.status === "error" ? badField(row.error) : null;
-      show(card, {
-        summary: summaryText(row, t),
-        failed: row.status === "error",
-        error: row.status === "error" ? row.error : t && t.status === "error" ? "TensorFlow: " + t.error : "",
-        bad: bad,
-      });
+      var card = self.cards[i];
+      if (card && card.node) show(card, self.cardView(i));  // a stub is shown when built
     });
     this.renderTable(torch, tf);
 
@@ -1426,6 +1502,18 @@
 
     if (!this.yamlPanel.hidden) this.showYAML(spec);
     this.writeHash();
+  };
+
+  /** What the card of layer i shows after the last update: summary, error, marked field. */
+  Calculator.prototype.cardView = function (i) {
+    var row = this.last.torch.layers[i], t = this.last.tf && this.last.tf.layers[i];
+    if (!row) return {};
+    return {
+      summary: summaryText(row, t),
+      failed: row.status === "error",
+      error: row.status === "error" ? row.error : t && t.status === "error" ? "TensorFlow: " + t.error : "",
+      bad: row.status === "error" ? badField(row.error) : null,
+    };
   };
 
   /** The export panel: the spec as YAML, and a download of it. */
@@ -1641,7 +1729,8 @@
     decodeState: decodeState,
     PyFloat: PyFloat,
     MISSING: MISSING,
-    _internal: {floatRepr: floatRepr, formatG: formatG, strRepr: strRepr, found: found},
+    _internal: {floatRepr: floatRepr, formatG: formatG, strRepr: strRepr, found: found,
+      FIRST_CARDS: FIRST_CARDS, CARD_BATCH: CARD_BATCH},
   };
   window.AtlasCalc = api;
 

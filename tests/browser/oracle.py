@@ -8,9 +8,15 @@ oracle asks it layer by layer:
   placeholders, so the location reads ``layer k``);
 * PyTorch rows: :func:`generator.tables.layer_table` on the first k layers,
   for k = 1, 2, ... until one raises;
-* TensorFlow rows: ``generator.nn.shapes.tf_output_size`` and the count
-  functions for convolutions with 'same' / 'valid' padding, and the layer
-  table of the single layer on the current shape for everything else.
+* TensorFlow rows: the rules of :mod:`generator.nn.tensorflow` where Keras
+  parts from PyTorch, and the layer table of the single layer on the current
+  shape for everything else. A PyTorch layer is read as its usual Keras port:
+  a convolution is ``Conv2D`` (numeric padding: ``ZeroPadding2D`` first), which
+  refuses a stride above 1 with a dilation above 1; a transposed convolution is
+  ``Conv2DTranspose(padding='valid')`` then ``Cropping2D(padding)``, with
+  PyTorch's output_padding passed on when it is not 0; a pooling layer with
+  ``ceil_mode`` is ``ZeroPadding2D(padding)`` then pooling with
+  ``padding='same'`` (Keras has no ceil_mode), without it 'valid'.
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ import yaml
 
 from generator.errors import UserError
 from generator.nn import shapes
+from generator.nn import tensorflow as tfr
 from generator.specs import parse_spec
-from generator.specs.schema import Conv
+from generator.specs.schema import AvgPool, Conv, ConvTranspose, MaxPool
 from generator.tables import conv2d_macs, conv2d_params, layer_table
+from generator.tables.counts import conv_transpose2d_macs, conv_transpose2d_params
 from generator.tables.formats import table_dict
 
 SOURCE = "calculator.yaml"
@@ -90,15 +98,48 @@ def _tf_conv(layer: Conv, shape) -> dict:
             "biases": biases, "macs": macs, "activations": out[0] * out[1] * out[2]}
 
 
+def _tf_conv_transpose(layer: ConvTranspose, shape) -> dict:
+    """Keras Conv2DTranspose(padding='valid'), then Cropping2D(padding)."""
+    c, h, w = shape
+    sizes = [tfr.conv_transpose_output_size(n, k, s, "valid", dilation=d) - 2 * p
+             for n, k, s, p, d in zip((h, w), layer.kernel, layer.stride, layer.padding,
+                                      layer.dilation)]
+    if min(sizes) < 1:
+        raise ValueError(f"calculated output size {sizes[0]}x{sizes[1]} is too small "
+                         f"(input size {h}x{w})")
+    weights, biases = conv_transpose2d_params(c, layer.out, layer.kernel, layer.groups, layer.bias)
+    macs = conv_transpose2d_macs(c, layer.out, layer.kernel, (h, w), layer.groups)
+    out = [layer.out, *sizes]
+    return {"output_shape": out, "params": weights + biases, "weights": weights,
+            "biases": biases, "macs": macs, "activations": out[0] * out[1] * out[2]}
+
+
+def _tf_pool_same(layer, shape) -> dict:
+    """ZeroPadding2D(padding), then Keras pooling with padding='same'."""
+    c, h, w = shape
+    stride = layer.stride or layer.kernel
+    sizes = [tfr.pool_output_size(n + 2 * p, k, s, "same")[0]
+             for n, k, s, p in zip((h, w), layer.kernel, stride, layer.padding)]
+    return {"output_shape": [c, *sizes], "params": 0, "weights": 0, "biases": 0, "macs": 0,
+            "activations": c * sizes[0] * sizes[1]}
+
+
 def _tf_row(layer_data, shape) -> dict:
     """One layer on ``shape`` in TensorFlow's convention: values or {"error": message}."""
     net = _parse({"name": "n", "input": list(shape), "layers": [layer_data]})
     layer = net.layers[0]
-    if isinstance(layer, Conv) and isinstance(layer.padding, str) and len(shape) == 3:
-        try:
-            return _tf_conv(layer, shape)
-        except ValueError as exc:
-            return {"error": str(exc)}
+    on_maps = len(shape) == 3
+    try:
+        if isinstance(layer, Conv) and on_maps:
+            tfr.check_keras_conv(layer.stride, layer.dilation)
+            if isinstance(layer.padding, str):
+                return _tf_conv(layer, shape)
+        if isinstance(layer, ConvTranspose) and on_maps and layer.output_padding == (0, 0):
+            return _tf_conv_transpose(layer, shape)
+        if isinstance(layer, (MaxPool, AvgPool)) and on_maps and layer.ceil_mode:
+            return _tf_pool_same(layer, shape)
+    except ValueError as exc:
+        return {"error": str(exc)}
     try:
         row = table_dict(layer_table(net))["layers"][0]
     except UserError as exc:
