@@ -13,7 +13,7 @@ export SOURCE_DATE_EPOCH
 # Material prints a multi-line banner about MkDocs 2.0 on every build.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: all setup assets generate site serve test test-fast bench deploy clean
+.PHONY: all setup assets generate site serve test test-fast bench deploy clean offline
 
 all: site
 
@@ -42,6 +42,26 @@ $(KATEX)/.copied: node_modules/.package-lock.json
 	cp -r node_modules/katex/dist/fonts $(KATEX)/
 	cp node_modules/katex/LICENSE $(KATEX)/
 	touch $@
+
+# The whole site as one zip that works opened from disk (file://): Material's
+# offline plugin (plain .html links, the search index as a script) and the
+# iframe-worker shim (search's worker from file://), both only in this build.
+OFFLINE     := build/offline
+OFFLINE_ZIP := build/convnet-atlas-offline.zip
+IFRAME      := docs/vendor/iframe-worker
+
+offline: $(IFRAME)/shim.js generate
+	rm -rf $(OFFLINE) $(OFFLINE_ZIP)
+	ATLAS_OFFLINE=true $(BIN)/mkdocs build --strict -f mkdocs-offline.yml -d $(OFFLINE)/convnet-atlas
+	find $(OFFLINE) -exec touch -h -d @$(SOURCE_DATE_EPOCH) {} +
+	cd $(OFFLINE) && find convnet-atlas -type f | LC_ALL=C sort | \
+		TZ=UTC zip -q -X -D -@ ../$(notdir $(OFFLINE_ZIP))
+	@echo "offline bundle: $(OFFLINE_ZIP) (unzip, open convnet-atlas/index.html)"
+
+$(IFRAME)/shim.js: node_modules/.package-lock.json
+	mkdir -p $(IFRAME)
+	cp node_modules/iframe-worker/shim/index.js $@
+	cp node_modules/iframe-worker/LICENSE $(IFRAME)/
 
 generate: setup
 	$(BIN)/python -m generator build
@@ -75,4 +95,4 @@ deploy: setup
 # The generator removes what it made (its manifest says what); then the assets.
 clean:
 	test ! -x $(BIN)/python || $(BIN)/python -m generator clean
-	rm -rf $(KATEX) .pytest_cache .hypothesis
+	rm -rf $(KATEX) $(IFRAME) .pytest_cache .hypothesis

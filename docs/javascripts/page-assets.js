@@ -30,7 +30,8 @@
       ready: renderMath },
     { selector: "#atlas-calc",
       css: ["stylesheets/calculator.css"],
-      js: ["javascripts/calculator.js"] },
+      // data.js is written by generator/pages/calculator.py next to the page.
+      js: ["calculator/data.js", "javascripts/calculator.js"] },
     { selector: ".atlas-figure--animated",
       css: [],
       js: ["javascripts/atlas-motion.js"] },

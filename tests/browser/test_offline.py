@@ -1,0 +1,96 @@
+"""The offline bundle (``make offline``: mkdocs-offline.yml with ATLAS_OFFLINE=true) opened
+from disk (file://) in Chromium: every link and asset is a file of the bundle, search
+finds a page, math renders, figures load and the calculator starts."""
+
+from __future__ import annotations
+
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+
+from tests.browser.test_search import first_hit
+from tests.browser.test_site import FETCHED, LINKED, _settle
+from tests.conftest import ROOT, mkdocs_build, require_assets
+
+pytestmark = pytest.mark.site
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    require_assets()
+    if not (ROOT / "docs/vendor/iframe-worker/shim.js").is_file():
+        pytest.fail("iframe-worker shim missing: run 'make docs/vendor/iframe-worker/shim.js'")
+    site = tmp_path_factory.mktemp("offline") / "convnet-atlas"
+    result = mkdocs_build(ROOT, site, config="mkdocs-offline.yml", ATLAS_OFFLINE="true")
+    assert result.returncode == 0, f"offline build failed:\n{result.stderr[-4000:]}"
+    return site
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in FETCHED.get(tag, []) + LINKED.get(tag, []):
+            if attrs.get(name) and name != "srcset":
+                self.urls.append(attrs[name].strip())
+
+
+#: Broken from disk for a known reason, until fixed (the xfail below then says so):
+#: the exercises' data.js is written as a server path (../../exercises/data.js from a
+#: page's folder URL); from disk a page is a file, not a folder. Same for the
+#: calculator's <script src="../calculator/data.js"> in docs/calculator.md, which can go:
+#: javascripts/page-assets.js loads data.js relative to itself.
+KNOWN_BROKEN = ("exercises/data.js", "calculator/data.js")
+
+
+def _broken(bundle: Path) -> list[str]:
+    broken = []
+    for html in sorted(bundle.rglob("*.html")):
+        if html.name == "404.html":  # Material writes it with absolute URLs, for a server
+            continue
+        refs = _Refs()
+        refs.feed(html.read_text(encoding="utf-8"))
+        for url in refs.urls:
+            address = urldefrag(url)[0]
+            if not address or urlsplit(address).scheme or address.startswith("//"):
+                continue
+            target = (html.parent / unquote(address)).resolve()
+            if target.is_dir():
+                broken.append(f"{html.relative_to(bundle)}: {url} is a folder (no index.html from disk)")
+            elif not target.is_file() or bundle.resolve() not in target.parents:
+                broken.append(f"{html.relative_to(bundle)}: {url}")
+    return broken
+
+
+def test_every_link_and_asset_is_a_file_of_the_bundle(bundle):
+    assert [b for b in _broken(bundle) if not b.endswith(KNOWN_BROKEN)] == []
+
+
+@pytest.mark.xfail(strict=True, reason="data.js linked as a server path: generator/pages/exercises.py, docs/calculator.md")
+def test_the_known_broken_links_are_fixed(bundle):
+    assert [b for b in _broken(bundle) if b.endswith(KNOWN_BROKEN)] == []
+
+
+def test_search_math_figures_and_calculator_work_from_disk(browser, bundle):
+    root = bundle.resolve().as_uri() + "/"
+    browser.get(root + "index.html")
+    assert first_hit(browser, "padding") == urlsplit(root + "foundations/padding.html").path
+    browser.get(root + "foundations/padding.html")
+    state = _settle(browser)
+    assert state["arithmatex"] > 0 and not state["unrendered"] and not state["raw"], state
+    assert not state["badImages"] and not state["pending"], state
+    browser.get(root + "calculator.html")
+    deadline = time.monotonic() + 10
+    rows = 0
+    while time.monotonic() < deadline and not rows:
+        rows = browser.execute_script(
+            "var r = document.getElementById('atlas-calc');"
+            "return r && r.getAttribute('data-ready') ? r.querySelectorAll('tbody tr').length : 0;")
+        time.sleep(0.1)
+    assert rows > 0
