@@ -32,7 +32,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: $(KATEX)/.copied
+assets: $(KATEX)/.copied $(IFRAME)/shim.js
 
 $(KATEX)/.copied: node_modules/.package-lock.json
 	rm -rf $(KATEX)
