@@ -55,6 +55,7 @@ PRODUCERS: list[Producer | str] = [
     "generator.pages.reference:outputs",
     "generator.pages.gallery:outputs",
     "generator.pages.calculator:outputs",
+    "generator.pages.explorer:outputs",
     "generator.pages.beyond:outputs",
     "generator.pages.exercises:outputs",
     # Last: the section indexes and the nav file list what the others announced.

@@ -35,6 +35,14 @@
     { selector: ".atlas-figure--animated",
       css: [],
       js: ["javascripts/atlas-motion.js"] },
+    { selector: ".atlas-xp",
+      css: ["stylesheets/explorer.css"],
+      // data.js is written by generator/pages/explorer.py (the worked examples).
+      js: ["explorer/data.js", "javascripts/explorer.js"] },
+    { selector: ".atlas-ex[data-kinds]",
+      css: ["stylesheets/exercises.css"],
+      js: ["javascripts/exercises.js"],
+      ready: function () { window.AtlasExercises.init(); } },
   ];
 
   function load(need) {

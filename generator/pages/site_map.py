@@ -193,11 +193,12 @@ CONTRIBUTING = Section(
 
 HOME = Link("Home", "index.md")
 CALCULATOR = Link("Shape calculator", "calculator.md")
+EXPLORER = Link("Convolution explorer", "explorer.md")
 PRACTICE = Link("Practice", "practice.md")
 
 #: The top of the navigation, in order.
 NAV: tuple[Link | Section, ...] = (
-    HOME, FOUNDATIONS, ARCHITECTURES, CALCULATOR, PRACTICE, BEYOND, REFERENCE, CONTRIBUTING,
+    HOME, FOUNDATIONS, ARCHITECTURES, CALCULATOR, EXPLORER, PRACTICE, BEYOND, REFERENCE, CONTRIBUTING,
 )
 SECTIONS: tuple[Section, ...] = tuple(item for item in NAV if isinstance(item, Section))
 
