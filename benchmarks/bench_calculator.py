@@ -8,9 +8,22 @@ The page is the built site's calculator page (``site/``, after ``make site``) wi
 working tree's script and style, served over http: the whole theme, its scripts
 included, makes the page several times slower than the calculator alone, which is
 what is timed (the script, style and data in the theme's stylesheet) when there is no
-built site. Each timing is the median of a few
-repeats; the ratio of 5,000 to 1,000 layers is 5 when the work grows linearly. A
-benchmark, not a test: nothing fails if it is slow.
+built site.
+
+Measured, each as the median (min-max) of REPEATS runs:
+
+* first paint: from the start of the navigation to the first frame that shows the
+  table (with the first cards; the page takes input from then on), as the page's
+  ``performance.now()`` counts;
+* all cards: from the request until every layer has its card (polled by the driver;
+  later than the first paint when cards are built in batches after it);
+* longest task: the longest main-thread task from the request until every card is
+  built (Chromium's Long Tasks API: tasks over 50 ms; 0 when there was none), the
+  longest the page can leave a keystroke waiting;
+* keystroke: one input event in the last convolution and the layout after it.
+
+The ratio of 5,000 to 1,000 layers is 5 when the work grows linearly. A benchmark, not
+a test: nothing fails if it is slow.
 """
 
 from __future__ import annotations
@@ -31,7 +44,28 @@ from generator.pages.calculator import calculator_data  # noqa: E402
 from tests.browser.conftest import CHROMIUM_FLAGS, serve  # noqa: E402
 
 SIZES = (1000, 5000)
-REPEATS = 3
+REPEATS = 5
+
+#: Installed before any script of the page: records the longest main-thread task.
+LONG_TASKS = """
+window.__longest = 0;
+try {
+  new PerformanceObserver(function (list) {
+    list.getEntries().forEach(function (e) { window.__longest = Math.max(window.__longest, e.duration); });
+  }).observe({type: 'longtask', buffered: true});
+} catch (e) {}
+window.__painted = null;  // the first frame with the table in it, from the request
+(function frame() {
+  if (document.querySelector('#atlas-calc-table tbody tr')) window.__painted = performance.now();
+  else requestAnimationFrame(frame);
+})();
+"""
+
+#: True once every layer has its card (an older script builds them all at once).
+ALL_CARDS = """
+var p = window.AtlasCalc && AtlasCalc.page;
+return !!p && p.cards.every(function (c) { return !!c.node; });
+"""
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="theme.css"><link rel="stylesheet" href="calculator.css"></head>
@@ -96,12 +130,22 @@ def _driver(profile: str):
     return driver
 
 
-def _open_ms(driver, url: str) -> float:
+def _open(driver, url: str) -> tuple[float, float, float]:
+    """(first paint ms, all cards ms, longest task ms) of one load of ``url``."""
     driver.get("about:blank")
     start = time.perf_counter()
     driver.get(url)
-    driver.execute_script("document.body.offsetHeight")
-    return (time.perf_counter() - start) * 1000
+    while not driver.execute_script(ALL_CARDS):
+        time.sleep(0.005)
+    ready = (time.perf_counter() - start) * 1000
+    time.sleep(0.1)  # the observer reports a task after it ends
+    painted, longest = driver.execute_script("return [window.__painted, window.__longest]")
+    return painted, ready, longest
+
+
+def _spread(values) -> str:
+    """Median (min-max) of ``values``."""
+    return f"{statistics.median(values):.0f} ({min(values):.0f}-{max(values):.0f})"
 
 
 def main() -> None:
@@ -120,21 +164,26 @@ def main() -> None:
             print("no built site (make site): the calculator alone, with", script)
         driver = _driver(tempfile.mkdtemp(dir=tmp))
         stack.callback(driver.quit)
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LONG_TASKS})
         results = {}
-        print(f"{'layers':>7} {'open ms':>9} {'keystroke ms':>13} {'cards':>6} {'rows':>6} {'tables':>7}")
+        print(f"{'layers':>7} {'first paint ms':>16} {'all cards ms':>16} {'longest task ms':>16} "
+              f"{'keystroke ms':>16}  cards/rows/tables")
         for n in SIZES:
             url = page + "#v1&name=long&in=3,32,32&l=" + ";".join(
                 ["conv:out=4,kernel=3,padding=1", "relu"] * (n // 2))
-            opened = statistics.median(_open_ms(driver, url) for _ in range(REPEATS))
+            runs = [_open(driver, url) for _ in range(REPEATS)]
             stats = driver.execute_script("return AtlasCalc.page.stats") or {
                 "cards": "?", "rows": "?", "tables": "?"}  # an older script: not counted
-            typed = statistics.median(driver.execute_script(KEYSTROKE, 5 + i) for i in range(REPEATS))
-            results[n] = (opened, typed)
-            print(f"{n:>7} {opened:>9.0f} {typed:>13.1f} {stats['cards']:>6} {stats['rows']:>6} "
-                  f"{stats['tables']:>7}")
+            typed = [driver.execute_script(KEYSTROKE, 5 + i) for i in range(REPEATS)]
+            columns = [[r[i] for r in runs] for i in range(3)] + [typed]
+            results[n] = [statistics.median(c) for c in columns]
+            print(f"{n:>7} " + " ".join(f"{_spread(c):>16}" for c in columns) +
+                  f"  {stats['cards']}/{stats['rows']}/{stats['tables']}")
     small, large = SIZES
-    print(f"ratio {large:,} / {small:,} layers: open {results[large][0] / results[small][0]:.1f}, "
-          f"keystroke {results[large][1] / results[small][1]:.1f} (linear: {large / small:.0f})")
+    ratios = ", ".join(f"{name} {results[large][i] / results[small][i]:.1f}"
+                       for i, name in enumerate(("first paint", "all cards", "longest task", "keystroke"))
+                       if results[small][i])
+    print(f"ratio {large:,} / {small:,} layers (medians): {ratios} (linear: {large / small:.0f})")
 
 
 if __name__ == "__main__":

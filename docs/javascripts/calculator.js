@@ -1223,6 +1223,7 @@
     this.nameInput.value = this.state.name;
     this.inputs.forEach(function (input, i) { input.value = self.state.input[i]; });
     this.tfBox.checked = !!this.state.tf;
+    this.flushCards();
     var old = new Map();
     (this.cards || []).forEach(function (card) { old.set(card.layer, card); });
     this.cards = this.state.layers.map(function (layer, i) {
@@ -1245,41 +1246,85 @@
     this.scheduleCards();
   };
 
-  /** Build the card at position i now if it is still a stub, in its place in the list. */
-  Calculator.prototype.ensureCard = function (i) {
+  /**
+   * Build the card at position i now if it is still a stub, in its place in the list, or
+   * (``held``) at the end of the run of cards held out of the page until flushCards.
+   */
+  Calculator.prototype.ensureCard = function (i, held) {
     var stub = this.cards[i];
     if (!stub || stub.node) return stub;
+    if (!held) this.flushCards();
     var card = this.card(stub.layer);
     this.cards[i] = card;
     this.number(card, i);
-    var prev = null;  // the nearest built card before i (cards are built in order: i - 1)
-    for (var j = i - 1; j >= 0 && !prev; j--) prev = this.cards[j].node;
-    this.list.insertBefore(card.node, prev ? prev.nextSibling : this.list.firstChild);
+    if (held) {
+      if (!this.held) {
+        this.held = document.createDocumentFragment();
+        this.heldFrom = i;
+      }
+      this.held.appendChild(card.node);
+    } else {
+      this.list.insertBefore(card.node, this.after(i));
+    }
     if (this.last) show(card, this.cardView(i));
     return card;
   };
 
-  /** Build the next CARD_BATCH stubs in a later task, until every card is built. */
-  Calculator.prototype.scheduleCards = function () {
+  /** The node a card at position i goes before: the next sibling of the nearest card before it. */
+  Calculator.prototype.after = function (i) {
+    var prev = null;  // usually the card at i - 1: cards are built in order
+    for (var j = i - 1; j >= 0 && !prev; j--) prev = this.cards[j].node;
+    return prev ? prev.nextSibling : this.list.firstChild;
+  };
+
+  /**
+   * Put the held cards in the page, in one insertion. Chromium re-reads every form control
+   * of a page after controls are added (a cost in proportion to all of them), so batches
+   * are held and added when they are as many as the cards shown: a few insertions in all.
+   */
+  Calculator.prototype.flushCards = function () {
+    if (!this.held) return;
+    var held = this.held;
+    this.held = null;
+    this.list.insertBefore(held, this.after(this.heldFrom));
+  };
+
+  /**
+   * Build the next CARD_BATCH stubs in a later task, until every card is built; the first
+   * batch after a render waits for the next frame, so that the render is painted first.
+   */
+  Calculator.prototype.scheduleCards = function (painted) {
     var self = this;
     if (this.cardTimer) return;
-    this.cardTimer = setTimeout(function () {
-      self.cardTimer = null;
-      self.buildCards();
-    }, 0);
+    var run = function () {
+      self.cardTimer = setTimeout(function () {
+        self.cardTimer = null;
+        self.buildCards();
+      }, 0);
+    };
+    if (painted || document.hidden || !window.requestAnimationFrame) {
+      run();
+    } else {
+      this.cardTimer = -1;  // waiting for the frame
+      requestAnimationFrame(run);
+    }
   };
 
   Calculator.prototype.buildCards = function () {
     var cards = this.cards, built = 0;
-    while (this.nextCard < cards.length && cards[this.nextCard].node) this.nextCard++;
     while (this.nextCard < cards.length && built < CARD_BATCH) {
-      if (!cards[this.nextCard].node) {
-        this.ensureCard(this.nextCard);
+      if (cards[this.nextCard].node) {
+        this.flushCards();  // the held run ends at a card already in the page
+      } else {
+        this.ensureCard(this.nextCard, true);
         built++;
       }
       this.nextCard++;
     }
-    if (this.nextCard < cards.length) this.scheduleCards();
+    if (this.nextCard >= cards.length || (this.held && this.held.childNodes.length >= this.list.childNodes.length)) {
+      this.flushCards();
+    }
+    if (this.nextCard < cards.length) this.scheduleCards(true);
   };
 
   /** Give a card its position i (0-based): its number, data-index and labels. */
