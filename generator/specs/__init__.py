@@ -75,9 +75,10 @@ SPEC_DIR = Path(__file__).parent
 
 #: Built-in network ids (the CLI names), in the order the site lists them.
 BUILTINS: tuple[str, ...] = (
-    "convnet39", "lenet5", "lenet5-course", "alexnet", "alexnet-original", "vgg11", "vgg16", "vgg19",
-    "inception3a", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
-    "mobilenet-v2", "efficientnet-b0", "densenet121", "squeezenet1-0", "squeezenet1-1", "unet",
+    "convnet39", "lenet5", "lenet5-course", "alexnet", "alexnet-original", "vgg11", "vgg16",
+    "vgg16-bn", "vgg19", "inception3a", "resnet18", "resnet34", "resnet50", "resnet101",
+    "resnet152", "wide-resnet50-2", "mobilenet-v2", "efficientnet-b0", "densenet121",
+    "squeezenet1-0", "squeezenet1-1", "unet",
 )
 
 

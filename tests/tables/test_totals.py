@@ -25,6 +25,8 @@ PUBLISHED_PARAMS = {
     "densenet121": 7_978_856,
     "squeezenet1-0": 1_248_424,
     "squeezenet1-1": 1_235_496,
+    "vgg16-bn": 138_365_992,
+    "wide-resnet50-2": 68_883_240,
     # the paper's two-GPU AlexNet: no torchvision model; the sum of its layers' weights
     # and biases as the paper describes them
     "alexnet-original": 60_965_224,
@@ -67,6 +69,8 @@ def test_macs_follow_the_convention_behind_resnet50_4_09_g(tables):
     assert tables["densenet121"].totals.macs == 2_834_161_664
     assert tables["squeezenet1-0"].totals.macs == 818_924_576
     assert tables["squeezenet1-1"].totals.macs == 349_151_936
+    assert tables["wide-resnet50-2"].totals.macs == 11_398_021_120
+    assert tables["vgg16-bn"].totals.macs == tables["vgg16"].totals.macs  # BN counts none
 
 
 def test_batchnorm_statistics_are_buffers_not_parameters(tables):
