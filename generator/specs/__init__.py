@@ -77,7 +77,7 @@ SPEC_DIR = Path(__file__).parent
 BUILTINS: tuple[str, ...] = (
     "convnet39", "lenet5", "lenet5-course", "alexnet", "alexnet-original", "vgg11", "vgg16",
     "vgg16-bn", "vgg19", "inception3a", "resnet18", "resnet34", "resnet50", "resnet101",
-    "resnet152", "wide-resnet50-2", "mobilenet-v2", "efficientnet-b0", "densenet121",
+    "resnet152", "wide-resnet50-2", "resnext50-32x4d", "mobilenet-v2", "efficientnet-b0", "densenet121",
     "squeezenet1-0", "squeezenet1-1", "unet",
 )
 

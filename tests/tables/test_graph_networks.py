@@ -1,8 +1,9 @@
 """Graph specs against PyTorch: the built-in MobileNetV2 (blocks, repeat, add),
 EfficientNet-B0 (squeeze-and-excitation: multiply), DenseNet-121 (concat of named
-inputs), U-Net (crops to another layer's size, concatenations across scales) and
-SqueezeNet 1.0 and 1.1 (a block of concatenated branches with parameters) have, layer by
-layer, the output shapes and parameters of the same networks built by hand from torch.nn
+inputs), U-Net (crops to another layer's size, concatenations across scales),
+SqueezeNet 1.0 and 1.1 (a block of concatenated branches with parameters), the two-GPU
+AlexNet (groups, LRN) and ResNeXt-50 (grouped bottlenecks with a projection branch)
+have, layer by layer, the output shapes and parameters of the same networks built by hand from torch.nn
 modules, and torchvision's totals.
 
 The torch model is written here from torchvision's definition (torchvision itself is not
@@ -260,6 +261,37 @@ def alexnet_original_torch(torch):
         nn.ReLU(), nn.Dropout(), nn.Linear(4096, 1000))
 
 
+def resnext50_torch(torch):
+    """torchvision's ResNeXt-50 (32×4d) from torch.nn modules."""
+    nn = torch.nn
+
+    class Bottleneck(nn.Module):
+        def __init__(self, cin, width, out, stride):
+            super().__init__()
+            self.conv1, self.bn1 = nn.Conv2d(cin, width, 1, bias=False), nn.BatchNorm2d(width)
+            self.conv2 = nn.Conv2d(width, width, 3, stride, 1, groups=32, bias=False)
+            self.bn2 = nn.BatchNorm2d(width)
+            self.conv3, self.bn3 = nn.Conv2d(width, out, 1, bias=False), nn.BatchNorm2d(out)
+            self.relu = nn.ReLU()
+            self.downsample = None if stride == 1 and cin == out else nn.Sequential(
+                nn.Conv2d(cin, out, 1, stride, bias=False), nn.BatchNorm2d(out))
+
+        def forward(self, x):
+            y = self.relu(self.bn1(self.conv1(x)))
+            y = self.relu(self.bn2(self.conv2(y)))
+            y = self.bn3(self.conv3(y))
+            return self.relu(y + (x if self.downsample is None else self.downsample(x)))
+
+    layers, cin = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+                   nn.MaxPool2d(3, 2, 1)], 64
+    for i, n in enumerate((3, 4, 6, 3)):
+        planes = 64 << i
+        for j in range(n):
+            layers.append(Bottleneck(cin, planes * 2, planes * 4, 2 if i and not j else 1))
+            cin = planes * 4
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2048, 1000))
+
+
 TORCH_MODELS = {"mobilenet-v2": (mobilenet_v2_torch, 3_504_872, 3 + 5 + 16 * 8 + 3 + 4),
                 "efficientnet-b0": (efficientnet_b0_torch, 5_288_548,
                                     3 + 10 + 15 * 13 + 3 + 4),
@@ -269,7 +301,8 @@ TORCH_MODELS = {"mobilenet-v2": (mobilenet_v2_torch, 3_504_872, 3 + 5 + 16 * 8 +
                                   3 + 8 * 6 + 2 + 5),
                 "squeezenet1-1": (lambda torch: squeezenet_torch(torch, "1_1"), 1_235_496,
                                   3 + 8 * 6 + 2 + 5),
-                "alexnet-original": (alexnet_original_torch, 60_965_224, 23)}
+                "alexnet-original": (alexnet_original_torch, 60_965_224, 23),
+                "resnext50-32x4d": (resnext50_torch, 25_028_904, 4 + 16 * 9 + 4 * 2 + 3)}
 
 
 def torch_leaves(model, torch, input_shape):

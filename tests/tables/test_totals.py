@@ -27,6 +27,7 @@ PUBLISHED_PARAMS = {
     "squeezenet1-1": 1_235_496,
     "vgg16-bn": 138_365_992,
     "wide-resnet50-2": 68_883_240,
+    "resnext50-32x4d": 25_028_904,
     # the paper's two-GPU AlexNet: no torchvision model; the sum of its layers' weights
     # and biases as the paper describes them
     "alexnet-original": 60_965_224,
@@ -70,6 +71,7 @@ def test_macs_follow_the_convention_behind_resnet50_4_09_g(tables):
     assert tables["squeezenet1-0"].totals.macs == 818_924_576
     assert tables["squeezenet1-1"].totals.macs == 349_151_936
     assert tables["wide-resnet50-2"].totals.macs == 11_398_021_120
+    assert tables["resnext50-32x4d"].totals.macs == 4_230_479_872
     assert tables["vgg16-bn"].totals.macs == tables["vgg16"].totals.macs  # BN counts none
 
 
