@@ -1107,6 +1107,7 @@
     root.appendChild(setup);
     root.appendChild(el("h2", {className: "atlas-calc__heading", id: this.id("layers-heading"), text: "Layers"}));
     root.appendChild(this.list);
+    this.room = root.appendChild(el("div", {className: "atlas-calc__room", "aria-hidden": "true"}));
     root.appendChild(add);
     root.appendChild(el("h2", {className: "atlas-calc__heading", id: this.id("table-heading"), text: "Table"}));
     root.appendChild(this.status);
@@ -1242,6 +1243,7 @@
       else list.insertBefore(card.node, at);
     });
     for (var i = 0; i < Math.min(FIRST_CARDS, this.cards.length); i++) this.ensureCard(i);
+    this.reserve();
     this.nextCard = 0;
     this.scheduleCards();
   };
@@ -1287,6 +1289,14 @@
     var held = this.held;
     this.held = null;
     this.list.insertBefore(held, this.after(this.heldFrom));
+    this.reserve();
+  };
+
+  /** Keep room below the cards shown for the cards still to come (the stylesheet's
+   *  --atlas-calc-waiting), so that what follows the list does not move up and back. */
+  Calculator.prototype.reserve = function () {
+    var waiting = this.cards.length - this.list.childNodes.length;
+    this.room.style.setProperty("--atlas-calc-waiting", String(Math.max(waiting, 0)));
   };
 
   /**

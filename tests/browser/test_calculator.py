@@ -463,9 +463,12 @@ def test_five_thousand_layers_paint_at_once_and_build_the_other_cards_later(calc
         var p = AtlasCalc.page, before = p.stats.cards;
         p.load(AtlasCalc.decodeState(arguments[0]));
         return {built: p.stats.cards - before, rows: document.querySelectorAll('#atlas-calc-table tbody tr').length,
-                stubs: p.cards.filter(function (c) { return !c.node; }).length};""", link)
-    assert now == {"built": first, "rows": 5000, "stubs": 5000 - first}
+                stubs: p.cards.filter(function (c) { return !c.node; }).length,
+                room: p.room.style.getPropertyValue('--atlas-calc-waiting')};""", link)
+    # the list keeps room for the cards to come, so the table below does not move up
+    assert now == {"built": first, "rows": 5000, "stubs": 5000 - first, "room": str(5000 - first)}
     _wait(calc, "return AtlasCalc.page.cards.every(function (c) { return c.node; })", 60)
+    assert calc.execute_script("return AtlasCalc.page.room.style.getPropertyValue('--atlas-calc-waiting')") == "0"
     assert calc.execute_script("return AtlasCalc.page.stats.cards") == 5000 + 5000
     assert _stubs(calc) == 0
     assert calc.execute_script("return document.querySelectorAll('#atlas-calc-layers > li').length") == 5000
