@@ -41,7 +41,8 @@
       js: ["explorer/data.js", "javascripts/explorer.js"] },
     { selector: ".atlas-ex[data-kinds]",
       css: ["stylesheets/exercises.css"],
-      js: ["javascripts/exercises.js"],
+      // data.js is written by generator/pages/exercises.py (slips, networks' layers).
+      js: ["exercises/data.js", "javascripts/exercises.js"],
       ready: function () { window.AtlasExercises.init(); } },
   ];
 

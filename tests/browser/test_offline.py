@@ -41,14 +41,6 @@ class _Refs(HTMLParser):
                 self.urls.append(attrs[name].strip())
 
 
-#: Broken from disk for a known reason, until fixed (the xfail below then says so):
-#: the exercises' data.js is written as a server path (../../exercises/data.js from a
-#: page's folder URL); from disk a page is a file, not a folder. Same for the
-#: calculator's <script src="../calculator/data.js"> in docs/calculator.md, which can go:
-#: javascripts/page-assets.js loads data.js relative to itself.
-KNOWN_BROKEN = ("exercises/data.js", "calculator/data.js")
-
-
 def _broken(bundle: Path) -> list[str]:
     broken = []
     for html in sorted(bundle.rglob("*.html")):
@@ -69,12 +61,7 @@ def _broken(bundle: Path) -> list[str]:
 
 
 def test_every_link_and_asset_is_a_file_of_the_bundle(bundle):
-    assert [b for b in _broken(bundle) if not b.endswith(KNOWN_BROKEN)] == []
-
-
-@pytest.mark.xfail(strict=True, reason="data.js linked as a server path: generator/pages/exercises.py, docs/calculator.md")
-def test_the_known_broken_links_are_fixed(bundle):
-    assert [b for b in _broken(bundle) if b.endswith(KNOWN_BROKEN)] == []
+    assert _broken(bundle) == []
 
 
 def test_search_math_figures_and_calculator_work_from_disk(browser, bundle):
