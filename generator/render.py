@@ -60,9 +60,9 @@ def render(template: str, **context) -> str:
         raise UserError(f"{_relative(str(TEMPLATES))}: template not found: {exc.name}") from None
 
 
-def page(path: str, template: str, **context) -> Output:
-    """Render a Markdown page into an Output."""
-    return Output(path, render(template, **context).encode("utf-8"))
+def page(path: str, template: str, meta: str = "", **context) -> Output:
+    """Render a Markdown page into an Output; ``meta`` is front matter put before it."""
+    return Output(path, (meta + render(template, **context)).encode("utf-8"))
 
 
 def _relative(path: str) -> str:

@@ -72,6 +72,7 @@ def outputs(ctx):
         for n, user_file in networks if not user_file
     ]
     yield page(FORMAT_PAGE, "pages/contributing/spec-format.md.j2",
+               meta=site_map.page(site_map.CONTRIBUTING.slug, "spec-format").front_matter(),
                **_format_context(builtins, ctx.settings.user_specs))
     ctx.add_nav(FORMAT_SECTION, FORMAT_TITLE, FORMAT_PAGE)
 
@@ -115,12 +116,21 @@ def paragraphs(value: str) -> list[str]:
     return [text.markdown(p) for p in parts if p]
 
 
-def front_matter_title(value: str) -> str:
+def search_tags(net_id: str) -> list[str]:
+    """Words readers search a network by besides its name: ``vgg16`` and ``vgg`` for
+    ``vgg16``; a variant (an id with a dash, ``vgg16-bn``) only its own ``vgg16bn``, so
+    the plain network comes first for its family's name; and the counts' names."""
+    compact = re.sub(r"[^a-z0-9]", "", net_id.lower())
+    family = "" if "-" in net_id else re.match(r"[a-z]*", compact).group(0)
+    return list(dict.fromkeys(t for t in (compact, family, "flops", "macs") if t))
+
+
+def front_matter_title(value: str, tags: list[str] = ()) -> str:
     """The page's YAML front matter giving its HTML title: the builder's theme prints
     ``page.meta.title`` as markup in ``<title>`` and the header, so it is escaped here
     (non-ASCII as numeric references too, so the YAML is plain ASCII)."""
     escaped = "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in text.html(value))
-    return f"---\ntitle: {json.dumps(escaped)}\n---\n"
+    return f"---\ntitle: {json.dumps(escaped)}\ntags: {json.dumps(list(tags))}\n---\n"
 
 
 # ------------------------------------------------------------------ network pages
@@ -181,7 +191,7 @@ def _network_context(net, table, user_file: str | None, path: str) -> dict:
         for c in compare(net, table)
     ]
     return {
-        "front_matter": front_matter_title(net.name),
+        "front_matter": front_matter_title(net.name, search_tags(net.id)),
         "id": net.id,
         "name": text.markdown(net.name),
         "description": paragraphs(net.description),

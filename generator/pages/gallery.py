@@ -50,4 +50,4 @@ def gallery(refs) -> tuple[str, str, dict]:
 
 def outputs(ctx):
     path, template, context = gallery(ctx.figures)
-    yield page(path, template, **context)
+    yield page(path, template, meta=ENTRY.front_matter(), **context)

@@ -31,8 +31,8 @@ def outputs(ctx):
         "errata": lambda: {"entries": errata.entries()},
     }
     for entry in REFERENCE.pages:
-        yield page(REFERENCE.path(entry), REFERENCE.template(entry),
+        yield page(REFERENCE.path(entry), REFERENCE.template(entry), meta=entry.front_matter(),
                    title=entry.title, **values[entry.slug]())
     colophon = site_map.page("contributing", "colophon")
     yield page(CONTRIBUTING.path(colophon), CONTRIBUTING.template(colophon),
-               title=colophon.title, packages=_versions())
+               meta=colophon.front_matter(), title=colophon.title, packages=_versions())

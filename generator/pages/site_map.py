@@ -11,6 +11,7 @@ Adding a Foundations page touches its template, its values function and one
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass
 
 
@@ -26,6 +27,21 @@ class Page:
     #: rendered from ``templates/pages/<section>/<slug>.md.j2`` by their section's producer;
     #: None where another producer writes the page (it still takes its place in the nav).
     values: str | None = None
+    #: Other words readers search for this page by (the search weighs them as a title).
+    tags: tuple[str, ...] = ()
+    #: Material's per-page search settings, e.g. ``{"exclude": True}`` or ``{"boost": 0.3}``.
+    search: tuple[tuple[str, object], ...] = ()
+
+    def front_matter(self) -> str:
+        """The page's YAML front matter (search tags and settings), or ``""``."""
+        meta = {}
+        if self.tags:
+            meta["tags"] = list(self.tags)
+        if self.search:
+            meta["search"] = dict(self.search)
+        if not meta:
+            return ""
+        return "---\n" + json.dumps(meta, ensure_ascii=True) + "\n---\n"
 
     def values_function(self):
         """The function ``values`` names (imported on first use)."""
@@ -83,36 +99,44 @@ FOUNDATIONS = Section(
         Page("fully-connected-vs-convolution", "Fully connected vs convolution",
              "why sharing weights matters.", f"{_FOUNDATIONS}.basics:fully_connected_vs_convolution"),
         Page("convolution", "2-D convolution",
-             "the sliding dot product, step by step.", f"{_FOUNDATIONS}.basics:convolution"),
+             "the sliding dot product, step by step.", f"{_FOUNDATIONS}.basics:convolution",
+             tags=("kernel", "filter", "feature map", "activation map", "cross-correlation")),
         Page("edge-detection", "Edge detection",
              "the filters that find edges, on matrices and on a photograph.", f"{_FOUNDATIONS}.basics:edge_detection"),
         Page("padding", "Padding",
              "valid, same and full; what to pad with.", f"{_FOUNDATIONS}.sizes:padding"),
         Page("stride", "Stride",
-             "bigger steps, smaller outputs, and the case that does not fit.", f"{_FOUNDATIONS}.sizes:stride"),
+             "bigger steps, smaller outputs, and the case that does not fit.", f"{_FOUNDATIONS}.sizes:stride",
+             tags=("strided",)),
         Page("output-size", "The output-size formula",
-             "every variant checked, PyTorch and TensorFlow side by side.", f"{_FOUNDATIONS}.sizes:output_size"),
+             "every variant checked, PyTorch and TensorFlow side by side.", f"{_FOUNDATIONS}.sizes:output_size",
+             tags=("output shape",)),
         Page("dilation", "Dilation",
-             "wider views for the same weights.", f"{_FOUNDATIONS}.sizes:dilation"),
+             "wider views for the same weights.", f"{_FOUNDATIONS}.sizes:dilation",
+             tags=("atrous", "dilated")),
         Page("volumes", "Convolution over volumes",
              "filters as deep as their input.", f"{_FOUNDATIONS}.volumes:volumes"),
         Page("parameters", "Parameter counting",
-             r"\((f \cdot f \cdot c_{\text{in}} + 1) \cdot c_{\text{out}}\).", f"{_FOUNDATIONS}.volumes:parameters"),
+             r"\((f \cdot f \cdot c_{\text{in}} + 1) \cdot c_{\text{out}}\).", f"{_FOUNDATIONS}.volumes:parameters",
+             tags=("number of parameters", "parameter count", "how many parameters")),
         Page("one-by-one", "1x1 convolution and cost",
-             "counting multiply-accumulates; bottlenecks.", f"{_FOUNDATIONS}.volumes:one_by_one"),
+             "counting multiply-accumulates; bottlenecks.", f"{_FOUNDATIONS}.volumes:one_by_one",
+             tags=("bottleneck", "pointwise")),
         Page("pooling", "Pooling",
              "max, average and global pooling.", f"{_FOUNDATIONS}.volumes:pooling"),
         Page("receptive-field", "Receptive field",
              "what a deep neuron sees.", f"{_FOUNDATIONS}.fields:receptive_field"),
         Page("transposed-convolution", "Transposed convolution",
-             "going back up.", f"{_FOUNDATIONS}.fields:transposed_convolution"),
+             "going back up.", f"{_FOUNDATIONS}.fields:transposed_convolution",
+             tags=("deconvolution", "upsampling")),
         Page("layer-notation", "Layer notation",
              r"the course's \(n_H^{[l]}\) notation on a worked network.", f"{_FOUNDATIONS}.fields:layer_notation"),
         Page("im2col", "im2col: convolution as a matrix product",
              "one product per layer, with VGG-16's real shapes and memory.", f"{_FOUNDATIONS}.deeper:im2col"),
         Page("conv-backprop", "Backpropagation through a convolution",
              "the input gradient is a transposed convolution, checked by finite differences.",
-             f"{_FOUNDATIONS}.deeper:conv_backprop"),
+             f"{_FOUNDATIONS}.deeper:conv_backprop",
+             tags=("backpropagation", "gradient")),
         Page("residual-connections", "Residual connections",
              "skip connections, the identity block, and gradients measured at depth.",
              f"{_FOUNDATIONS}.deeper:residual"),
@@ -151,7 +175,8 @@ BEYOND = Section(
         Page("top-k", "Top-1 and top-5 accuracy",
              "reading a network's class scores.", f"{_BEYOND}.top_k:values"),
         Page("transfer-learning", "Transfer learning",
-             "freezing trained layers and retraining the head.", f"{_BEYOND}.transfer:values"),
+             "freezing trained layers and retraining the head.", f"{_BEYOND}.transfer:values",
+             tags=("fine-tuning", "fine tuning")),
         Page("autoencoder", "Convolutional autoencoder",
              "encoding and decoding images.", f"{_BEYOND}.autoencoder:values"),
         Page("object-detection", "Object detection",
@@ -159,7 +184,8 @@ BEYOND = Section(
         Page("triplet-loss", "Triplet loss",
              "comparing embeddings with a margin.", f"{_BEYOND}.triplet:values"),
         Page("style-transfer", "Neural style transfer",
-             "Gram matrices and the style cost.", f"{_BEYOND}.style:values"),
+             "Gram matrices and the style cost.", f"{_BEYOND}.style:values",
+             tags=("gram matrix",)),
     ),
 )
 
@@ -184,8 +210,10 @@ CONTRIBUTING = Section(
     ),
     pages=(
         Page("spec-format", "Writing a network spec",
-             "every field of the YAML format, with a complete example."),
-        Page("gallery", "Figure gallery", "every figure of the site with its parameters."),
+             "every field of the YAML format, with a complete example.",
+             search=(("boost", 0.3),)),
+        Page("gallery", "Figure gallery", "every figure of the site with its parameters.",
+             search=(("exclude", True),)),
         Page("colophon", "How this site is built", "the pipeline and the versions used."),
     ),
     dynamic=True,

@@ -19,5 +19,5 @@ def outputs(ctx):
     for topic in BEYOND.pages:
         context = topic.values_function()(lab)
         path = BEYOND.path(topic)
-        yield page(path, BEYOND.template(topic), title=topic.title, **context,
+        yield page(path, BEYOND.template(topic), meta=topic.front_matter(), title=topic.title, **context,
                    **page_context(path, ctx.figures))

@@ -19,7 +19,7 @@ def outputs(ctx):
     for topic in FOUNDATIONS.pages:
         path = FOUNDATIONS.path(topic)
         values = topic.values_function()()
-        rendered = page(path, FOUNDATIONS.template(topic), title=topic.title, **values,
+        rendered = page(path, FOUNDATIONS.template(topic), meta=topic.front_matter(), title=topic.title, **values,
                         **page_context(path, ctx.figures))
         # Each topic ends with its "Check yourself" questions (generator.pages.exercises).
         yield Output(path, rendered.data + exercises.block(topic.slug, path).encode("utf-8"))
