@@ -8,6 +8,7 @@ string on the page.
 from __future__ import annotations
 
 import os
+import posixpath
 from pathlib import Path
 
 import jinja2
@@ -34,6 +35,8 @@ def _environment() -> jinja2.Environment:
     env.filters["texnum"] = text.texnum
     env.filters["dims"] = text.shape
     env.filters["md"] = text.markdown
+    # The explorer's page from a page of the site (both paths relative to the output folder).
+    env.globals["explorer_href"] = lambda page_path: posixpath.relpath("explorer.md", posixpath.dirname(page_path))
     return env
 
 

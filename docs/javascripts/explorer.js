@@ -1169,14 +1169,14 @@
       var out = r.out_shape[i + 1];
       var p1 = r.pads[i * 2], p2 = r.pads[i * 2 + 1];
       if (st.op === "conv") {
-        text = name + "′ = ⌊(" + name + " + pad₁ + pad₂ − d·(k − 1) − 1) / s⌋ + 1 = ⌊(" + n + " + " + p1 + " + " + p2 +
+        text = name + "′ = ⌊(" + name + " + pad₁ + pad₂ − d·(f − 1) − 1) / s⌋ + 1 = ⌊(" + n + " + " + p1 + " + " + p2 +
           " − " + d[i] + "·(" + k[i] + " − 1) − 1) / " + s[i] + "⌋ + 1 = " + out;
       } else if (st.op === "conv_transpose") {
-        text = name + "′ = (" + name + " − 1)·s − 2p + d·(k − 1) + output_padding + 1 = (" + n + " − 1)·" + s[i] + " − 2·" + p1 +
+        text = name + "′ = (" + name + " − 1)·s − 2p + d·(f − 1) + output_padding + 1 = (" + n + " − 1)·" + s[i] + " − 2·" + p1 +
           " + " + d[i] + "·(" + k[i] + " − 1) + " + st.output_padding[i] + " + 1 = " + out;
       } else {
         var open = st.ceil_mode ? "⌈" : "⌊", close = st.ceil_mode ? "⌉" : "⌋";
-        text = name + "′ = " + open + "(" + name + " + 2p − d·(k − 1) − 1) / s" + close + " + 1 = " + open + "(" + n + " + 2·" + p1 +
+        text = name + "′ = " + open + "(" + name + " + 2p − d·(f − 1) − 1) / s" + close + " + 1 = " + open + "(" + n + " + 2·" + p1 +
           " − " + d[i] + "·(" + k[i] + " − 1) − 1) / " + s[i] + close + " + 1";
         var raw = poolFormula(n, k[i], s[i], p1, d[i], false);
         var ceiled = st.ceil_mode ? Math.floor((n + 2 * p1 - d[i] * (k[i] - 1) - 1 + s[i] - 1) / s[i]) + 1 : raw;
