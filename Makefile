@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KATEX  := docs/vendor/katex
+# Material's offline search needs this shim to run from disk (make offline).
+IFRAME := docs/vendor/iframe-worker
 
 # Byte-identical builds: every date MkDocs and matplotlib write comes from here.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
@@ -48,7 +50,6 @@ $(KATEX)/.copied: node_modules/.package-lock.json
 # iframe-worker shim (search's worker from file://), both only in this build.
 OFFLINE     := build/offline
 OFFLINE_ZIP := build/convnet-atlas-offline.zip
-IFRAME      := docs/vendor/iframe-worker
 
 offline: $(IFRAME)/shim.js generate
 	rm -rf $(OFFLINE) $(OFFLINE_ZIP)
@@ -95,4 +96,4 @@ deploy: setup
 # The generator removes what it made (its manifest says what); then the assets.
 clean:
 	test ! -x $(BIN)/python || $(BIN)/python -m generator clean
-	rm -rf $(KATEX) $(IFRAME) .pytest_cache .hypothesis
+	rm -rf $(KATEX) $(IFRAME) $(OFFLINE) $(OFFLINE_ZIP) .pytest_cache .hypothesis
