@@ -179,7 +179,7 @@ def test_a_page_shows_totals_comparison_downloads_and_folded_blocks(built):
     assert "[CSV](resnet50.csv)" in page and "[JSON](resnet50.json)" in page
     assert page.count('??? abstract "layer') == 16
     front, html = render(built["architectures/resnet50.md"])
-    assert front == {"title": "ResNet-50"}
+    assert front == {"title": "ResNet-50", "tags": ["resnet50", "resnet", "flops", "macs"]}
     assert cell_texts(html, "h1") == ["ResNet-50¶"]
     summaries = cell_texts(html, "summary")
     assert len(summaries) == 16
