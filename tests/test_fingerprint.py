@@ -49,6 +49,7 @@ def _count_files(folder: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(folder))
 
 
+@pytest.mark.site  # runs the whole generator: not in the fast lane
 def test_second_build_runs_nothing_until_something_changes(tmp_path):
     settings = _settings(tmp_path)
     CALLS.clear()
@@ -71,6 +72,7 @@ def test_second_build_runs_nothing_until_something_changes(tmp_path):
     assert (tmp_path / "out/another.md").read_bytes() == b"# Another\n"
 
 
+@pytest.mark.site  # runs the whole generator: not in the fast lane
 def test_a_failed_build_is_not_recorded(tmp_path):
     settings = _settings(tmp_path)
 
@@ -107,6 +109,7 @@ def _not_utf8(path: Path):
     _damage_writing("[]"), _damage_writing("null"), _damage_writing("{}"), _damage_writing('"x"'),
     _damage_writing(""), _truncate, _a_folder, _not_utf8,
 ], ids=["list", "null", "empty-object", "string", "empty", "truncated", "folder", "not-utf8"])
+@pytest.mark.site  # runs the whole generator: not in the fast lane
 def test_an_unreadable_state_means_build_again(tmp_path, damage):
     settings = _settings(tmp_path)
     CALLS.clear()
@@ -120,6 +123,7 @@ def test_an_unreadable_state_means_build_again(tmp_path, damage):
     assert CALLS == ["page", "page"]
 
 
+@pytest.mark.site  # runs the whole generator: not in the fast lane
 def test_a_state_that_does_not_match_its_digest_means_build_again(tmp_path):
     """Readable and plausible, but not what the last build recorded: the output was edited
     by hand and the state rewritten to say it is current."""

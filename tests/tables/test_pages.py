@@ -365,6 +365,7 @@ def test_a_user_spec_cannot_take_a_builtin_page(tmp_path):
         produce(tmp_path)
 
 
+@pytest.mark.site  # runs the whole generator: not in the fast lane
 def test_a_bad_user_spec_fails_the_build_and_leaves_the_last_pages(tmp_path):
     specs = tmp_path / "docs/specs"
     specs.mkdir(parents=True)
