@@ -50,6 +50,10 @@ class Network:
         T.DESCRIPTION, "Text shown at the top of the page exactly as written (no Markdown or HTML); a blank line starts a new paragraph.", "")
     published: tuple[Published, ...] = spec_field(
         T.PUBLISHED, "Published totals to compare with (see below).", ())
+    torchvision: str | None = spec_field(
+        T.ID, "The `torchvision.models` function that builds the same network, such as "
+        "`resnet50`: the tests build it to check this spec layer by layer, and to check "
+        "what profiling tools print for it.", None)
     #: The id: built-in name or file stem; the page is ``architectures/<id>.md``.
     id: str = field(default="", compare=False)
     #: The file, as shown in error messages.
