@@ -65,11 +65,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     scale = 1 / np.sqrt(var + eps)
     if w is not None:
         scale = scale * w
-    # per-channel (C,) -> (1, C, 1, ...) so it broadcasts over N and the spatial axes
-    y = (x - mean.reshape(shape)) * scale.reshape(shape)
+    # y = x * scale + shift with shift = bias - mean * scale, per channel, as PyTorch's CPU
+    # kernel computes it: two passes over the activations (multiply, then add in place)
+    # where (x - mean) * scale + bias takes three and two temporaries.
+    shift = -mean * scale
     if b is not None:
-        y = y + b.reshape(shape)  # (C,) -> (1, C, 1, ...)
-    return y.astype(x.dtype, copy=False)
+        shift = shift + b
+    # per-channel (C,) -> (1, C, 1, ...) so it broadcasts over N and the spatial axes
+    y = np.multiply(x, scale.astype(x.dtype, copy=False).reshape(shape))
+    y += shift.astype(x.dtype, copy=False).reshape(shape)
+    return y
 
 
 def local_response_norm(input, size: int, alpha: float = 1e-4, beta: float = 0.75,
