@@ -25,6 +25,7 @@ from .norm import layer_norm_channels, local_response_norm
 from .pad import pad
 from .resize import adaptive_max_pool2d, center_crop, interpolate, interpolate_output_hw
 from .shuffle import broadcast_shape, channel_shuffle
+from .split import chunk, chunk_sizes
 from .pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from . import tensorflow
 from .shapes import (

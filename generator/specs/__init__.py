@@ -25,6 +25,7 @@ from .layers import (
     AdaptiveMaxPool,
     Add,
     ChannelShuffle,
+    ChannelSplit,
     Crop,
     GlobalPool,
     Hardsigmoid,
@@ -67,7 +68,8 @@ __all__ = [
     "Conv", "ConvTranspose", "MaxPool", "AvgPool", "AdaptiveAvgPool", "Linear", "ReLU",
     "Tanh", "Sigmoid", "BatchNorm", "Dropout", "Flatten", "Softmax", "Residual", "Basic",
     "Bottleneck", "Concat", "Add", "Multiply", "Repeat", "LocalResponseNorm", "LayerNorm",
-    "Scale", "ReLU6", "Hardswish", "Hardsigmoid", "SiLU", "GELU", "ChannelShuffle", "Upsample",
+    "Scale", "ReLU6", "Hardswish", "Hardsigmoid", "SiLU", "GELU", "ChannelShuffle", "ChannelSplit",
+    "Upsample",
     "Crop", "ZeroPad", "GlobalPool", "AdaptiveMaxPool", "INPUT", "BlockDef",
 ]
 

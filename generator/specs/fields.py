@@ -251,6 +251,7 @@ class T:
     CONV_PAD = FieldType("int, [h, w], same, valid",
                          "a non-negative integer, a pair [height, width] of them, "
                          "'same' or 'valid'", _padding)
+    INDEX = FieldType("int ≥ 0", "a non-negative integer", _non_negative)
     BOOL = FieldType("true/false", "true or false", _bool)
     PROB = FieldType("number in [0, 1]", "a number from 0 to 1", _probability)
     POSITIVE = FieldType("number > 0", "a positive number", _positive_number)

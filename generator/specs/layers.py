@@ -15,7 +15,8 @@ __all__ = [
     "ReLU", "Tanh", "Sigmoid", "BatchNorm", "Dropout", "Flatten", "Softmax",
     "Residual", "Basic", "Bottleneck", "Concat", "Add", "Multiply", "Repeat",
     "LocalResponseNorm", "LayerNorm", "Scale", "ReLU6", "Hardswish", "Hardsigmoid", "SiLU",
-    "GELU", "ChannelShuffle", "Upsample", "Crop", "ZeroPad", "GlobalPool", "AdaptiveMaxPool",
+    "GELU", "ChannelShuffle", "ChannelSplit", "Upsample", "Crop", "ZeroPad", "GlobalPool",
+    "AdaptiveMaxPool",
     "INPUT", "label", "located",
 ]
 
@@ -436,6 +437,18 @@ class ChannelShuffle(Layer):
 
     KIND: ClassVar[str] = "channel_shuffle"
     groups: int = spec_field(T.COUNT, "Number of groups; it must divide the channels.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelSplit(Layer):
+    """One part of the channels, as `x.chunk(chunks, dim=1)[index]` (ShuffleNetV2 splits
+    its input in two: one half goes through the block, the other around it). Each part
+    has ⌈C / chunks⌉ channels, the last one what is left; like `torch.chunk`, that can be
+    fewer parts than `chunks`."""
+
+    KIND: ClassVar[str] = "channel_split"
+    chunks: int = spec_field(T.COUNT, "Number of parts the channels are cut into.")
+    index: int = spec_field(T.INDEX, "Which part to keep, counted from 0.")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -213,6 +213,9 @@ class _Run:
     def shuffle(self, layer: s.ChannelShuffle, x):
         return F.channel_shuffle(x, layer.groups)
 
+    def split(self, layer: s.ChannelSplit, x):
+        return F.chunk(x, layer.chunks, dim=1)[layer.index]  # (N, C, *) -> (N, C/chunks, *)
+
     def upsample(self, layer: s.Upsample, x):
         return F.interpolate(x, size=layer.size, scale_factor=layer.scale, mode=layer.mode)
 

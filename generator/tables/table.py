@@ -30,6 +30,7 @@ from ..errors import UserError
 from ..nn import shapes
 from ..nn.resize import interpolate_output_hw
 from ..nn.shuffle import broadcast_shape
+from ..nn.split import chunk_sizes
 from ..text import shape as _shape_text  # 64×55×55: the site's one shape format
 from ..text import size2 as _hw  # 5 for (5, 5), 5×3 otherwise
 from ..specs import kinds
@@ -416,6 +417,15 @@ class _Builder:
             raise self.fail(layer, f"groups {layer.groups} does not divide the {shape[0]} "
                                    "channels")
         return _Leaf(shape, f"groups={layer.groups}", field=field)
+
+    def split(self, layer: s.ChannelSplit, shape, field) -> _Leaf:
+        sizes = chunk_sizes(shape[0], layer.chunks)
+        if layer.index >= len(sizes):
+            raise self.fail(layer, f"index: {shape[0]} channels cut into {layer.chunks} "
+                                   f"parts of at most {sizes[0]} make {len(sizes)}, "
+                                   f"numbered 0 to {len(sizes) - 1}")
+        return _Leaf((sizes[layer.index], *shape[1:]),
+                     f"part {layer.index + 1} of {len(sizes)}", field=field)
 
     def upsample(self, layer: s.Upsample, shape, field) -> _Leaf:
         self.need_map(layer, shape)

@@ -82,6 +82,7 @@ def test_a_layer_of_every_kind_goes_through_the_table_and_the_forward_pass():
             "  - concat: {branches: [[relu], [tanh]]}\n"
             "  - lrn: {size: 3}\n  - layernorm\n  - scale\n  - relu6\n  - hardswish\n"
             "  - hardsigmoid\n  - silu\n  - gelu\n  - channel_shuffle: {groups: 2}\n"
+            "  - channel_split: {chunks: 3, index: 2}\n  - conv: {out: 8, kernel: 1}\n"
             "  - upsample: {name: up, scale: 2, mode: bilinear}\n  - crop: {size: 9}\n"
             "  - pad: {padding: [1, 0, 2, 1]}\n  - crop: {name: c, size: 9}\n"
             "  - global_pool: {name: g, mode: max}\n  - multiply: {inputs: [c, g]}\n"
