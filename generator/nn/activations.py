@@ -12,10 +12,19 @@ __all__ = ["relu", "softmax", "log_softmax", "sigmoid", "relu6", "hardsigmoid", 
            "gelu"]
 
 
-def relu(input) -> np.ndarray:
-    """``max(x, 0)`` element-wise; any shape, dtype kept (NaN stays NaN)."""
+def relu(input, inplace: bool = False) -> np.ndarray:
+    """``max(x, 0)`` element-wise; any shape, dtype kept (NaN stays NaN).
+
+    ``inplace=True`` writes the result into ``input`` (a writable ndarray) and returns
+    it, like ``torch.nn.functional.relu(x, inplace=True)``.
+    """
     x = np.asarray(input)
-    return np.maximum(x, np.zeros((), dtype=x.dtype))
+    zero = np.zeros((), dtype=x.dtype)
+    if inplace:
+        if x is not input or not x.flags.writeable:
+            raise ValueError("relu: inplace=True needs a writable ndarray")
+        return np.maximum(x, zero, out=x)
+    return np.maximum(x, zero)
 
 
 def _axis(dim, ndim: int) -> int:
