@@ -11,7 +11,7 @@ __all__ = ["batch_norm", "local_response_norm", "layer_norm_channels"]
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-05) -> np.ndarray:
+               momentum=0.1, eps=1e-05, inplace=False) -> np.ndarray:
     """Batch normalisation, like ``torch.nn.functional.batch_norm``.
 
     ``y = (x - mean) / sqrt(var + eps) * weight + bias`` per channel (axis 1).
@@ -26,11 +26,17 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     running_mean, running_var : arrays of shape (C,) or None (training only)
     weight, bias : None or arrays of shape (C,)
 
+    inplace : write the result into ``input`` (a writable float ndarray; its dtype is
+        kept) and return it; torch has no such flag on ``batch_norm``, the forward pass of
+        :mod:`generator.tables.forward` uses it on arrays no other layer reads.
+
     Returns
     -------
     ndarray of the input's shape and float dtype.
     """
     x = float_array(input)
+    if inplace and (x is not input or not x.flags.writeable):
+        raise ValueError("batch_norm: inplace=True needs a writable float ndarray")
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected input of shape (N, C, *), got shape {x.shape}")
     c = x.shape[1]
@@ -72,7 +78,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if b is not None:
         shift = shift + b
     # per-channel (C,) -> (1, C, 1, ...) so it broadcasts over N and the spatial axes
-    y = np.multiply(x, scale.astype(x.dtype, copy=False).reshape(shape))
+    y = np.multiply(x, scale.astype(x.dtype, copy=False).reshape(shape),
+                    out=x if inplace else None)
     y += shift.astype(x.dtype, copy=False).reshape(shape)
     return y
 
