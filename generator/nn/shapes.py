@@ -38,6 +38,8 @@ __all__ = [
 
 def _is_int(x) -> bool:
     """True for Python/NumPy integers, False for bools and everything else."""
+    if type(x) is int:  # the common case first (thousands of calls per network pass)
+        return True
     if isinstance(x, bool) or type(x).__name__ in ("bool", "bool_"):  # incl. numpy.bool
         return False
     try:
@@ -69,6 +71,10 @@ def pair(x, name: str) -> tuple[int, int]:
     -------
     (int, int)
     """
+    if type(x) is int:  # the common cases first, without the general checks
+        return x, x
+    if type(x) is tuple and len(x) == 2 and type(x[0]) is int and type(x[1]) is int:
+        return x
     if _is_int(x):
         return operator.index(x), operator.index(x)
     if isinstance(x, (tuple, list)) and len(x) == 2 and all(_is_int(v) for v in x):
