@@ -80,4 +80,6 @@ FIGURES: list[Figure] = [
                                {"kernel": 3, "dilation": 4}]}),
     # one architecture diagram per built-in network
     *[Figure(f"architecture-{name}", "architecture", {"network": name}) for name in BUILTINS],
+    # where each built-in network's compute goes, by stage (its page's memory section)
+    *[Figure(f"compute-{name}", "compute_share", {"network": name}) for name in BUILTINS],
 ]

@@ -12,11 +12,12 @@ from __future__ import annotations
 from . import (architecture, conv_values, detection_boxes, distance_histogram, feature_maps,
                heatmap, image_grid, layer_activations, output_size, padding_modes, pooling,
                receptive_field, score_bars, sliding_window, training_curves, volumes)
+from . import compute_share
 from .kind import Kind
 
 #: Kinds of catalog figures (computed from their parameters), in gallery order.
 CATALOG = (sliding_window, conv_values, pooling, padding_modes, volumes, output_size,
-           feature_maps, receptive_field, architecture)
+           feature_maps, receptive_field, architecture, compute_share)
 #: Kinds of trained-network figures (computed by :mod:`.trained`).
 TRAINED = (training_curves, image_grid, layer_activations, heatmap, score_bars,
            detection_boxes, distance_histogram)
