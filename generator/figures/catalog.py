@@ -36,6 +36,10 @@ class Figure:
 
 FIGURES: list[Figure] = [
     *[Figure(f"conv-{name}", "sliding_window", dict(p)) for name, p in DUMOULIN.items()],
+    Figure("stride-7x7-fit", "stride_fit", {"size": 7, "kernel": 3, "strides": [2, 3]}),
+    # the padding page's own case: a 6x6 input, a 3x3 filter, 'same' and 'full' padding
+    *[Figure(f"padding-6x6-{name}", "sliding_window", {"size": 6, "kernel": 3, "padding": p})
+      for name, p in (("valid", 0), ("same", 1), ("full", 2))],
     Figure("conv-dilation", "sliding_window", {"size": 7, "kernel": 3, "dilation": 2}),
     *[Figure(f"conv-transposed-{name}", "sliding_window", {"counterpart_of": dict(p)})
       for name, p in DUMOULIN.items()],
@@ -55,10 +59,12 @@ FIGURES: list[Figure] = [
     Figure("pool-max-notes", "pooling", {"x": MAX_POOL_INPUT, "mode": "max", "kernel": 2}),
     Figure("pool-avg-notes", "pooling", {"x": AVG_POOL_INPUT, "mode": "avg", "kernel": 2}),
     Figure("padding-modes", "padding_modes", {"x": ONE_TO_NINE, "pad": 2}),
+    Figure("connectivity-dense-vs-conv", "connectivity", {"inputs": 7, "kernel": 3}),
     # volumes
-    Figure("volume-6x6x3", "volume_conv", {"input": [3, 6, 6], "kernel": 3, "filters": 2}),
-    Figure("volume-32x32x3-6-filters", "volume_conv",
+    Figure("volume-3x6x6", "volume_conv", {"input": [3, 6, 6], "kernel": 3, "filters": 2}),
+    Figure("volume-3x32x32-6-filters", "volume_conv",
            {"input": [3, 32, 32], "kernel": 5, "filters": 6}),
+    Figure("one-by-one-tube", "one_by_one", {"input": [192, 28, 28], "filters": 32, "at": [9, 12]}),
     # output sizes
     Figure("output-size-conventions", "output_size", {
         "settings": [{"kernel": 3, "stride": 2, "padding": 0},
@@ -67,6 +73,8 @@ FIGURES: list[Figure] = [
                      {"kernel": 5, "stride": 3, "padding": 2}],
         "sizes": [1, 16]}),
     # a photograph
+    Figure("rgb-planes", "rgb_planes", {"image": "grace_hopper", "shrink": 8, "patch": 4,
+                                         "at": [37, 20]}),
     Figure("feature-maps-grace-hopper", "feature_maps", {
         "image": "grace_hopper", "shrink": 3, "pool": 2, "filters": EDGE_FILTERS,
         "magnitude": ["sobel_x", "sobel_y", "Sobel magnitude"]}),
@@ -78,6 +86,7 @@ FIGURES: list[Figure] = [
     Figure("receptive-field-dilated", "receptive_field", {
         "size": 17, "layers": [{"kernel": 3}, {"kernel": 3, "dilation": 2},
                                {"kernel": 3, "dilation": 4}]}),
+    Figure("residual-blocks-resnet18", "residual_block", {"network": "resnet18"}),
     # one architecture diagram per built-in network
     *[Figure(f"architecture-{name}", "architecture", {"network": name}) for name in BUILTINS],
     # where each built-in network's compute goes, by stage (its page's memory section)

@@ -61,6 +61,32 @@ def describe(p: dict, f: dict) -> tuple[str, str]:
 
 
 SPATIAL = 3.6          #: the tallest front face, in units
+#: Depth drawn for a volume is kept between these (in units): a 3-channel volume
+#: beside a 32-pixel face would be a sliver, 512 channels would fill the figure.
+DEPTH_MIN, DEPTH_MAX = 0.3, 2.4
+
+
+def depth(channels: int, unit: float, most: int) -> float:
+    """How deep a volume of ``channels`` is drawn when one pixel is ``unit`` wide and the
+    deepest volume of the figure has ``most`` channels: to the same scale as height and
+    width (a channel as deep as a pixel is wide) unless ``most`` channels would then be
+    deeper than :data:`DEPTH_MAX`; then every volume shrinks by the same factor, so depths
+    keep their ratios. Never thinner than :data:`DEPTH_MIN`. Input and filters have the
+    same channels, so they are always drawn exactly as deep as each other."""
+    return max(channels * min(unit, DEPTH_MAX / most), DEPTH_MIN)
+
+
+def geometry(facts: dict) -> dict:
+    """Sizes in drawing units: ``unit`` (one pixel), the front faces and depths of the
+    input, of each filter and of the output."""
+    c, h, w = facts["input"]
+    k = facts["kernel"]
+    n, oh, ow = facts["out"]
+    unit = SPATIAL / max(h, w)
+    most = max(c, n)
+    return {"unit": unit, "input": (w * unit, h * unit, depth(c, unit, most)),
+            "filter": (k * unit, k * unit, depth(c, unit, most)),
+            "output": (ow * unit, oh * unit, depth(n, unit, most))}
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
@@ -69,12 +95,12 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
     c, h, w = facts["input"]
     k, n = facts["kernel"], facts["filters"]
     _, oh, ow = facts["out"]
-    unit = SPATIAL / max(h, w)
-    depth = lambda ch: min(0.45 * ch, 2.4) if ch <= 8 else 2.4  # noqa: E731
+    g = geometry(facts)
+    unit = g["unit"]
     shown = min(n, 8)  # more filters: the first 8 and a note
     # positions (y up): input, filters, output in a row on a common baseline
-    iw, ih, idp = w * unit, h * unit, depth(c)
-    kw_, kh_ = max(k * unit, 0.35), max(k * unit, 0.35)
+    iw, ih, idp = g["input"]
+    kw_, kh_, fdp = g["filter"]
     ow_, oh_ = ow * unit, oh * unit
     gap = 1.7
     x_in = 0.6
@@ -83,7 +109,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
     f_col_h = min(shown, 4) * f_step
     f_cols = -(-shown // 4)
     x_out = x_f + f_cols * (kw_ + DEPTH[0] * idp + 0.5) + gap - 0.5
-    odp = depth(n)
+    odp = g["output"][2]
     width = x_out + ow_ + DEPTH[0] * odp + 0.8
     base = 1.3
     height = base + max(ih + DEPTH[1] * idp, f_col_h, oh_ + DEPTH[1] * odp) + 2.3
@@ -104,7 +130,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
         box(ax, x_in, y_in, iw, ih, idp, style.INPUT)
     # the receptive volume of output (0, 0): K x K at the top-left, through all channels
     rx, ry = x_in, y_in + ih - kh_
-    box(ax, rx, ry, kw_, kh_, idp, style.tint(style.SERIES[0], 0.35), edge=style.SERIES[0],
+    box(ax, rx, ry, kw_, kh_, fdp, style.tint(style.SERIES[0], 0.35), edge=style.SERIES[0],
         lw=1.6, zorder=3)
     ax.text(x_in + iw / 2, base - 0.45, f"input {text.shape(facts['input'])} ({text.SHAPE_LAYOUT})", weight="bold", **txt)
 
@@ -114,7 +140,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
         col, row = divmod(i, 4)
         fx = x_f + col * (kw_ + DEPTH[0] * idp + 0.5)
         fy = mid + (min(shown, 4) * f_step) / 2 - (row + 1) * f_step + 0.175
-        box(ax, fx, fy, kw_, kh_, idp, colours[i % len(colours)], zorder=3 + i * 0.01)
+        box(ax, fx, fy, kw_, kh_, fdp, colours[i % len(colours)], zorder=3 + i * 0.01)
     f_label = f"{n} filter{'s' if n > 1 else ''} {text.shape(facts['filter'])}"
     ax.text(x_f + (f_cols * (kw_ + DEPTH[0] * idp + 0.5) - 0.5) / 2, base - 0.45, f_label,
             weight="bold", **txt)

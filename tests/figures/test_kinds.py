@@ -99,16 +99,16 @@ def test_alexnet_figure_says_64x55x55_as_its_table(tmp_path, resolved):
     table = layer_table(load_builtin("alexnet"))
     first_conv = next(r for r in table.rows if r.type == "conv")
     assert text.shape(first_conv.output_shape) == "64×55×55"
-    figs = [r for r in resolved if r.ref.id in ("architecture-alexnet", "volume-6x6x3")]
+    figs = [r for r in resolved if r.ref.id in ("architecture-alexnet", "volume-3x6x6")]
     files = build.render_all(figs, tmp_path, jobs=1).files
     svg = files["figures/architecture-alexnet.svg"].decode()
     assert "64×55×55" in svg and "55×55×64" not in svg and text.SHAPE_LAYOUT in svg
-    volume = files["figures/volume-6x6x3.svg"].decode()
+    volume = files["figures/volume-3x6x6.svg"].decode()
     assert "input 3×6×6" in volume and "6×6×3" not in volume
 
 
 def test_volume_figure_is_channels_first(resolved):
-    ref = next(r for r in resolved if r.ref.id == "volume-32x32x3-6-filters").ref
+    ref = next(r for r in resolved if r.ref.id == "volume-3x32x32-6-filters").ref
     assert ref.caption == ("A 3×32×32 input convolved with 6 filters of 3×5×5 (stride 1, "
                            "padding 0) gives 6×28×28: one map per filter.")
     assert text.SHAPE_LAYOUT in ref.alt

@@ -7,7 +7,7 @@ import inspect
 
 import numpy as np
 
-from ... import nn
+from ... import nn, text
 from ...figures import catalog
 from ...nn import naive
 from ...tables import counts
@@ -42,26 +42,29 @@ def images_as_tensors() -> dict:
         "hwc": rgb, "chw": chw,
         "channels": [{"name": n, "plane": chw[c]} for c, n in enumerate(("red", "green", "blue"))],
         "flat_hwc": rgb.reshape(-1), "flat_chw": nn.flatten(chw),
-        "cifar": {"shape": (32, 32, 3), "size": int(np.prod((32, 32, 3)))},
+        "cifar": {"shape": (3, 32, 32), "size": int(np.prod((3, 32, 32)))},
         "u8_max": int(np.iinfo(np.uint8).max),
         "code": snippets.run("images_as_tensors"),
     }
 
 
 def fully_connected_vs_convolution() -> dict:
-    n_in = 32 * 32 * 3
+    image, filt = (3, 32, 32), (3, 5, 5)   # (C, H, W) and (C, KH, KW)
+    n_in = int(np.prod(image))
     dense_w, dense_b = counts.linear_params(n_in, 10)
-    conv_w, conv_b = counts.conv2d_params(3, 10, (5, 5))
-    out_hw = nn.conv2d_output_hw((32, 32), 5, padding=2)
+    conv_w, conv_b = counts.conv2d_params(filt[0], 10, filt[1:])
+    out_hw = nn.conv2d_output_hw(image[1:], filt[1:], padding=2)
     n_out = out_hw[0] * out_hw[1] * 10
     same_w, same_b = counts.linear_params(n_in, n_out)
     return {
         "n_in": n_in, "dense": {"w": dense_w, "b": dense_b, "total": dense_w + dense_b},
-        "conv": {"w": conv_w, "b": conv_b, "total": conv_w + conv_b, "hw": out_hw},
+        "conv": {"w": conv_w, "b": conv_b, "total": conv_w + conv_b, "hw": out_hw,
+                 "out": (10, *out_hw)},
+        "image": image, "filter": filt, "layout": text.SHAPE_LAYOUT,
         "same": {"n_out": n_out, "w": same_w, "b": same_b, "total": same_w + same_b,
                  # the exact ratio, to one decimal (41,404.6, not a floored 41,404)
                  "ratio": f"{(same_w + same_b) / (conv_w + conv_b):,.1f}"},
-        "conv_macs": counts.conv2d_macs(3, 10, (5, 5), out_hw),
+        "conv_macs": counts.conv2d_macs(filt[0], 10, filt[1:], out_hw),
         "same_macs": counts.linear_macs(n_in, n_out),
         "code": snippets.run("fully_connected_vs_convolution"),
     }

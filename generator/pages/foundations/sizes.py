@@ -7,6 +7,8 @@ from fractions import Fraction
 import numpy as np
 
 from ... import nn
+from ...figures import catalog
+from ...figures.stride_fit import windows
 from ...nn import tensorflow as tfr
 from .. import snippets
 from . import formulas as F
@@ -17,19 +19,19 @@ def fraction(f: Fraction) -> str:
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
 
+def figure_params(fid: str) -> dict:
+    """The parameters of catalog figure ``fid``: a page's worked example and its figure
+    take their sizes from this one place."""
+    return next(fig.params for fig in catalog.FIGURES if fig.id == fid)
+
+
 def stride() -> dict:
-    n, f = 7, 3
+    fig = figure_params("stride-7x7-fit")
+    n, f = fig["size"], fig["kernel"]
     rows = []
-    for s in (1, 2, 3):
+    for s in (1, *fig["strides"]):
         exact = Fraction(n - f, s) + 1
-        out = nn.conv_output_size(n, f, stride=s)
-        last_start = (out - 1) * s
-        rows.append({
-            "s": s, "exact": fraction(exact), "decimal": f"{float(exact):.2f}",
-            "fits": exact.denominator == 1, "out": out,
-            "starts": list(range(0, last_start + 1, s)),
-            "unused": list(range(last_start + f, n)),
-        })
+        rows.append(windows(n, f, s) | {"decimal": f"{float(exact):.2f}"})
     tf = nn.tf_output_size(n, f, stride=3, padding="SAME")
     mnist = [{"s": s, "out": nn.conv_output_size(28, 5, stride=s)} for s in (1, 2)]
     return {
@@ -124,7 +126,8 @@ def tensorflow_facts() -> dict:
 def padding() -> dict:
     from ...tables import counts
 
-    n, f = 6, 3
+    fig = figure_params("padding-6x6-same")
+    n, f = fig["size"], fig["kernel"]
     half = (f - 1) // 2
     rows = []
     for k in (1, 3, 5, 7):
@@ -143,6 +146,7 @@ def padding() -> dict:
         "full_p": f - 1, "full": nn.conv_output_size(n, f, padding=f - 1),
         "rows": rows, "small": small[0, 0], "modes": modes,
         "cs231n": {"hw": nn.conv2d_output_hw((32, 32), 5, padding=2), "weights": weights,
+                   "input": (3, 32, 32), "out": (10, *nn.conv2d_output_hw((32, 32), 5, padding=2)),
                    "biases": biases, "per_filter": weights // 10 + 1, "total": weights + biases},
         "code": snippets.run("padding"),
     }

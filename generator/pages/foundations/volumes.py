@@ -33,7 +33,8 @@ def volumes() -> dict:
         "x": x, "w": w[0], "y": y[0], "per_channel": per_channel, "first": y[0, 0, 0],
         "bias": bias[0], "with_bias": with_bias[0], "first_with_bias": with_bias[0, 0, 0],
         "out_hw": y.shape[1:], "layout": text.SHAPE_LAYOUT,
-        "six": {"hw": six, "n": filters, "shape": (filters, *six),
+        "six": {"hw": six, "n": filters, "shape": (filters, *six), "input": (3, 32, 32),
+                "filter": (3, 5, 5),
                 "params": counts.conv2d_params(3, filters, (5, 5))},
         "code": snippets.run("volumes"),
     }
@@ -42,8 +43,8 @@ def volumes() -> dict:
 def parameters() -> dict:
     cases = [
         ("one 5x5 filter on a single channel", 1, 1, 5),
-        ("10 filters 5x5x3", 3, 10, 5),
-        ("10 filters 3x3x3", 3, 10, 3),
+        ("10 filters 3×5×5", 3, 10, 5),
+        ("10 filters 3×3×3", 3, 10, 3),
         ("50 filters 5x5 over 100 channels", 100, 50, 5),
     ]
     rows = []
@@ -55,7 +56,9 @@ def parameters() -> dict:
 
 
 def one_by_one() -> dict:
-    hw, c_in, c_out, mid = (28, 28), 192, 32, 16
+    tube = next(f.params for f in catalog.FIGURES if f.id == "one-by-one-tube")  # its figure
+    c_in, *hw = tube["input"]
+    hw, c_out, mid = tuple(hw), tube["filters"], 16
     direct = counts.conv2d_macs(c_in, c_out, (5, 5), hw)
     reduce = counts.conv2d_macs(c_in, mid, (1, 1), hw)
     expand = counts.conv2d_macs(mid, c_out, (5, 5), hw)
@@ -63,6 +66,7 @@ def one_by_one() -> dict:
     p_bottleneck = sum(counts.conv2d_params(c_in, mid, (1, 1))) + sum(counts.conv2d_params(mid, c_out, (5, 5)))
     return {
         "hw": hw, "c_in": c_in, "c_out": c_out, "mid": mid,
+        "in_shape": (c_in, *hw), "out_shape": (c_out, *hw),
         "direct": direct, "reduce": reduce, "expand": expand, "bottleneck": reduce + expand,
         "ratio": f"{direct / (reduce + expand):.1f}",
         "rounded": {k: f"{v / 1e6:.1f} M" for k, v in
@@ -91,6 +95,6 @@ def pooling() -> dict:
         "max_in": MAX_POOL_INPUT, "max_out": maxed, "max_windows": windows(MAX_POOL_INPUT, maxed),
         "avg_in": AVG_POOL_INPUT, "avg_out": averaged, "avg_windows": windows(AVG_POOL_INPUT, averaged),
         "gap": {"in": volume.shape[1:], "out": gap.shape[1:]},
-        "vgg": {"in": (224, 224, 64), "out": nn.pool2d_output_hw((224, 224), 2, 2)},
+        "vgg": {"in": (64, 224, 224), "out": (64, *nn.pool2d_output_hw((224, 224), 2, 2))},
         "code": snippets.run("pooling"),
     }

@@ -1,0 +1,62 @@
+"""Prose writes shapes the site's way, C×H×W (text.shape), not the notes' H×W×C (issue #13)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator import text
+from generator.pages import site_map
+from generator.specs import load_builtin
+from tests.pages.helpers import render_page
+
+#: a×a×c with c = 1 or 3 after a square size: an image written channels last.
+HWC = re.compile(r"\b(\d+)\s?[x×]\s?(\d+)\s?[x×]\s?(\d+)\b")
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+
+
+def channels_last(markdown: str) -> list[str]:
+    """Shapes written H×W×C in prose (code blocks, and lines naming HWC or the notes'
+    own writing as an alternative, are left out)."""
+    found = []
+    for line in FENCE.sub("", markdown).splitlines():
+        if "HWC" in line or "notes write" in line or "notes'" in line:
+            continue
+        for m in HWC.finditer(line):
+            a, b, c = (int(v) for v in m.groups())
+            if a == b and c in (1, 3) and a > c:
+                found.append(m.group(0))
+    return found
+
+
+def test_detector_catches_the_old_prose():
+    assert channels_last("Flatten a 32x32x3 image") == ["32x32x3"]
+    assert channels_last("the volume is 32x32x10") == []          # not an image: no claim
+    assert channels_last("a 3×32×32 image") == []
+    assert channels_last("```\nprint('5x5x3')\n```") == []
+
+
+@pytest.mark.parametrize("slug", [p.slug for p in site_map.section("foundations").pages])
+def test_foundations_pages_write_channels_first(slug):
+    assert channels_last(render_page("foundations", slug)) == []
+
+
+@pytest.mark.parametrize("slug,want,gone", [
+    ("fully-connected-vs-convolution", "10×32×32 volume", None),
+    ("padding", "so the volume is 10×32×32", "x10:"),
+    ("one-by-one", "Worked example: 192×28×28 to 32×28×28", "28x28x192"),
+    ("pooling", "a 64×224×224 volume becomes 64×112×112", "224×224×64"),
+    ("volumes", "on a 3×6×6 image", "6x6x3"),
+    ("layer-notation", "a 3×39×39 image through three layers", "39x39x3"),
+])
+def test_pages_state_the_computed_shape(slug, want, gone):
+    page = render_page("foundations", slug)
+    assert want in page
+    if gone:
+        assert gone not in page
+
+
+def test_convnet39_name_is_channels_first():
+    net = load_builtin("convnet39")
+    assert text.shape(net.input) in net.name and "39×39×3" not in net.name
