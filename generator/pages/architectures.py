@@ -27,7 +27,7 @@ from ..specs import parse_spec, schema
 from ..tables import compare, layer_table, to_csv, to_json
 from ..tables.formats import bytes_text, count_text, display_row, si_text
 from ..tables.published import QUANTITIES
-from . import exercises, site_map
+from . import exercises, memory, site_map
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ def outputs(ctx):
         diagram = f"architecture-{net.id}"
         rendered = page(f"{base}.md", "pages/architectures/network.md.j2",
                         **_network_context(net, table, user_file, f"{base}.md"), **figures,
-                        diagram=diagram if diagram in figures["figures"] else None)
+                        diagram=diagram if diagram in figures["figures"] else None,
+                        memory=memory.context(table, figures["figures"]))
         # Built-ins end with questions on their own layers (generator.pages.exercises).
         yield Output(rendered.path, rendered.data + exercises.network_block(net.id, f"{base}.md").encode("utf-8"))
         yield Output(f"{base}.csv", to_csv(table).encode("utf-8"))

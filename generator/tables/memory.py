@@ -51,7 +51,7 @@ INT64_BYTES = 8
 INPUT = -1
 
 #: Kinds whose output is a view of (the same memory as) their first input, at inference.
-VIEWS = frozenset({"flatten", "crop", "dropout"})
+VIEWS = frozenset({"flatten", "crop", "dropout", "channel_split"})
 #: Kinds whose ``torch.nn`` module takes ``inplace=True``.
 INPLACE = frozenset({"relu", "relu6", "hardswish", "hardsigmoid", "silu"})
 
@@ -88,7 +88,8 @@ SAVED: dict[str, tuple[str, str]] = {
     "dropout": ("", "the scaled mask, one float32 per value"),
 }
 #: Kinds that keep nothing, for the page's list (a view, a copy, or a sum).
-KEEP_NOTHING = ("add", "concat", "flatten", "crop", "pad", "upsample", "channel_shuffle")
+KEEP_NOTHING = ("add", "concat", "flatten", "crop", "pad", "upsample", "channel_shuffle",
+                "channel_split")
 
 
 @dataclass(frozen=True)

@@ -253,3 +253,38 @@ def test_torchinfo_sizes(name):
         adds = sum(1 for r in layer_table(net, SIZE).walk() if r.type == "add")
         predicted += adds * BATCH * 4
     assert saved == predicted
+
+
+# ------------------------------------------------------------------ the page
+
+
+def test_every_layer_kind_says_what_it_keeps():
+    """A new layer kind must say what autograd keeps of it (memory.SAVED), or that it
+    keeps nothing (memory.KEEP_NOTHING), or the training figures would skip it."""
+    from generator.specs.kinds import KINDS
+
+    leaves = {k.name for k in KINDS if not k.composite} | {"concat"}
+    assert leaves <= set(M.SAVED) | set(M.KEEP_NOTHING)
+    assert not set(M.SAVED) & set(M.KEEP_NOTHING)
+
+
+def test_memory_section_of_resnet50():
+    from generator.figures.library import page_context
+    from generator.pages import memory as page
+    from generator.render import render
+
+    table = layer_table(load_builtin("resnet50"))
+    figures = page_context("architectures/resnet50.md")
+    md = render("pages/architectures/memory.md.j2",
+                memory=page.context(table, figures["figures"]), **figures)
+    m = M.memory(table, page.BATCHES)
+    assert f"| parameters (weights and biases) | 97.5 MiB ({m.param_bytes:,} B) |" in md
+    assert m.param_bytes == 25_557_032 * 4
+    # 53 batchnorm layers: 2 × 26,560 running values and 53 step counters
+    assert f"({m.buffer_bytes:,} B)" in md and m.buffer_bytes == 2 * 26_560 * 4 + 53 * 8
+    ti = m.torchinfo[-1]
+    assert f"| Forward/backward pass size (MB) | {m.torchinfo[0].forward_backward / 1e6:0.2f} " \
+           f"| {ti.forward_backward / 1e6:0.2f} |" in md
+    assert "| `add`, `flatten` | nothing |" in md
+    assert "figures/compute-resnet50.svg" in md
+    assert "\n## " not in md.split("## Memory")[1].replace("\n### ", "")  # one section
