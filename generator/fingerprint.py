@@ -148,15 +148,10 @@ def code_modules(producer_names: list[str]) -> tuple[str, ...]:
 
 
 def _user_specs(settings) -> list[Path]:
-    """The users' spec files, as the site finds them (``specs.user_spec_files``)."""
-    from . import specs
+    """The users' spec files, as the site finds them (light: no YAML or spec classes)."""
+    from .spec_files import user_spec_files
 
-    folder = settings.path("user_specs")
-    finder = getattr(specs, "user_spec_files", None)
-    if finder is not None:
-        return sorted(finder(folder))
-    # until the specs package says which files are specs: *.yaml and *.yml in any case
-    return sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
+    return sorted(user_spec_files(settings.path("user_specs")))
 
 
 def _sources_hash(producer_names: list[str]) -> str:

@@ -250,3 +250,17 @@ def test_users_specs_and_hand_written_docs_are_inputs(tmp_path, monkeypatch, fin
         info = index.stat()
         os.utime(index, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
         assert _inputs(settings) not in seen
+
+
+def test_listing_user_specs_imports_no_spec_parser():
+    """The fingerprint finds the users' spec files without importing YAML or the spec
+    classes: a no-op build stops before it would need them (a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from generator import spec_files; "
+            "spec_files.user_spec_files('docs/specs'); "
+            "print(sorted(m for m in sys.modules if m.startswith(('yaml', 'generator.specs', 'numpy'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[1]).stdout
+    assert out.strip() == "[]"
