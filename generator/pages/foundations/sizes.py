@@ -33,12 +33,36 @@ def stride() -> dict:
         exact = Fraction(n - f, s) + 1
         rows.append(windows(n, f, s) | {"decimal": f"{float(exact):.2f}"})
     tf = nn.tf_output_size(n, f, stride=3, padding="SAME")
+    alexnet = alexnet_sizes()
     mnist = [{"s": s, "out": nn.conv_output_size(28, 5, stride=s)} for s in (1, 2)]
     return {
         "n": n, "f": f, "rows": rows, "mnist": mnist,
         "tf_out": tf[0], "tf_pad": tf[1:], "tf_valid": nn.tf_output_size(n, f, 3, padding="VALID")[0],
-        "code": snippets.run("stride"),
+        "alexnet": alexnet, "code": snippets.run("stride"),
     }
+
+
+def alexnet_sizes() -> dict:
+    """224 or 227: AlexNet's first layer (the paper's 11x11 filters at stride 4, no padding,
+    from the ``alexnet-original`` spec) on the 224x224 input the paper states (torchvision's
+    ``alexnet`` input) and on 227x227 (the spec's), and torchvision's padding at 224."""
+    from ...specs import load_builtin
+
+    paper, tv = load_builtin("alexnet-original"), load_builtin("alexnet")
+    conv, tv_conv = paper.layers[0], tv.layers[0]
+    f, s = conv.kernel[0], conv.stride[0]
+
+    def case(n, p):
+        exact = Fraction(n + 2 * p - f, s) + 1
+        out = nn.conv_output_size(n, f, stride=s, padding=p)
+        return {"n": n, "p": p, "exact": fraction(exact), "decimal": f"{float(exact):.2f}",
+                "fits": exact.denominator == 1, "out": out,
+                "unused": n + 2 * p - ((out - 1) * s + f)}
+
+    return {"f": f, "s": s, "filters": conv.out, "tv_filters": tv_conv.out,
+            "paper": case(tv.input[1], conv.padding[0]),
+            "original": case(paper.input[1], conv.padding[0]),
+            "torchvision": case(tv.input[1], tv_conv.padding[0])}
 
 
 #: Formulas people write for the output size, each shown and evaluated from one
