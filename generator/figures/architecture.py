@@ -1,95 +1,99 @@
-"""The classic "LeNet picture" of a network: one volume per stage, sizes written on them.
+"""A network drawn as a flow chart, top to bottom, with the shape on every edge.
 
-Stages come from :func:`prepare` below (the layer table of the spec):
-a volume's front face grows with the log of its height and width, its depth
-with the log of its channels, so 224 and 7 both fit; fully connected layers
-are bars. Long networks fold onto several rows, one stage never split;
-repeated layers of one shape are one volume ("36× bottleneck"). Branches
-(an Inception module) are drawn as parallel lanes meeting at the concatenation.
+The tree comes from :mod:`.architecture_graph` (the layer table, folded): one box
+per layer (with the shape-keeping layers after it, such as batchnorm and ReLU,
+written into it), parallel paths side by side meeting at their merge, skip
+connections as arrows that bypass on the right, and runs of blocks of the same
+structure framed once with "× N" on the frame; a later run with the same inside
+is one box that names the drawn one, so a 150-layer ResNet fits on a page. Every
+edge carries the shape of the tensor on it, written as the tables write shapes
+(:func:`generator.text.shape`, C×H×W).
+
+Built-in networks are drawn from their id; a user's spec (``docs/specs/*.yaml``)
+from its text (:func:`spec_figures`), so it gets its diagram like the built-ins.
+The SVG marks what tests and readers look for by id: ``skip-…`` for a skip arrow,
+``shortcut-…`` for a projection shortcut's lane, ``fold-N-…`` for a "× N" label,
+``edge-…`` for an edge's shape label.
 """
 
 from __future__ import annotations
 
-import math
+import hashlib
+import re
 
-
-from . import style
-from . import encode
-from .boxes import DEPTH, box
+from . import encode, style
 from .. import text
 from ..specs import SPEC_DIR
+from .architecture_graph import CHAIN, ENTRY, clip, diagram, walk
 from .kind import Kind, Prepared, short
 
-# ------------------------------------------------------------------ computed (NumPy)
-
+# ------------------------------------------------------------------ computed
 
 #: Files ``prepare`` reads besides code: the built-in specs (in the computed inputs' key).
 DATA_FILES = tuple(sorted(SPEC_DIR.glob("*.yaml")))
 
-#: Layers that keep the shape and are not drawn as a volume of their own.
-ELEMENTWISE = {"relu", "tanh", "sigmoid", "batchnorm", "dropout", "softmax"}
+
+def figure_id(net_id: str) -> str:
+    """The figure id of network ``net_id``'s diagram: ``architecture-<id>`` when the id
+    is a valid figure id; otherwise a slug with a short hash (a user's file name may hold
+    ``_`` or ``.``, which figure ids do not)."""
+    fid = f"architecture-{net_id}"
+    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", fid):
+        return fid
+    slug = "-".join(re.findall(r"[a-z0-9]+", net_id.lower()))[:40] or "spec"
+    digest = hashlib.sha256(net_id.encode("utf-8")).hexdigest()[:8]
+    return f"architecture-{slug}-{digest}"
 
 
-#: Pools that may leave the shape as it is (then drawn as a note on the stage before).
-SHAPE_KEEPING_POOLS = {"adaptive_avgpool", "maxpool", "avgpool"}
+def spec_figures(folder, root) -> list:
+    """The diagrams of the users' specs in ``folder`` (paths shown relative to ``root``):
+    catalog entries whose parameters hold the spec's text, so the computed inputs' key
+    changes with it. A spec that cannot be read is the page producer's one-line error."""
+    from ..specs import user_spec_files
+    from ..specs.files import spec_id
+    from .catalog import Figure
+
+    out = []
+    for path in user_spec_files(folder):
+        try:
+            shown = path.relative_to(root).as_posix()
+        except ValueError:
+            shown = path.name
+        try:
+            spec = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by the page producer, which reads the same file
+        out.append(Figure(figure_id(spec_id(path)), "architecture",
+                          {"spec": spec, "source": shown, "id": spec_id(path)}))
+    return out
 
 
-def _stages(rows, first_shape) -> list[dict]:
-    """Consecutive drawn rows folded into stages: one volume per stage.
+def _network(p: dict):
+    from ..specs import load_builtin, parse_spec
 
-    Rows of the same kind with the same output shape fold into one stage
-    (``count``); a layer that does not change the shape (an adaptive pool to
-    the size it already has) joins the stage before it as ``also``.
-    """
-    stages: list[dict] = []
-    prev_shape = list(first_shape)
-    for row in rows:
-        shape = list(row.output_shape)
-        if row.type in ELEMENTWISE:
-            prev_shape = shape
-            continue
-        last = stages[-1] if stages else None
-        if last and last["type"] == row.type and last["shape"] == shape and "branches" not in last:
-            last["count"] += 1
-            last["names"].append(row.name)
-            if row.details != last["details"]:
-                last["details"] = ""
-        elif last and row.type in SHAPE_KEEPING_POOLS and shape == prev_shape == last["shape"]:
-            last["also"].append(row.type)
-        else:
-            stage = {"type": row.type, "shape": shape, "count": 1, "names": [row.name],
-                     "details": row.details, "also": []}
-            if row.type == "concat" and row.children:
-                lanes: dict[str, list] = {}
-                for child in row.children:
-                    if child.path:
-                        lanes.setdefault(child.path, []).append(child)
-                stage["branches"] = [_stages(lane, prev_shape) for lane in lanes.values()]
-                stage["details"] = row.children[-1].details  # "channels 64 + 128 + ..."
-            stages.append(stage)
-        prev_shape = shape
-    return stages
+    if "spec" in p:
+        return parse_spec(p["spec"], p["source"], p["id"])
+    return load_builtin(p["network"])
 
 
 def prepare(p: dict) -> Prepared:
-    """A network's volumes, from its spec (``generator.specs``) and layer table (``generator.tables``).
+    """A network's diagram tree, from its spec and layer table (``generator.tables``).
 
-    Parameters: ``network``, a built-in id (``generator.specs.BUILTINS``).
+    Parameters: ``network``, a built-in id (``generator.specs.BUILTINS``); or ``spec``
+    (a spec's YAML text), ``source`` (its file, for messages) and ``id``.
 
-    facts: ``name``; ``input`` (C, H, W); ``stages``, each {type, shape
-    (C, H, W) or (features,), count, names, details, also, [branches]};
-    ``layers``, the number of rows of the table; ``params``, the total.
+    facts: ``name``; ``input`` and ``output`` shapes; ``tree`` (see
+    :mod:`.architecture_graph`); ``layers``, the rows of the table; ``params``.
     """
-    from ..specs import load_builtin
     from ..tables import layer_table
 
-    net = load_builtin(p["network"])
+    net = _network(p)
     table = layer_table(net)
-    stages = [{"type": "input", "shape": list(table.input_shape), "count": 1, "names": [],
-               "details": "", "also": []}]
-    stages += _stages(table.rows, table.input_shape)
-    return Prepared({}, {"network": p["network"], "name": net.name,
-                         "input": list(table.input_shape), "stages": stages,
+    return Prepared({}, {"network": net.id, "name": net.name,
+                         "input": list(table.input_shape),
+                         "output": list(table.rows[-1].output_shape) if table.rows
+                         else list(table.input_shape),
+                         "tree": diagram(table),
                          "layers": sum(1 for _ in table.walk()),
                          "params": table.totals.params})
 
@@ -97,262 +101,383 @@ def prepare(p: dict) -> Prepared:
 # ------------------------------------------------------------------ described
 
 
-BLOCKS = {"basic": "basic residual block", "bottleneck": "bottleneck residual block",
-          "residual": "residual block", "linear": "fully connected", "conv": "convolution"}
+def _node_text(n: dict) -> str:
+    what = CHAIN.join(n["chain"])
+    if n["details"]:
+        what += f" ({n['details']})"
+    return f"{n['name']}: {what}" if n["name"] else what
 
 
-def _shape(shape) -> str:
-    """(C, H, W) as the site writes shapes, C×H×W; (F,) as F (:func:`generator.text.shape`)."""
-    return text.shape(shape)
+def _item_text(it: dict) -> str:
+    if it["t"] == "node":
+        if it["kind"] == "input":
+            return f"input {it['out']['label']}"
+        return f"{_node_text(it)} \u2192 {it['out']['label']}"
+    if it["t"] == "par":
+        lanes = "; ".join(", ".join(_item_text(x) for x in lane["items"]) for lane in it["lanes"])
+        return (f"{len(it['lanes'])} parallel paths ({lanes}) meeting at "
+                f"{_node_text(it['merge'])} \u2192 {it['out']['label']}")
+    times = f"{it['count']}\u00d7 " if it["count"] > 1 else ""
+    head = f"{times}{it['kind']} {it['title']}" if it["title"] != it["kind"] else f"{times}{it['kind']}"
+    if it["t"] == "compact":
+        return f"{head}, inside as {it['same_as']} \u2192 {it['out']['label']}"
+    return f"{head} [{_seq_text(it['body'])}] \u2192 {it['out']['label']}"
 
 
-def _stage(st: dict) -> str:
-    if st["type"] == "input":
-        return f"input {_shape(st['shape'])}"
-    kind = BLOCKS.get(st["type"], st["type"])
-    what = f"{st['count']}\u00d7 {kind}" if st["count"] > 1 else kind
-    if st.get("branches"):
-        what = f"{len(st['branches'])} parallel branches concatenated"
-    return f"{what} \u2192 {_shape(st['shape'])}"
+def _seq_text(seq: dict) -> str:
+    out = ", ".join(_item_text(i) for i in seq["items"] if i["kind"] != "output")
+    n = len(seq["skips"])
+    if n:
+        out += f", and {n} skip connection{'s' if n > 1 else ''} that bypass{'' if n > 1 else 'es'}"
+    return out
 
 
 def describe(p: dict, f: dict) -> tuple[str, str]:
-    alt = (f"Architecture of {f['name']} drawn as volumes (shapes written {text.SHAPE_LAYOUT}, "
-           f"fully connected layers as bars), left to right and folded onto more rows when "
-           f"long, each with its size written on it: " + "; ".join(_stage(s) for s in f["stages"])
-           + ".")
-    caption = (f"{f['name']}: {_shape(f['input'])} \u2192 {_shape(f['stages'][-1]['shape'])}; "
-               f"repeated layers of one shape are drawn as one volume, activations and "
-               f"normalisation are not drawn.")
-    return alt, caption
+    skips = sum(1 for k, _ in walk(f["tree"]) if k == "skip")
+    folds = [v["count"] for k, v in walk(f["tree"]) if k in ("group", "compact") and v["count"] > 1]
+    alt = (f"Diagram of {f['name']}, top to bottom, each edge labelled with its shape "
+           f"({text.SHAPE_LAYOUT}): " + _seq_text(f["tree"]) + ".")
+    caption = (f"{f['name']}: {text.shape(f['input'])} \u2192 {text.shape(f['output'])}; "
+               f"each box is a layer with the batchnorm and activation after it, each edge "
+               f"is labelled with its shape ({text.SHAPE_LAYOUT})")
+    if folds:
+        caption += (f"; a frame marked \u00d7 N stands for N blocks in a row with the same "
+                    f"inside, drawn once")
+    if skips:
+        caption += "; arrows on the right are skip connections"
+    return alt, caption + "."
+
+
+# ------------------------------------------------------------------ laid out
+
+#: Sizes in inches; text sizes come from the style module.
+PADX, PADY = 0.08, 0.05     #: inside a box, around its text
+EDGE_H = 0.36               #: the gap between two items (the arrow and its label)
+LABEL_DX = 0.07             #: an edge's label, right of its arrow
+TRACK_GAP = 0.08            #: around a skip's vertical line
+ENTRY_H = 0.16              #: room for the skips that leave a sequence's input
+FORK_H, JOIN_H = 0.26, 0.42  #: above and below parallel lanes
+LANE_GAP = 0.22
+HEADER = 0.28               #: a group's frame: its title band
+FRAME_PAD = 0.12
+STACK = 0.05                #: offset of the boxes behind a folded box
+MARGIN = 0.15
+MAX_TITLE = 70
+
+
+def _size(kind: str) -> float:
+    return {"main": style.FONT_SIZE, "small": style.NUMBER_SIZE,
+            "title": style.TITLE_SIZE}[kind]
+
+
+def text_w(s: str, kind: str = "small") -> float:
+    """The approximate width of ``s`` in inches (DejaVu Sans, about 0.6 em a character)."""
+    return 0.62 * _size(kind) / 72 * len(s)
+
+
+def line_h(kind: str = "small") -> float:
+    return 1.3 * _size(kind) / 72
+
+
+COLOURS = {
+    "input": style.INPUT,
+    "output": style.INPUT,
+    "conv": style.tint(style.OKABE_ITO["blue"], 0.30),
+    "conv_transpose": style.tint(style.OKABE_ITO["sky_blue"], 0.45),
+    "maxpool": style.tint(style.OKABE_ITO["orange"], 0.40),
+    "avgpool": style.tint(style.OKABE_ITO["yellow"], 0.50),
+    "adaptive_avgpool": style.tint(style.OKABE_ITO["yellow"], 0.50),
+    "adaptive_maxpool": style.tint(style.OKABE_ITO["orange"], 0.40),
+    "global_pool": style.tint(style.OKABE_ITO["yellow"], 0.50),
+    "add": style.tint(style.OKABE_ITO["reddish_purple"], 0.40),
+    "multiply": style.tint(style.OKABE_ITO["reddish_purple"], 0.40),
+    "concat": style.tint(style.OKABE_ITO["reddish_purple"], 0.40),
+    "linear": style.tint(style.OKABE_ITO["vermillion"], 0.40),
+}
+FRAME = style.tint(style.MUTED, 0.07, style.CARD)
+
+
+def _lines(n: dict) -> list[tuple[str, str]]:
+    """A node's text lines with their sizes: what it computes, then its settings."""
+    out = [(clip(CHAIN.join(n["chain"])), "main")]
+    rest = ", ".join(x for x in (n["name"], n["details"]) if x)
+    if rest:
+        out.append((clip(rest), "small"))
+    return out
+
+
+def _compact_lines(g: dict) -> list[tuple[str, str]]:
+    times = f"\u00d7 {g['count']}  " if g["count"] > 1 else ""
+    what = g["kind"] + (f", {g['details']}" if g["details"] else "")
+    return [(clip(times + g["title"]), "main"), (clip(what), "small"),
+            (clip(f"inside as {g['same_as']}"), "small")]
+
+
+class Box:
+    """A box of text lines (a node, or a folded group)."""
+
+    def __init__(self, el: dict):
+        self.el = el
+        self.lines = _compact_lines(el) if el["t"] == "compact" else _lines(el)
+        self.stacked = el["t"] == "compact" and el["count"] > 1
+        self.w = max(text_w(s, k) for s, k in self.lines) + 2 * PADX
+        self.h = sum(line_h(k) for _, k in self.lines) + 2 * PADY
+        extra = 2 * STACK if self.stacked else 0.0
+        self.left, self.right = self.w / 2, self.w / 2 + extra
+        self.top_pad = extra
+        self.height = self.h + extra
+        self.head = True   # the arrow into it has a head
+
+    def draw(self, d, cx, top):
+        from matplotlib.patches import FancyBboxPatch
+        kind = self.el["kind"]
+        face = FRAME if self.el["t"] == "compact" else COLOURS.get(kind, style.PAPER)
+        y0 = top - self.top_pad
+        if self.stacked:
+            for k in (2, 1):
+                d.ax.add_patch(FancyBboxPatch(
+                    (cx - self.w / 2 + k * STACK, y0 - self.h + k * STACK), self.w, self.h,
+                    boxstyle="round,pad=0,rounding_size=0.04", facecolor=face,
+                    edgecolor=style.MUTED, lw=0.6, zorder=2))
+        d.ax.add_patch(FancyBboxPatch((cx - self.w / 2, y0 - self.h), self.w, self.h,
+                                      boxstyle="round,pad=0,rounding_size=0.04",
+                                      facecolor=face, edgecolor=style.INK, lw=0.7, zorder=3,
+                                      gid=f"box-{self.el['id']}"))
+        y = y0 - PADY
+        for s, k in self.lines:
+            d.text(cx, y - line_h(k) / 2, s, k, ha="center",
+                   color=style.INK if k == "main" else style.MUTED, zorder=4)
+            y -= line_h(k)
+        self.cy = y0 - self.h / 2
+
+
+class Seq:
+    """Items one under the other, with the skips that bypass some of them."""
+
+    def __init__(self, tree: dict):
+        self.tree = tree
+        self.items = [make(i) for i in tree["items"]]
+        pos = {it.el["id"]: k for k, it in enumerate(self.items)}
+        pos[ENTRY] = -1
+        self.skips = [dict(s, a=pos[s["from"]], b=pos[s["to"]]) for s in tree["skips"]]
+        self.entry_pad = ENTRY_H if any(s["a"] < 0 for s in self.skips) else 0.0
+        self.left = max((it.left for it in self.items), default=0.1)
+        right = max((it.right for it in self.items), default=0.1)
+        for it in self.items[:-1]:
+            right = max(right, LABEL_DX + text_w(it.el["out"]["label"]))
+        # skips on tracks right of the items: a shorter skip nearer the items
+        order = sorted(range(len(self.skips)),
+                       key=lambda k: self.skips[k]["b"] - self.skips[k]["a"])
+        track: dict[int, int] = {}
+        for k in order:
+            s = self.skips[k]
+            over = [track[o] for o in track if max(s["a"], self.skips[o]["a"])
+                    < min(s["b"], self.skips[o]["b"])]
+            track[k] = max(over, default=-1) + 1
+        widths = [0.0] * (max(track.values(), default=-1) + 1)
+        for k, t in track.items():
+            widths[t] = max(widths[t], text_w(self.skips[k]["out"]["label"]) + 3 * TRACK_GAP)
+        self.track_x = [right + TRACK_GAP + sum(widths[:t]) for t in range(len(widths))]
+        for k, t in track.items():
+            self.skips[k]["track"] = t
+        self.right = right + sum(widths) + (TRACK_GAP if widths else 0.0)
+        self.height = self.entry_pad + sum(it.height for it in self.items) + \
+            EDGE_H * max(len(self.items) - 1, 0)
+        self.head = self.items[0].head if self.items else True
+
+    def draw(self, d, cx, top, arrive=True):
+        """Draw with the items' axis at ``cx`` from ``top`` down; with ``arrive``, the
+        incoming line (from ``top``) continues to the first item."""
+        y = top - self.entry_pad
+        if self.entry_pad and arrive:
+            d.line([(cx, top), (cx, y)])
+        tops = []
+        for k, it in enumerate(self.items):
+            if k:
+                prev = self.items[k - 1]
+                y0 = tops[-1] - prev.height
+                if it.el.get("from_prev", True):
+                    d.arrow((cx, y0), (cx, y0 - EDGE_H), head=it.head)
+                    d.edge_label(cx + LABEL_DX, y0 - EDGE_H / 2, prev.el["out"], prev.el["id"])
+                y -= EDGE_H
+            tops.append(y)
+            it.draw(d, cx, y)
+            y -= it.height
+        for s in self.skips:
+            x = cx + self.track_x[s["track"]]
+            if s["a"] < 0:
+                y1 = top - self.entry_pad / 2
+            else:
+                y1 = tops[s["a"]] - self.items[s["a"]].height - EDGE_H * 0.3
+            target = self.items[s["b"]]
+            y2 = target.cy
+            gid = f"skip-{s['from']}-{s['to']}" + ("-identity" if s.get("identity") else "")
+            d.path([(cx, y1), (x, y1), (x, y2), (cx + target.right, y2)], gid)
+            d.dot(cx, y1)
+            d.edge_label(x + TRACK_GAP, (y1 + y2) / 2, s["out"], f"skip-{s['to']}")
+        self.cy = top - self.height / 2
+        self.w = self.left + self.right
+
+
+class Par:
+    """Parallel lanes from one input, meeting at a merge node."""
+
+    def __init__(self, el: dict):
+        self.el = el
+        self.lanes = [Seq(l) for l in el["lanes"]]
+        self.merge = Box(el["merge"])
+        widths = [l.left + l.right for l in self.lanes]
+        total = sum(widths) + LANE_GAP * (len(widths) - 1)
+        if len(self.lanes) == 2:   # a main path and its shortcut: the main path on the axis
+            xs = [0.0, self.lanes[0].right + LANE_GAP + self.lanes[1].left]
+        else:
+            x, xs = -total / 2, []
+            for l, w in zip(self.lanes, widths):
+                xs.append(x + l.left)
+                x += w + LANE_GAP
+        self.xs = xs
+        self.left = max(max(-x + l.left for x, l in zip(xs, self.lanes)), self.merge.left)
+        lane_right = max(x + l.right for x, l in zip(xs, self.lanes))
+        labels = max(x + LABEL_DX + text_w(l.tree["items"][-1]["out"]["label"])
+                     for x, l in zip(xs, self.lanes))
+        self.right = max(lane_right, labels, self.merge.right)
+        self.lane_h = max(l.height for l in self.lanes)
+        self.height = FORK_H + self.lane_h + JOIN_H + self.merge.height
+        self.head = False
+        self.w = self.merge.w
+
+    def draw(self, d, cx, top):
+        fork = top - FORK_H / 2
+        d.line([(cx, top), (cx, fork)])
+        d.line([(cx + min(self.xs), fork), (cx + max(self.xs), fork)])
+        join = top - FORK_H - self.lane_h - JOIN_H / 2
+        for k, (x, lane) in enumerate(zip(self.xs, self.lanes)):
+            gid = f"shortcut-{self.el['id']}" if self.el["kind"] in ("residual", "basic", "bottleneck") and k else None
+            lane_top = top - FORK_H
+            d.arrow((cx + x, fork), (cx + x, lane_top), head=lane.head, gid=gid)
+            lane.draw(d, cx + x, lane_top)
+            bottom = lane_top - lane.height
+            d.line([(cx + x, bottom), (cx + x, join)], gid=gid)
+            last = lane.items[-1].el
+            d.edge_label(cx + x + LABEL_DX, bottom - (JOIN_H / 2) / 2, last["out"], last["id"])
+        d.line([(cx + min(self.xs + [0.0]), join), (cx + max(self.xs + [0.0]), join)])
+        d.arrow((cx, join), (cx, top - FORK_H - self.lane_h - JOIN_H))
+        self.merge.draw(d, cx, top - FORK_H - self.lane_h - JOIN_H)
+        self.cy = self.merge.cy
+
+
+class Group:
+    """A framed block ("× N" on the frame) with its inside."""
+
+    def __init__(self, el: dict):
+        self.el = el
+        self.body = Seq(el["body"])
+        self.times = f"\u00d7 {el['count']}" if el["count"] > 1 else ""
+        what = el["title"] if el["title"] == el["kind"] else f"{el['title']} ({el['kind']})"
+        self.title = clip(what)
+        head_w = LABEL_DX + text_w(self.times + "  ", "main") + text_w(self.title)
+        self.left = self.body.left + FRAME_PAD
+        self.right = max(self.body.right, head_w) + FRAME_PAD
+        self.height = HEADER + self.body.height + FRAME_PAD
+        self.head = False
+        self.w = self.left + self.right
+
+    def draw(self, d, cx, top):
+        from matplotlib.patches import FancyBboxPatch
+        d.ax.add_patch(FancyBboxPatch((cx - self.left, top - self.height), self.w, self.height,
+                                      boxstyle="round,pad=0,rounding_size=0.06",
+                                      facecolor=FRAME, edgecolor=style.MUTED, lw=0.8,
+                                      linestyle=(0, (4, 2)), zorder=0, gid=f"frame-{self.el['id']}"))
+        y = top - HEADER / 2
+        x = cx + LABEL_DX
+        if self.times:
+            d.text(x, y, self.times, "main", ha="left", weight="bold", color=style.INK,
+                   gid=f"fold-{self.el['count']}-{self.el['id']}")
+            x += text_w(self.times + "  ", "main")
+        d.text(x, y, self.title, "small", ha="left", color=style.MUTED)
+        inner = top - HEADER
+        d.arrow((cx, top), (cx, inner - self.body.entry_pad), head=self.body.head)
+        self.body.draw(d, cx, inner, arrive=False)
+        self.cy = top - self.height / 2
+
+
+def make(el: dict):
+    if el["t"] == "seq":
+        return Seq(el)
+    if el["t"] == "par":
+        return Par(el)
+    if el["t"] == "group":
+        return Group(el)
+    return Box(el)
 
 
 # ------------------------------------------------------------------ drawn (matplotlib)
 
 
-ROW_WIDTH = 20.5         #: units per row before folding (7.6 in at 0.37 in per unit)
-GAP = 0.9                #: between stages
-LABEL = 7.5              #: label font size, points
-CHAR = 0.6 * LABEL / 72 / 0.37   #: approximate width of one label character, in units
-COLOURS = {
-    "input": style.INPUT,
-    "conv": style.tint(style.OKABE_ITO["blue"], 0.38),
-    "conv_transpose": style.tint(style.OKABE_ITO["blue"], 0.25),
-    "maxpool": style.tint(style.OKABE_ITO["orange"], 0.5),
-    "avgpool": style.tint(style.OKABE_ITO["yellow"], 0.6),
-    "adaptive_avgpool": style.tint(style.OKABE_ITO["yellow"], 0.6),
-    "basic": style.tint(style.OKABE_ITO["bluish_green"], 0.4),
-    "bottleneck": style.tint(style.OKABE_ITO["bluish_green"], 0.4),
-    "residual": style.tint(style.OKABE_ITO["bluish_green"], 0.4),
-    "concat": style.tint(style.OKABE_ITO["reddish_purple"], 0.45),
-    "linear": style.tint(style.OKABE_ITO["vermillion"], 0.45),
-    "flatten": style.tint(style.MUTED, 0.3),
-}
-NAMES = {"input": "input", "conv": "convolution", "conv_transpose": "transposed conv",
-         "maxpool": "max pooling", "avgpool": "average pooling",
-         "adaptive_avgpool": "average pooling", "basic": "residual block",
-         "bottleneck": "residual block", "residual": "residual block",
-         "concat": "concatenation", "linear": "fully connected", "flatten": "flatten"}
+class _Drawer:
+    """Drawing primitives in inches (y up), every style from the style module."""
+
+    def __init__(self, ax):
+        self.ax = ax
+
+    def text(self, x, y, s, kind, gid=None, **kw):
+        kw.setdefault("va", "center")
+        self.ax.text(x, y, s, fontsize=_size(kind), parse_math=False, clip_on=False,
+                     gid=gid, **kw)
+
+    def edge_label(self, x, y, out: dict, owner: str):
+        if out.get("label"):
+            self.text(x, y, out["label"], "small", ha="left", color=style.INK,
+                      gid=f"edge-{owner}",
+                      bbox={"boxstyle": "square,pad=0.05", "facecolor": style.CARD,
+                            "edgecolor": "none"}, zorder=5)
+
+    def line(self, pts, gid=None):
+        xs, ys = zip(*pts)
+        self.ax.plot(xs, ys, color=style.MUTED, lw=0.9, zorder=1, solid_capstyle="butt",
+                     gid=gid)
+
+    def arrow(self, a, b, head=True, gid=None):
+        if not head:
+            self.line([a, b], gid)
+            return
+        from matplotlib.patches import FancyArrowPatch
+        self.ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=8, lw=0.9,
+                                          color=style.MUTED, shrinkA=0, shrinkB=0, zorder=1,
+                                          gid=gid))
+
+    def path(self, pts, gid):
+        from matplotlib.patches import FancyArrowPatch
+        from matplotlib.path import Path
+        codes = [Path.MOVETO] + [Path.LINETO] * (len(pts) - 1)
+        self.ax.add_patch(FancyArrowPatch(path=Path(pts, codes), arrowstyle="-|>",
+                                          mutation_scale=8, lw=0.9,
+                                          color=style.OKABE_ITO["reddish_purple"], zorder=1,
+                                          gid=gid))
+
+    def dot(self, x, y):
+        self.ax.plot([x], [y], marker="o", ms=3, color=style.MUTED, zorder=2)
 
 
-def _side(n: int, scale: float) -> float:
-    return scale * (0.5 + 0.42 * math.log2(n))
-
-
-def _depth(c: int, scale: float) -> float:
-    return scale * (0.12 + 0.2 * math.log2(c))
-
-
-def _bar(f: int, scale: float) -> float:
-    return scale * (0.5 + 0.33 * math.log2(f))
-
-
-shape_text = _shape
-
-
-def labels(stage: dict) -> list[str]:
-    """The lines under a stage: what it is, its settings, what joins it."""
-    t = stage["type"]
-    if t == "input":
-        return ["input"]
-    name = stage["names"][0] if stage["count"] == 1 and stage["names"][0] else ""
-    first = f"{stage['count']}\u00d7 {t}" if stage["count"] > 1 else (f"{name}: {t}" if name else t)
-    out = [first]
-    if stage["details"] and t != "flatten":  # flatten's details are C×H×W; the bar shows the size
-        out.append(stage["details"])
-    if stage["also"]:
-        out.append("+ " + ", ".join(stage["also"]))
-    return out
-
-
-class Item:
-    """One stage laid out: its drawn size, and the room its labels need."""
-
-    def __init__(self, stage: dict, scale: float = 1.0):
-        self.stage = stage
-        shape = stage["shape"]
-        if len(shape) == 3:
-            c, h, w = shape
-            self.w, self.h, self.d = _side(w, scale), _side(h, scale), _depth(c, scale)
-        else:
-            self.w, self.h, self.d = 0.3 * scale, _bar(shape[0], scale), 0.0
-        self.lines = labels(stage)
-        text_w = max(len(s) for s in self.lines + [shape_text(shape)]) * CHAR
-        self.body_w = self.w + DEPTH[0] * self.d
-        self.width = max(self.body_w, text_w)
-        self.height = self.h + DEPTH[1] * self.d
-
-    def draw(self, ax, cx, cy):
-        """Draw centred on (cx, cy) (the front face's centre); returns (left, right) anchors."""
-        x = cx - self.body_w / 2
-        y = cy - self.h / 2
-        box(ax, x, y, self.w, self.h, self.d, COLOURS.get(self.stage["type"], style.PAPER),
-            lw=0.7)
-        top = y + self.height + 0.3
-        ax.text(cx, top, shape_text(self.stage["shape"]), ha="center", va="bottom",
-                fontsize=LABEL, weight="bold", clip_on=False)
-        for i, line in enumerate(self.lines):
-            ax.text(cx, y - 0.3 - 0.42 * i, line, ha="center", va="top", clip_on=False,
-                    fontsize=LABEL, color=style.INK if i == 0 else style.MUTED)
-        return (x, cy), (x + self.w, cy)
-
-    @property
-    def below(self) -> float:
-        return 0.4 + 0.42 * len(self.lines)
-
-
-class Lanes:
-    """The branches of a concatenation, one lane each, stacked."""
-
-    SCALE = 0.75
-
-    def __init__(self, stage: dict):
-        self.lanes = [[Item(s, self.SCALE) for s in lane] for lane in stage["branches"]]
-        self.lane_h = [max(i.height for i in lane) + 0.7 + max(i.below for i in lane)
-                       for lane in self.lanes]
-        self.width = max(sum(i.width for i in lane) + GAP * (len(lane) - 1) for lane in self.lanes)
-        self.height = sum(self.lane_h)
-        self.below = 0.2
-
-    def draw(self, ax, cx, cy):
-        """Draw centred at (cx, cy); returns the lanes' (first left, last right) anchors."""
-        y = cy + self.height / 2
-        ends = []
-        for lane, lh in zip(self.lanes, self.lane_h):
-            below = max(i.below for i in lane)
-            mid = y - 0.7 - (lh - 0.7 - below) / 2
-            x = cx - self.width / 2
-            prev = first = None
-            for item in lane:
-                left, right = item.draw(ax, x + item.width / 2, mid)
-                if prev is not None:
-                    arrow(ax, prev, left)
-                first = first or left
-                prev = right
-                x += item.width + GAP
-            # short lanes run on to the block's right edge, so arrows do not cross volumes
-            edge = (cx + self.width / 2, mid)
-            if edge[0] - prev[0] > 0.3:
-                ax.plot([prev[0], edge[0]], [mid, mid], color=style.MUTED, lw=0.8, zorder=1)
-            ends.append((first, edge))
-            y -= lh
-        return ends
-
-
-def arrow(ax, a, b, rad=0.0):
-    from matplotlib.patches import FancyArrowPatch
-    ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=7, lw=0.8,
-                                 color=style.MUTED, shrinkA=2, shrinkB=2, zorder=1,
-                                 connectionstyle=f"arc3,rad={rad}"))
-
-
-def layout(stages: list[dict]):
-    """Items in rows: [[item, ...], ...], folding when a row is full."""
-    items = []
-    for s in stages:
-        if s.get("branches"):
-            items.append(Lanes(s))
-            items.append(Item({**s, "details": s["details"], "names": [""]}))
-        else:
-            items.append(Item(s))
-    greedy = _fold(items, ROW_WIDTH)
-    # as many rows as greedy filling needs, but balanced: no lone stage on the last row
-    total = sum(i.width for i in items) + GAP * (len(items) - 1)
-    target = total / len(greedy)
-    while target < ROW_WIDTH:
-        balanced = _fold(items, target)
-        if len(balanced) <= len(greedy):
-            return balanced
-        target += 0.5
-    return greedy
-
-
-def _fold(items, limit: float):
-    """Rows of items, each row at most ``limit`` wide (an item wider than that alone)."""
-    rows, row, x = [], [], 0.0
-    for it in items:
-        if row and x + it.width > limit:
-            rows.append(row)
-            row, x = [], 0.0
-        row.append(it)
-        x += it.width + GAP
-    rows.append(row)
-    return rows
-
-
-def render_figure(params: dict, data: dict, facts: dict) -> Figure:
+def render_figure(params: dict, data: dict, facts: dict):
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-    rows = layout(facts["stages"])
-    heights = [max(i.height for i in r) + 0.8 + max(i.below for i in r) + 0.3 for r in rows]
-    width = ROW_WIDTH + 1.2
-    types = []
-    for s in facts["stages"]:
-        for t in [b["type"] for lane in s.get("branches", []) for b in lane] + [s["type"]]:
-            if NAMES.get(t, t) not in [NAMES.get(x, x) for x in types]:
-                types.append(t)
-    height = 1.0 + sum(heights) + 1.0
-    fig = Figure(figsize=(width * 0.37, height * 0.37), dpi=style.GIF_DPI)
+    top = Seq(facts["tree"])
+    title = clip(f"{facts['name']}: {text.shape(facts['input'])} \u2192 "
+                 f"{text.shape(facts['output'])} ({text.SHAPE_LAYOUT})", MAX_TITLE)
+    content = top.left + top.right
+    width = max(content, text_w(title, "title")) + 2 * MARGIN
+    title_h = 2 * line_h("title")
+    height = MARGIN + title_h + top.height + MARGIN
+    fig = Figure(figsize=(width, height))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.set_axis_off()
-    last = facts["stages"][-1]["shape"]
-    ax.text(width / 2, height - 0.5, f"{facts['name']}: {shape_text(facts['input'])} \u2192 "
-            f"{shape_text(last)} ({text.SHAPE_LAYOUT})", ha="center", va="center", fontsize=style.TITLE_SIZE,
-            weight="bold")
-    y_top = height - 1.0
-    prev = None
-    for r, hrow in zip(rows, heights):
-        top_room = 0.8
-        below = max(i.below for i in r)
-        cy = y_top - top_room - (hrow - top_room - below - 0.3) / 2
-        used = sum(i.width for i in r) + GAP * (len(r) - 1)
-        x = (width - used) / 2
-        if prev is not None:  # a folded row: continue from the left edge
-            arrow(ax, (x - 0.8, cy), (x, cy))
-            prev = None
-        for it in r:
-            anchors = it.draw(ax, x + it.width / 2, cy)
-            if isinstance(it, Lanes):
-                for (first, _), in zip(anchors):
-                    if prev is not None:
-                        arrow(ax, prev, first, rad=0.0)
-                prev = anchors
-            else:
-                left, right = anchors
-                if isinstance(prev, list):  # lanes meet here
-                    for _, end in prev:
-                        arrow(ax, end, left)
-                elif prev is not None:
-                    arrow(ax, prev, left)
-                prev = right
-            x += it.width + GAP
-        y_top -= hrow
-    handles = [Patch(facecolor=COLOURS.get(t, style.PAPER), edgecolor=style.INK, lw=0.6,
-                     label=NAMES.get(t, t)) for t in types]
-    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles),
-              frameon=False, fontsize=LABEL, handlelength=1.1, columnspacing=1.0)
+    d = _Drawer(ax)
+    d.text(width / 2, height - MARGIN - line_h("title") / 2, title, "title", ha="center",
+           weight="bold", color=style.INK)
+    cx = MARGIN + top.left + (width - 2 * MARGIN - content) / 2
+    top.draw(d, cx, height - MARGIN - title_h)
     return fig
 
 
