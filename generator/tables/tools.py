@@ -1,0 +1,307 @@
+"""What profiling tools print for a network, predicted from its layer table alone.
+
+Each tool counts by its own rules, read from its source (the versions pinned in the
+``oracle`` extra: torchinfo 1.8.0, fvcore 0.1.5.post20221221, ptflops 0.7.5,
+thop 0.1.1.post2209072238) and checked against the tools themselves by
+``tests/tables/test_tools_real.py``. The numbers are those of these calls, on a batch
+of one:
+
+* torchinfo: ``summary(model, (1, C, H, W)).total_mult_adds``;
+* fvcore: ``FlopCountAnalysis(model, x).total()``;
+* ptflops: ``get_model_complexity_info(model, (C, H, W), as_strings=False,
+  print_per_layer_stat=False, backend=...)[0]``, backends ``pytorch`` and ``aten``;
+* thop: ``profile(model, (x,))[0]`` (a float).
+
+A tool sees a layer only in the form the torch definition gives it. Module hooks
+(torchinfo, ptflops' pytorch backend, thop) see modules and only modules of the exact
+classes they list; ptflops also patches a few ``torch.nn.functional`` calls (which
+modules make too, so ``nn.ReLU`` is counted twice); fvcore counts the ATen operators of
+a trace, ptflops' aten backend those a dispatch mode sees. So the prediction follows
+the torch definition: a spec's own layers as modules (``tests/torch_build.py`` builds
+exactly that), and where a spec names its ``torchvision`` counterpart, the
+differences of torchvision's code declared once in :data:`DIALECTS`.
+
+>>> from generator.specs import load_builtin
+>>> from generator.tables import layer_table
+>>> p = {t.tool: t.value for t in predict(layer_table(load_builtin("resnet50")))}
+>>> p["torchinfo"], p["fvcore"], p["ptflops (aten)"]
+(4089238376, 4111512576, 4089185256)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .conventions import leaves
+from .table import Row, Table
+
+__all__ = ["TOOLS", "Tool", "Prediction", "Dialect", "DIALECTS", "dialect_of", "calls",
+           "predict", "MODULE", "FUNCTION", "OPERATOR", "LINEAR_CHANNELS_LAST",
+           "LAYERNORM_CHANNELS_LAST"]
+
+# How the torch definition runs a layer.
+#: A module of the layer's own class (``nn.Conv2d``, ``nn.ReLU``, ...).
+MODULE = "module"
+#: A ``torch.nn.functional`` call (``F.relu``): no module hook sees it.
+FUNCTION = "function"
+#: A tensor operator or method (``a + b``, ``a * b``, ``torch.cat``, slicing).
+OPERATOR = "operator"
+#: ConvNeXt's pointwise layer: ``nn.Linear`` on channels-last data (the spec's 1×1 conv).
+LINEAR_CHANNELS_LAST = "linear, channels last"
+#: ``nn.LayerNorm`` itself on channels-last data (inside a ConvNeXt block); elsewhere
+#: layer normalisation is a subclass, torchvision's ``LayerNorm2d``.
+LAYERNORM_CHANNELS_LAST = "layernorm, channels last"
+
+#: Kinds that are tensor operators in any torch definition.
+_OPERATOR_KINDS = frozenset({"add", "multiply", "concat", "crop"})
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Where a torchvision definition departs from one module per spec layer."""
+
+    #: Kinds whose LAST top-level layer is a functional call (``F.relu(x)``).
+    last_functional: tuple[str, ...] = ()
+    #: ConvNeXt blocks: a 1×1 conv after a layernorm is ``nn.Linear`` on channels-last
+    #: data, and that layernorm is ``nn.LayerNorm`` itself.
+    channels_last_blocks: bool = False
+    #: Why, in one line (for the reference page).
+    note: str = ""
+
+
+#: torchvision function name prefix -> its dialect. Every other definition (and
+#: ``tests/torch_build.py``) runs each spec layer as its own module.
+DIALECTS: dict[str, Dialect] = {
+    "mobilenet_v2": Dialect(("adaptive_avgpool",), note="the final pooling is "
+                            "F.adaptive_avg_pool2d"),
+    "densenet": Dialect(("relu", "adaptive_avgpool"), note="the final relu and pooling "
+                        "are F.relu and F.adaptive_avg_pool2d"),
+    "convnext": Dialect(channels_last_blocks=True, note="the block's 1×1 layers are "
+                        "nn.Linear on channels-last data, its layer scale a parameter"),
+}
+
+
+def dialect_of(table: Table) -> Dialect:
+    """The dialect of the network's torch definition."""
+    name = table.network.torchvision or ""
+    for prefix, dialect in DIALECTS.items():
+        if name.startswith(prefix):
+            return dialect
+    return Dialect()
+
+
+def calls(table: Table) -> list[tuple[Row, object, str]]:
+    """``(row, layer, how)`` for every leaf row: how the torch definition runs it."""
+    dialect = dialect_of(table)
+    pairs = list(leaves(table))
+    last = {}
+    top = {id(r) for r in table.rows}
+    for i, (row, _) in enumerate(pairs):
+        if id(row) in top and row.type in dialect.last_functional:
+            last[row.type] = i
+    functional = set(last.values())
+    out = []
+    previous = None
+    for i, (row, layer) in enumerate(pairs):
+        how = MODULE
+        if row.type in _OPERATOR_KINDS:
+            how = OPERATOR
+        elif i in functional:
+            how = FUNCTION
+        elif dialect.channels_last_blocks and id(row) not in top:
+            if row.type == "layernorm":
+                how = LAYERNORM_CHANNELS_LAST
+            elif (row.type == "conv" and previous is not None
+                  and previous[0] in (LAYERNORM_CHANNELS_LAST, LINEAR_CHANNELS_LAST, "gelu")
+                  and layer.kernel == (1, 1)):
+                how = LINEAR_CHANNELS_LAST
+        out.append((row, layer, how))
+        previous = (how if how != MODULE else row.type, row)
+    return out
+
+
+# ------------------------------------------------------------------ the tools' rules
+
+
+def _n(shape) -> int:
+    return math.prod(shape)
+
+
+def _bias(row: Row) -> int:
+    """Bias additions: one per output value of a layer with a bias."""
+    return _n(row.output_shape) if row.biases else 0
+
+
+def _torchinfo(row, layer, how) -> int:
+    # A leaf module's parameters named weight or bias; × output positions for a class
+    # whose name holds "Conv" (a transposed conv too: by its OUTPUT), × the batch else.
+    if how in (FUNCTION, OPERATOR):
+        return 0
+    if row.type in ("conv", "conv_transpose") and how == MODULE:
+        return row.params * _n(row.output_shape[1:])
+    if row.type in ("conv", "linear", "batchnorm", "layernorm", "conv_transpose"):
+        return row.params
+    return 0  # no parameters, or a layer scale: a parameter named otherwise
+
+
+def _fvcore(row, layer, how) -> int:
+    # ATen operators of a trace: convolutions and matrix products by their weights (no
+    # bias), batch_norm at inference 2 per value (1 without the affine), layer_norm
+    # 5 per value (4 without), adaptive_avg_pool2d one per input value, upsampling; nothing else.
+    kind = row.type
+    if kind in ("conv", "conv_transpose", "linear"):
+        return row.macs
+    if kind == "batchnorm":
+        return _n(row.input_shape) * (2 if row.weights else 1)
+    if kind == "layernorm":
+        return _n(row.input_shape) * (5 if row.weights else 4)
+    if kind == "adaptive_avgpool" or (kind == "global_pool" and layer.mode == "avg"):
+        return _n(row.input_shape)
+    if kind == "upsample":
+        return _n(row.output_shape) * (4 if layer.mode == "bilinear" else 1)
+    return 0
+
+
+_PT_ONCE = frozenset({"relu6"})                    # hook only (nn.ReLU6 calls F.hardtanh)
+_PT_TWICE = frozenset({"relu", "gelu"})            # hook + the patched F.relu / F.gelu
+_PT_FUNCTIONAL_ONLY = frozenset({"silu", "softmax"})  # no hook, but F.silu / F.softmax
+_PT_POOLS = frozenset({"maxpool", "avgpool", "adaptive_avgpool", "adaptive_maxpool",
+                       "global_pool"})
+
+
+def _ptflops(row, layer, how) -> int:
+    # Hooks on modules of listed classes, plus patched F.* calls (modules call them).
+    kind, out, inp = row.type, _n(row.output_shape), _n(row.input_shape)
+    if how == OPERATOR:
+        return 0
+    if how == FUNCTION:  # only the patched function counts
+        return inp if kind in _PT_POOLS | _PT_TWICE | _PT_FUNCTIONAL_ONLY | _PT_ONCE else 0
+    if kind in ("conv", "conv_transpose", "linear"):
+        return row.macs + _bias(row)
+    if kind == "batchnorm":
+        return inp * (2 if row.weights else 1)
+    if kind == "layernorm":  # nn.LayerNorm has no attribute `affine`; LayerNorm2d unlisted
+        return inp if how == LAYERNORM_CHANNELS_LAST else 0
+    if kind in _PT_TWICE | _PT_POOLS:
+        return 2 * inp
+    if kind in _PT_ONCE | _PT_FUNCTIONAL_ONLY:
+        return inp
+    if kind == "upsample":  # the hook and the patched F.interpolate
+        return 2 * out
+    if kind == "lrn":  # inside F.local_response_norm: x.mul(x), avg_pool3d, .mul, .add
+        c, h, w = row.input_shape
+        return 3 * inp + (c + layer.size - 1) * h * w
+    return 0
+
+
+def _ptflops_aten(row, layer, how) -> int:
+    # aten.convolution (weights × positions, + bias per output value), aten.addmm
+    # (+ bias) and aten.mm; nothing else.
+    if row.type in ("conv", "conv_transpose", "linear"):
+        return row.macs + _bias(row)
+    return 0
+
+
+def _thop(row, layer, how) -> float:
+    # Hooks on modules of listed classes: a conv by its OUTPUT values × input channels
+    # per group × kernel (wrong for a transposed conv), norms 2 per value (4 with the
+    # affine), average pooling, upsampling, softmax; relu, max pooling: zero.
+    kind, out, inp = row.type, _n(row.output_shape), _n(row.input_shape)
+    if how in (FUNCTION, OPERATOR):
+        return 0
+    if kind == "conv":
+        return row.macs
+    if kind == "conv_transpose":
+        kh, kw = layer.kernel
+        return out * (row.input_shape[0] // layer.groups) * kh * kw
+    if kind == "linear":
+        return row.macs
+    if kind == "batchnorm" or (kind == "layernorm" and how == LAYERNORM_CHANNELS_LAST):
+        return inp * (4 if row.weights else 2)
+    if kind == "avgpool":
+        return out
+    if kind == "adaptive_avgpool" or (kind == "global_pool" and layer.mode == "avg"):
+        window = 1.0
+        for a, b in zip(row.input_shape[1:], row.output_shape[1:]):
+            window *= a / b
+        return int((window + 1) * out)
+    if kind == "upsample":
+        return out * (11 if layer.mode == "bilinear" else 1)
+    if kind == "softmax":
+        return (3 * row.input_shape[0] - 1) * (inp // row.input_shape[0])
+    return 0
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str          # as pages show it
+    call: str          # the call whose number is predicted
+    unit: str          # what the tool calls its number
+    reason: str        # its rules, in one line
+    rule: object = None
+
+    def count(self, row, layer, how):
+        return self.rule(row, layer, how)
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool("torchinfo", "summary(model, (1, C, H, W)).total_mult_adds", "mult-adds",
+         "a module's parameters × its output positions for a class named Conv*, × 1 "
+         "otherwise: bias and batchnorm parameters added, a transposed conv counted by "
+         "its output, a Linear on channels-last data (ConvNeXt) by its parameters only",
+         _torchinfo),
+    Tool("fvcore", "FlopCountAnalysis(model, x).total()", "flops",
+         "weight MACs of the traced convolutions and matrix products (no bias), plus "
+         "two per batchnorm value, five per layer-norm value, one per input value of "
+         "adaptive average pooling; activations, max pooling and additions are free",
+         _fvcore),
+    Tool("ptflops (pytorch)", "get_model_complexity_info(..., backend='pytorch')[0]",
+         "MACs",
+         "weight MACs plus biases, batchnorm 2 per value, every listed activation and "
+         "pooling counted per value, and twice when the module calls a patched "
+         "torch.nn.functional (nn.ReLU, nn.MaxPool2d); unlisted classes (LayerNorm2d, "
+         "SiLU modules) and tensor operators (+, *, cat) are free", _ptflops),
+    Tool("ptflops (aten)", "get_model_complexity_info(..., backend='aten')[0]", "MACs",
+         "weight MACs of aten.convolution, aten.addmm and aten.mm, plus one per output "
+         "value of a layer with bias; nothing else", _ptflops_aten),
+    Tool("thop", "profile(model, (x,))[0]", "ops",
+         "weight MACs by output values (a transposed conv's wrongly so), batchnorm 4 per "
+         "value with its affine, adaptive average pooling (window + 1) per output; no "
+         "biases, activations or max pooling; a float", _thop),
+)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    tool: str
+    call: str
+    unit: str
+    value: int | float
+    reason: str
+    #: (row kind, what the tool counts for that kind minus its weight MACs), non-zero only,
+    #: in the order the kinds first appear.
+    differences: tuple[tuple[str, int], ...]
+
+    @property
+    def difference(self) -> int:
+        return sum(d for _, d in self.differences)
+
+
+def predict(table: Table) -> tuple[Prediction, ...]:
+    """Every tool's number for ``table``'s network (batch of one), with what it adds."""
+    runs = calls(table)
+    out = []
+    for tool in TOOLS:
+        total = 0
+        by_kind: dict[str, int] = {}
+        for row, layer, how in runs:
+            n = tool.count(row, layer, how)
+            total += n
+            d = n - (row.macs if row.type in ("conv", "conv_transpose", "linear") else 0)
+            key = row.type if how in (MODULE, OPERATOR) else f"{row.type} ({how})"
+            by_kind[key] = by_kind.get(key, 0) + d
+        value = float(total) if tool.name == "thop" else total
+        out.append(Prediction(tool.name, tool.call, tool.unit, value, tool.reason,
+                              tuple((k, int(d)) for k, d in by_kind.items() if d)))
+    return tuple(out)

@@ -1,0 +1,116 @@
+"""The tool numbers :mod:`generator.tables.tools` predicts equal what the tools print.
+
+For every built-in with a ``torchvision`` field (torchvision's model) and every spec
+without one (built-ins and ``generator/specs/examples``, built by
+``tests/torch_build.py``): torchinfo, fvcore, ptflops (both backends) and thop run on
+the model, their output silenced, and each number must equal the prediction exactly.
+Skipped where torch, torchvision or a tool is absent. Networks whose torch forward
+would cost more than :data:`MAX_MACS` run on a smaller input that the spec accepts
+(the predictions are computed for that input too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import warnings
+from pathlib import Path
+
+import pytest
+
+from generator.specs import BUILTINS, load_builtin, load_spec
+from generator.tables import layer_table
+from generator.tables.tools import TOOLS, predict
+from tests import torchvision_oracle
+
+EXAMPLES = sorted((Path(__file__).parents[2] / "generator/specs/examples").glob("*.yaml"))
+#: Above this many weight MACs a network runs on a smaller input (the time budget: every
+#: tool runs the model, and the machine's time goes to the forward passes).
+MAX_MACS = 10**9
+#: Smaller inputs tried, in order, for networks over the budget.
+SMALLER = (188, 160, 128, 112, 96, 64, 48, 32)
+
+
+def _load(name):
+    if name in BUILTINS:
+        return load_builtin(name)
+    return load_spec(next(p for p in EXAMPLES if p.stem == name), name)
+
+
+NETWORKS = list(BUILTINS) + [p.stem for p in EXAMPLES]
+
+
+def _input(net):
+    table = layer_table(net)
+    if table.totals.macs <= MAX_MACS or len(net.input) != 3:
+        return table
+    for size in SMALLER:
+        try:
+            smaller = layer_table(net, (net.input[0], size, size))
+        except Exception:
+            continue
+        if smaller.totals.macs <= MAX_MACS:
+            return smaller
+    pytest.skip(f"{net.id}: no input under the time budget")
+
+
+def _measure(model, shape) -> dict[str, float]:
+    """What each tool returns for ``model`` on a batch of one of ``shape``."""
+    torch = pytest.importorskip("torch")
+    torchinfo = pytest.importorskip("torchinfo", reason="torchinfo is not installed")
+    fvcore_nn = pytest.importorskip("fvcore.nn", reason="fvcore is not installed")
+    try:  # ptflops imports torchvision.ops if it can: through the oracle, or not at all
+        torchvision_oracle.models()
+    except pytest.skip.Exception:
+        pass
+    ptflops = pytest.importorskip("ptflops", reason="ptflops is not installed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # thop imports distutils
+        thop = pytest.importorskip("thop", reason="thop is not installed")
+    x = torch.zeros(1, *shape)
+    got = {}
+    quiet = io.StringIO()
+    logging.disable(logging.CRITICAL)
+    try:
+        with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet), \
+                warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            got["torchinfo"] = torchinfo.summary(model, (1, *shape), verbose=0,
+                                                 device="cpu").total_mult_adds
+            flops = fvcore_nn.FlopCountAnalysis(model, x)
+            flops.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
+            got["fvcore"] = flops.total()
+            for backend in ("pytorch", "aten"):
+                got[f"ptflops ({backend})"] = ptflops.get_model_complexity_info(
+                    model, tuple(shape), as_strings=False, print_per_layer_stat=False,
+                    backend=backend)[0]
+            got["thop"] = thop.profile(model, (x,), verbose=False)[0]
+    finally:
+        logging.disable(logging.NOTSET)
+    return got
+
+
+def _model(net, name):
+    if net.torchvision:
+        return torchvision_oracle.build(net)
+    torch_build = pytest.importorskip("tests.torch_build")
+    return torch_build.build(net)
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_predicted_numbers_are_what_the_tools_print(name):
+    net = _load(name)
+    table = _input(net)
+    got = _measure(_model(net, name), table.input_shape)
+    predicted = {p.tool: p.value for p in predict(table)}
+    assert set(predicted) == {t.name for t in TOOLS} == set(got)
+    wrong = {tool: (predicted[tool], got[tool]) for tool in got
+             if predicted[tool] != got[tool] or type(predicted[tool]) is not type(got[tool])}
+    assert not wrong, f"{name} at {table.input_shape}: predicted vs printed {wrong}"
+
+
+def test_thop_returns_a_float_and_the_others_integers():
+    table = layer_table(load_builtin("lenet5"))
+    kinds = {p.tool: type(p.value) for p in predict(table)}
+    assert kinds.pop("thop") is float and set(kinds.values()) == {int}
