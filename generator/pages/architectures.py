@@ -20,12 +20,13 @@ from urllib.parse import quote, urlsplit
 
 from .. import text
 from ..errors import UserError
+from ..figures.architecture import figure_id
 from ..figures.library import page_context
 from ..render import Output, page
 from ..specs import BUILTINS, SPEC_DIR, SPEC_SUFFIXES, load_builtin, load_spec, user_spec_files
 from ..specs import parse_spec, schema
 from ..tables import compare, layer_table, to_csv, to_json
-from ..tables.formats import bytes_text, count_text, display_row, si_text
+from ..tables.formats import bytes_text, count_text, display_row, field_texts, si_text
 from ..tables.published import QUANTITIES
 from . import exercises, memory, site_map
 
@@ -56,7 +57,7 @@ def outputs(ctx):
         table = layer_table(net)
         base = f"{FOLDER}/{net.id}"
         figures = page_context(f"{base}.md", ctx.figures)
-        diagram = f"architecture-{net.id}"
+        diagram = figure_id(net.id)  # users' specs too, when the figure stage drew them
         rendered = page(f"{base}.md", "pages/architectures/network.md.j2",
                         **_network_context(net, table, user_file, f"{base}.md"), **figures,
                         diagram=diagram if diagram in figures["figures"] else None,
@@ -137,19 +138,73 @@ def front_matter_title(value: str, tags: list[str] = ()) -> str:
 # ------------------------------------------------------------------ network pages
 
 
+def stages(rows) -> list[list]:
+    """Top-level rows in runs: consecutive blocks of one kind after which the output
+    keeps its shape (a ResNet stage: its first block may change the shape, the others
+    keep it) are one run; any other row is a run of its own."""
+    runs: list[list] = []
+    for r in rows:
+        last = runs[-1] if runs else None
+        if (r.children and last and last[-1].children and last[-1].type == r.type
+                and r.output_shape == last[-1].output_shape and not r.sources):
+            last.append(r)
+        else:
+            runs.append([r])
+    return runs
+
+
+def _blocks_in(run) -> int:
+    """How many blocks a run holds (a ``repeat`` counts its instances)."""
+    return sum(len(r.children) if r.type == "repeat" else 1 for r in run)
+
+
+def _run_row(run) -> dict:
+    """The one row a run of blocks shows folded: the names of its first and last blocks,
+    how many blocks of which kinds, its output and the sums of its counts."""
+    first, last = run[0], run[-1]
+    kinds = ", ".join(dict.fromkeys(
+        r.details.partition(" × ")[2] or r.type if r.type == "repeat" else r.type for r in run))
+    rf, jump, start = field_texts(last.receptive_field)
+    name = (f"{text.markdown(first.name)} – {text.markdown(last.name)}"
+            if first.name and last.name else f"{first.index} – {last.index}")
+    return {
+        "name": name, "label": name, "group": True, "block": True,
+        "kind": f"{_blocks_in(run)} blocks", "settings": kinds,
+        "details": kinds, "operation": f"{_blocks_in(run)} blocks ({kinds})",
+        "output": text.shape(last.output_shape),
+        "params": count_text(sum(r.params for r in run)),
+        "macs": count_text(sum(r.macs for r in run)),
+        "activations": count_text(sum(r.activations for r in run)),
+        "rf": rf, "jump": jump, "start": start,
+    }
+
+
 def _rows(table) -> tuple[list[dict], list[dict]]:
-    """The display rows of the top level, and each block with the rows inside it."""
-    rows = [display_row(r) for r in table.rows]
-    blocks = []
-    for r in table.rows:
-        if not r.children:
+    """The rows the layer table shows, and the groups that fold open below it.
+
+    A run of blocks (:func:`stages`) is one row; a lone block is its own row. Each
+    becomes a group listing every row inside (each block in bold, then its layers),
+    so every row of the table is on the page, folded."""
+    rows, blocks = [], []
+    for run in stages(table.rows):
+        first = run[0]
+        if not first.children:
+            rows.append(display_row(first))
             continue
-        d = display_row(r)
-        title = (f"{text.markdown(r.name or r.type)} — {r.type} block, {d['details']}: "
-                 f"{text.shape(r.input_shape)} → {d['output']}, {d['params']} parameters")
-        children = [display_row(c) | {"indent": "&emsp;" * (c.depth - r.depth - 1)}
-                    for c in r.walk() if c is not r]
-        blocks.append({"row": d, "title": title, "children": children})
+        d = _run_row(run) if len(run) > 1 else display_row(first)
+        rows.append(d)
+        what = (f"{d['kind']} ({d['settings']})" if len(run) > 1
+                else f"{first.type} block, {d['details']}")
+        title = (f"{d['name'] if len(run) > 1 else text.markdown(first.name or first.type)} — "
+                 f"{what}: {text.shape(first.input_shape)} → {d['output']}, "
+                 f"{d['params']} parameters")
+        children = []
+        for r in run:
+            for c in r.walk():
+                row = display_row(c) | {"indent": "&emsp;" * (c.depth - first.depth)}
+                children.append(row)
+        blocks.append({"row": d, "title": title, "children": children,
+                       "total": "stage" if len(run) > 1 else "block"})
     for b in blocks:  # a lone block (an Inception module) is the whole page: show it open
         b["open"] = len(blocks) == 1
     return rows, blocks

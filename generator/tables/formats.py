@@ -99,6 +99,7 @@ def display_row(row: Row) -> dict[str, str]:
         "details": row.details,
         "operation": (f"{row.type} block ({row.details})" if row.children
                       else f"{row.type} {row.details}".strip()),
+        "kind": f"{row.type} block" if row.children else row.type,
         "output": shape_text(row.output_shape),
         "weights": count_text(row.weights),
         "biases": count_text(row.biases),
@@ -143,6 +144,8 @@ def _row_dict(row: Row) -> dict:
         "activations": row.activations,
         "activation_bytes": row.activation_bytes,
         "receptive_field": _field_dict(row.receptive_field),
+        # the rows this one takes (graph specs), by index; empty: the row before it
+        "sources": list(row.sources),
     }
     if row.children:
         d["children"] = [_row_dict(c) for c in row.children]
@@ -195,7 +198,8 @@ _JSON_HTML_SAFE = {c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
 
 def to_json(table: Table) -> str:
     """The table as JSON: model, shape_layout, input_shape, layers (blocks hold
-    ``children``), totals, published; every count an integer. Lists of numbers stay on
+    ``children``; ``sources``: the indices of the rows a layer takes, empty for the row
+    before it), totals, published; every count an integer. Lists of numbers stay on
     one line. ``<``, ``>`` and ``&`` in names are ``\\u003c``-style escapes, so the text
     is also safe inside an HTML ``<script>`` element."""
     out = json.dumps(table_dict(table), indent=1, ensure_ascii=False)
@@ -210,8 +214,10 @@ CSV_COLUMNS = [
     "index", "depth", "path", "name", "type", "details", "output_shape",
     "params", "weights", "biases", "trainable_params", "buffers", "macs",
     "activations", "activation_bytes",
-    "rf_h", "rf_w", "jump_h", "jump_w", "start_h", "start_w", "shape_layout",
+    "rf_h", "rf_w", "jump_h", "jump_w", "start_h", "start_w", "shape_layout", "sources",
 ]
+#: How the ``sources`` column joins a row's input indices (empty: the row before it).
+CSV_SOURCES_SEPARATOR = " "
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
@@ -240,7 +246,9 @@ def to_csv(table: Table) -> str:
     """One line per row, blocks and their inner rows included (``depth`` > 0 inside a
     block): the rows of depth 0 add up to the totals. ``output_shape`` is written
     ``CxHxW`` (``64x112x112``), or one number of features once flattened; the
-    ``shape_layout`` column says which."""
+    ``shape_layout`` column says which. ``sources`` lists the indices of the rows a row
+    takes (a graph's ``inputs``; ``5.0`` is block 5's input, ``0`` the network's),
+    separated by spaces; empty for the row before it."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -254,6 +262,7 @@ def to_csv(table: Table) -> str:
             csv_shape(row.output_shape),
             row.params, row.weights, row.biases, row.trainable_params, row.buffers, row.macs,
             row.activations, row.activation_bytes, *rf, layout,
+            CSV_SOURCES_SEPARATOR.join(row.sources),
         ]])
     return buf.getvalue()
 
