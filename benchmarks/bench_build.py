@@ -1,0 +1,163 @@
+"""Whole-site build times against a bare MkDocs build of the same pages (issue #20).
+
+Run from the repository root: ``python benchmarks/bench_build.py [--rounds R] [--users N]``
+(``make bench`` runs it with the defaults).
+
+Everything runs in a fresh clone of the committed HEAD in a temporary folder (the
+front-end assets, which git ignores, are copied in), so the project's own cache and site
+are never touched and uncommitted edits do not count. Per round, interleaved:
+
+* **cold** ``python -m generator site``: empty generator cache, no build/ and no site/
+  (trains the small networks, draws every figure, writes every page, builds, swaps);
+* **bare** ``mkdocs build --strict`` of the docs the generator assembled, into a scratch
+  folder: what MkDocs alone costs for the same pages;
+* **warm** ``python -m generator site`` with nothing changed.
+
+The ratios cold/bare and warm/bare are taken per round (each against the bare build of
+the same round) and given as median (min–max): a shared, noisy machine moves all three
+together. Times are wall clock (what a contributor waits; the cold build uses both
+cores) with the CPU time of the child processes beside them.
+
+Then ``--users`` specs (default 200) are written into the clone's ``docs/specs``
+(built-ins renamed, small and large, so the mix is realistic) and measured: the first
+build after adding them (their pages, tables, diagrams), a warm rebuild, the bare MkDocs
+build, the generator's own share (``python -m generator build`` alone), and the size of
+the site. Targets: cold <= 4x bare, warm <= 1.1x bare. A benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+#: Git-ignored files a clone needs to build: the front-end assets `make setup` copies.
+ASSETS = ("docs/vendor",)
+#: Built-ins a user spec is copied from, cycled: small and large, sequential and graph.
+USER_BASES = ("lenet5", "vgg11", "resnet18", "mobilenet-v2", "squeezenet1-1", "resnet50",
+              "convnet39", "densenet121")
+
+
+def env() -> dict:
+    e = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    e.setdefault("SOURCE_DATE_EPOCH", "315532800")
+    return e
+
+
+def run(cmd: list[str], cwd: Path, **extra) -> tuple[float, float]:
+    """Wall and child-CPU seconds of one command (which must succeed)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=dict(env(), **extra), capture_output=True,
+                            text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode:
+        sys.exit(f"{' '.join(cmd)} failed in {cwd}:\n{result.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def clone(into: Path) -> Path:
+    project = into / "project"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(project)],
+                   check=True)
+    for rel in ASSETS:
+        if (ROOT / rel).exists():
+            shutil.copytree(ROOT / rel, project / rel)
+    return project
+
+
+def cold_site(project: Path) -> tuple[float, float]:
+    for rel in (".cache", "build", "site"):
+        shutil.rmtree(project / rel, ignore_errors=True)
+    return run([PY, "-m", "generator", "site"], project)
+
+
+def bare(project: Path, scratch: Path) -> tuple[float, float]:
+    shutil.rmtree(scratch, ignore_errors=True)
+    return run([PY, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir",
+                str(scratch)], project, ATLAS_SKIP_GENERATE="1")
+
+
+def warm_site(project: Path) -> tuple[float, float]:
+    return run([PY, "-m", "generator", "site"], project)
+
+
+def summary(values: list[float]) -> str:
+    return f"{statistics.median(values):5.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+def size_of(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def add_user_specs(project: Path, count: int) -> None:
+    folder = project / "docs" / "specs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        base = USER_BASES[i % len(USER_BASES)]
+        text = (project / "generator" / "specs" / f"{base}.yaml").read_text(encoding="utf-8")
+        lines = [f"name: User network {i + 1:03d} (from {base})" if line.startswith("name:")
+                 else line for line in text.splitlines()]
+        (folder / f"user-{i + 1:03d}.yaml").write_text("\n".join(lines) + "\n",
+                                                       encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument("--users", type=int, default=200, help="user specs (0: skip)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-build-") as tmp:
+        tmp = Path(tmp)
+        project = clone(tmp)
+        scratch = tmp / "bare-site"
+        rows = {"cold": [], "bare": [], "warm": [], "cold/bare": [], "warm/bare": []}
+        cpu = {"cold": [], "bare": [], "warm": []}
+        for _ in range(args.rounds):
+            c = cold_site(project)
+            b = bare(project, scratch)
+            w = warm_site(project)
+            for key, value in (("cold", c), ("bare", b), ("warm", w)):
+                rows[key].append(value[0])
+                cpu[key].append(value[1])
+            rows["cold/bare"].append(c[0] / b[0])
+            rows["warm/bare"].append(w[0] / b[0])
+        pages = sum(1 for _ in (project / "site").rglob("index.html"))
+        print(f"site: {pages} pages, {size_of(project / 'site') / 2**20:.1f} MiB; "
+              f"{args.rounds} interleaved rounds, wall seconds median (min–max), "
+              f"child CPU seconds median")
+        for key in ("cold", "bare", "warm"):
+            print(f"  {key:<5} {summary(rows[key])} s   cpu {statistics.median(cpu[key]):6.2f} s")
+        print(f"  cold / bare {summary(rows['cold/bare'])}x   (target <= 4)")
+        print(f"  warm / bare {summary(rows['warm/bare'])}x   (target <= 1.1)")
+
+        if args.users:
+            add_user_specs(project, args.users)
+            first = warm_site(project)
+            again = warm_site(project)
+            b = bare(project, scratch)
+            gen = run([PY, "-m", "generator", "build"], project)
+            pages = sum(1 for _ in (project / "site").rglob("index.html"))
+            print(f"with {args.users} user specs: {pages} pages, "
+                  f"{size_of(project / 'site') / 2**20:.1f} MiB")
+            print(f"  first build after adding them {first[0]:6.2f} s (cpu {first[1]:.2f})")
+            print(f"  warm rebuild                  {again[0]:6.2f} s (cpu {again[1]:.2f}) = "
+                  f"{again[0] / b[0]:.2f}x bare")
+            print(f"  bare mkdocs build             {b[0]:6.2f} s (cpu {b[1]:.2f})")
+            print(f"  generator alone (no change)   {gen[0]:6.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
