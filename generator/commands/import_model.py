@@ -1,0 +1,80 @@
+"""``python -m generator import SOURCE [-o docs/specs/NAME.yaml] [--input C,H,W]
+[--name "..."] [--skip-unsupported] [--force]``: a model as a network spec.
+
+The spec is checked (parsed and its layer table computed) before anything is written;
+it is written to a temporary file beside the target and renamed over it, so a failure
+leaves nothing behind. An existing file is replaced only when it is a spec this command
+wrote (its first line is :data:`generator.importers.emit.HEADER`), or with ``--force``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import UserError
+from ..specs import is_spec_name, parse_spec, spec_id
+from .table import parse_input
+
+
+def add_parser(sub) -> None:
+    """Register the ``import`` subcommand on the subparsers ``sub``."""
+    p = sub.add_parser(
+        "import", help="import an ONNX, PyTorch or Keras model as a network spec",
+        description="Read a model (model.onnx, model.keras or its JSON config, "
+                    "torchvision:NAME, or package.module:factory) and write it as a "
+                    "network spec, which the next build turns into a page.")
+    p.add_argument("source", metavar="SOURCE")
+    p.add_argument("-o", "--output", metavar="PATH",
+                   help="the spec to write (default: docs/specs/<source name>.yaml)")
+    p.add_argument("--input", metavar="C,H,W", help="input shape, e.g. 3,224,224 (default: "
+                   "the model's; needed when the model's sizes are not fixed)")
+    p.add_argument("--name", help="the network's title (default: the model's name)")
+    p.add_argument("--skip-unsupported", action="store_true",
+                   help="put a placeholder (passing its input through, marked on the page) "
+                        "for each operation no layer represents, instead of stopping")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing file that this command did not write")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..importers import default_id, load, to_yaml
+    from ..importers.emit import HEADER
+    from ..tables import layer_table
+
+    shape = None if args.input is None else parse_input(args.input)
+    out = Path(args.output) if args.output else Path("docs/specs") / f"{spec_id(default_id(args.source))}.yaml"
+    if not is_spec_name(out.name):
+        raise UserError(f"{out}: the output must end in .yaml or .yml")
+    if out.exists() and not args.force:
+        try:
+            with open(out, encoding="utf-8") as fh:
+                first = fh.readline().rstrip("\n")
+        except (OSError, UnicodeDecodeError):
+            first = ""
+        if first != HEADER:
+            raise UserError(f"{out}: exists and was not written by this command; "
+                            "give --force to replace it")
+    if args.name is not None and not args.name.strip():
+        raise UserError("--name: give a non-empty title")
+    model = load(args.source, shape, args.name, args.skip_unsupported)
+    text = to_yaml(model)
+    network = parse_spec(text, str(out), spec_id(out))  # the spec must load...
+    table = layer_table(network)                          # ...and its shapes work out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    t = table.totals
+    print(f"wrote {out}: {network.name}, {len(list(table.walk()))} rows, "
+          f"{t.params:,} parameters, {t.macs:,} MACs", file=sys.stderr)
+    return 0

@@ -1,0 +1,531 @@
+"""A Keras model (a ``.keras`` file or its JSON config) as an :class:`~.model.Imported`
+spec, read as JSON: TensorFlow and Keras are not needed.
+
+Keras' sizes are kept exact. 'valid' is PyTorch's padding 0; 'same' pads
+``max((out - 1)·s + k_eff - n, 0)`` in all with the odd pixel at the bottom/right
+(:func:`generator.nn.tensorflow.conv_output_size` is that rule). Even padding stays on
+the convolution; uneven padding becomes a ``pad`` layer before a convolution with
+padding 0; pooling keeps its own padding (with ``ceil_mode`` for the odd pixel), since
+zeros would change a maximum. Keras' layout is channels-last; the spec's is channels
+first (C×H×W), so a model's ``(H, W, C)`` input becomes ``[C, H, W]``.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from ..errors import UserError
+from ..nn.tensorflow import check_keras_conv, keras_conv2d_output_hw, pool_output_size
+from .lowering import conv_padding, pool_padding, tf_same_pads
+from .model import Builder, Imported, Unsupported, clean_name, pair_or_one
+
+__all__ = ["read", "SUPPORTED", "ACTIVATIONS", "MAX_CONFIG_BYTES"]
+
+#: The Keras layers the importer maps.
+SUPPORTED: tuple[str, ...] = (
+    "InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose",
+    "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
+    "Dense", "BatchNormalization", "Activation", "ReLU", "Softmax", "Dropout",
+    "SpatialDropout2D", "Add", "Concatenate", "Multiply", "ZeroPadding2D", "Cropping2D",
+    "UpSampling2D", "Flatten", "Reshape",
+)
+#: Keras activation name -> spec kind (None: no layer).
+ACTIVATIONS: dict[str, str | None] = {
+    "linear": None, "relu": "relu", "relu6": "relu6", "sigmoid": "sigmoid", "tanh": "tanh",
+    "softmax": "softmax", "swish": "silu", "silu": "silu", "gelu": "gelu",
+    "hard_sigmoid": "hardsigmoid", "hard_swish": "hardswish", "hard_silu": "hardswish",
+}
+#: The largest config read.
+MAX_CONFIG_BYTES = 64 << 20
+
+
+def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
+    """The model of the ``.keras`` file or JSON config at ``path``."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        if path.suffix.lower() == ".keras":
+            with zipfile.ZipFile(path) as zf:
+                info = zf.getinfo("config.json")
+                if info.file_size > MAX_CONFIG_BYTES:
+                    raise UserError(f"{shown}: config.json is larger than "
+                                    f"{MAX_CONFIG_BYTES >> 20} MiB")
+                raw = zf.read(info)
+        else:
+            if path.stat().st_size > MAX_CONFIG_BYTES:
+                raise UserError(f"{shown}: larger than {MAX_CONFIG_BYTES >> 20} MiB")
+            raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
+    except (zipfile.BadZipFile, KeyError):
+        raise UserError(f"{shown}: not a .keras file (a zip holding config.json)") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"{shown}: not a Keras JSON config ({type(exc).__name__})") from None
+    except OSError as exc:
+        raise UserError(f"{shown}: cannot be read: {exc.strerror}") from None
+    return _Reader(shown, data, input_shape, skip_unsupported).read(name)
+
+
+class _Reader:
+    def __init__(self, shown, data, input_shape, skip):
+        self.src, self.skip, self.input_shape = shown, skip, input_shape
+        if not isinstance(data, dict) or data.get("class_name") not in (
+                "Sequential", "Functional", "Model") or not isinstance(data.get("config"), dict):
+            raise UserError(f"{shown}: not a Keras model config (expected class_name "
+                            "Sequential or Functional with a config)")
+        self.kind = data["class_name"]
+        self.config = data["config"]
+        layers = self.config.get("layers")
+        if not isinstance(layers, list) or not layers:
+            raise UserError(f"{shown}: the model config has no layers")
+        self.layers = [lay for lay in layers if isinstance(lay, dict)]
+        self.channels_first = any(
+            (lay.get("config") or {}).get("data_format") == "channels_first"
+            for lay in self.layers)
+
+    def fail(self, layer, why, supported=True):
+        return Unsupported(self.src, self.lname(layer), str(layer.get("class_name")), why,
+                           SUPPORTED if supported else ())
+
+    @staticmethod
+    def lname(layer) -> str:
+        return clean_name(layer.get("name") or (layer.get("config") or {}).get("name") or "")
+
+    # ------------------------------------------------------------ shapes and graph
+
+    def _batch_shape(self, cfg):
+        for key in ("batch_shape", "batch_input_shape"):
+            if isinstance(cfg.get(key), list):
+                return cfg[key][1:]
+        return None
+
+    def _to_spec_shape(self, dims, layer):
+        if self.input_shape is not None:
+            return tuple(self.input_shape)
+        if dims is None or any(not isinstance(d, int) or d <= 0 for d in dims):
+            raise UserError(f"{self.src}: layer {self.lname(layer)!r}: the input shape "
+                            f"{dims} is not static; give --input C,H,W")
+        if len(dims) == 3 and not self.channels_first:
+            h, w, c = dims
+            return (c, h, w)
+        if len(dims) in (1, 3):
+            return tuple(dims)
+        raise UserError(f"{self.src}: layer {self.lname(layer)!r}: an input of "
+                        f"{len(dims)} sizes; a spec takes images or flat vectors")
+
+    def _inbound(self, layer):
+        """The names of the layers feeding ``layer`` (its only call)."""
+        nodes = layer.get("inbound_nodes") or []
+        if len(nodes) > 1:
+            raise self.fail(layer, "a layer called more than once (shared) is not mapped",
+                            False)
+        if not nodes:
+            return []
+        names = []
+
+        def walk(v):
+            if isinstance(v, dict):
+                hist = (v.get("config") or {}).get("keras_history")
+                if v.get("class_name") == "__keras_tensor__" and isinstance(hist, list):
+                    names.append(str(hist[0]))
+                    return
+                for x in v.values():
+                    walk(x)
+            elif isinstance(v, list):
+                if len(v) >= 3 and isinstance(v[0], str) and isinstance(v[1], int):
+                    names.append(v[0])  # Keras 2: [name, node index, tensor index, kwargs]
+                    return
+                for x in v:
+                    walk(x)
+
+        node = nodes[0]
+        walk(node.get("args", []) if isinstance(node, dict) else node)
+        return names
+
+    def read(self, name) -> Imported:
+        first = self.layers[0]
+        if self.kind == "Sequential":
+            cfg = first.get("config") or {}
+            dims = self._batch_shape(cfg)
+            shape = self._to_spec_shape(dims, first)
+            self.b = Builder(self.src, "\0input")
+            prev = "\0input"
+            self.shapes = {prev: shape}
+            for layer in self.layers:
+                if layer.get("class_name") == "InputLayer":
+                    continue
+                prev = self.layer(layer, [prev])
+        else:
+            inputs = [lay for lay in self.layers if lay.get("class_name") == "InputLayer"]
+            if len(inputs) != 1:
+                raise UserError(f"{self.src}: the model has {len(inputs)} inputs; a spec "
+                                "has one")
+            in_name = self.lname(inputs[0])
+            shape = self._to_spec_shape(self._batch_shape(inputs[0].get("config") or {}),
+                                        inputs[0])
+            self.b = Builder(self.src, in_name)
+            self.shapes = {in_name: shape}
+            for layer in self.layers:
+                if layer is inputs[0]:
+                    continue
+                sources = self._inbound(layer)
+                missing = [s for s in sources if s not in self.shapes]
+                if not sources or missing:
+                    raise self.fail(layer, f"its inputs {missing or sources} come from no "
+                                           "earlier layer", False)
+                self.layer(layer, sources)
+            outputs = self.config.get("output_layers")
+            if isinstance(outputs, list) and outputs and isinstance(outputs[0], str):
+                outputs = [outputs]
+            if not isinstance(outputs, list) or len(outputs) != 1:
+                raise UserError(f"{self.src}: the model must have one output")
+            out = str(outputs[0][0])
+            last = next(iter(self.b.layers[-1].values()))["name"] if self.b.layers else None
+            if self.b.made_by.get(out) != last:
+                raise UserError(f"{self.src}: the output {out!r} is not the last layer; a "
+                                "spec's output is its last layer")
+        title = name or self.config.get("name") or Path(self.src).stem
+        text = (f"Imported from the Keras model {Path(self.src).name}: channels-last sizes "
+                "written channels first; 'same' padding as Keras computes it (an uneven one "
+                "as a pad layer before the convolution).")
+        note = self.b.placeholder_note()
+        return Imported(clean_name(title) or "Imported model", shape,
+                        text + ("\n\n" + note if note else ""), self.b.layers)
+
+    # ------------------------------------------------------------ layers
+
+    def layer(self, layer, sources) -> str:
+        cls = layer.get("class_name")
+        cfg = layer.get("config") or {}
+        name = self.lname(layer)
+        method = getattr(self, f"k_{cls}", None)
+        if method is None or cls not in SUPPORTED:
+            if not self.skip:
+                raise self.fail(layer, "no spec layer represents it")
+            self.b.placeholder(str(cls), name, sources[0], [name])
+            self.shapes[name] = self.shapes[sources[0]]
+            return name
+        shape = method(layer, cfg, name, sources)
+        self.shapes[name] = shape
+        return name
+
+    def emit(self, kind, fields, name, sources, shape):
+        self.b.add(kind, fields, name, sources, [name])
+        return shape
+
+    def activation(self, layer, cfg, name, shape):
+        act = cfg.get("activation", "linear")
+        if isinstance(act, dict):
+            act = act.get("config", {}).get("name") if act.get("class_name") == "function" \
+                else act.get("class_name")
+        if act not in ACTIVATIONS:
+            raise self.fail(layer, f"activation {act!r} is not mapped (mapped: "
+                                   f"{', '.join(ACTIVATIONS)})", False)
+        kind = ACTIVATIONS[act]
+        if kind is not None:
+            self.b.add(kind, {}, f"{name} {act}", [name], [name])
+        return shape
+
+    def _map(self, layer, source):
+        shape = self.shapes[source]
+        if len(shape) != 3:
+            raise self.fail(layer, f"takes an image here, found a flat vector of {shape[0]}",
+                            False)
+        return shape
+
+    @staticmethod
+    def _two(v, what="size"):
+        return tuple(v) if isinstance(v, (list, tuple)) else (v, v)
+
+    def _padded(self, layer, cfg, name, source, hw, kernel, stride, dilation):
+        """'valid' or 'same' as (the value the convolution reads, its padding)."""
+        mode = str(cfg.get("padding", "valid")).lower()
+        if mode == "valid":
+            return source, (0, 0)
+        if mode != "same":
+            raise self.fail(layer, f"padding {mode!r}: Keras takes 'valid' or 'same'", False)
+        pad_layer, padding = conv_padding(tf_same_pads(hw, kernel, stride, dilation))
+        if pad_layer is None:
+            return source, padding
+        tmp = f"{name}\0padded"
+        self.b.add("pad", {"padding": pad_layer}, f"{name} same padding", [source], [tmp])
+        return tmp, (0, 0)
+
+    def _conv(self, layer, cfg, name, sources, depthwise=False, separable=False):
+        c, h, w = self._map(layer, sources[0])
+        kernel = self._two(cfg.get("kernel_size"))
+        stride = self._two(cfg.get("strides", 1))
+        dilation = self._two(cfg.get("dilation_rate", 1))
+        try:
+            check_keras_conv(stride, dilation)
+            hw = keras_conv2d_output_hw((h, w), kernel, stride, cfg.get("padding", "valid"),
+                                        dilation)
+        except ValueError as exc:
+            raise self.fail(layer, str(exc), False) from None
+        source, padding = self._padded(layer, cfg, name, sources[0], (h, w), kernel, stride,
+                                       dilation)
+        bias = bool(cfg.get("use_bias", True))
+        common = {"kernel": pair_or_one(kernel), "stride": pair_or_one(stride),
+                  "padding": pair_or_one(padding), "dilation": pair_or_one(dilation)}
+        if depthwise or separable:
+            mult = int(cfg.get("depth_multiplier", 1))
+            dw_name = f"{name} depthwise" if separable else name
+            fields = {"out": c * mult, **common, "groups": c,
+                      "bias": bias and not separable}
+            self.b.add("conv", _drop(fields), dw_name, [source], [dw_name if separable
+                                                                   else name])
+            if separable:
+                self.b.add("conv", _drop({"out": int(cfg["filters"]), "kernel": 1,
+                                          "bias": bias}), name, [dw_name], [name])
+            out = int(cfg["filters"]) if separable else c * mult
+        else:
+            out = int(cfg["filters"])
+            groups = int(cfg.get("groups", 1))
+            self.b.add("conv", _drop({"out": out, **common, "groups": groups, "bias": bias}),
+                       name, [source], [name])
+        return self.activation(layer, cfg, name, (out, *hw))
+
+    def k_Conv2D(self, layer, cfg, name, sources):
+        return self._conv(layer, cfg, name, sources)
+
+    def k_DepthwiseConv2D(self, layer, cfg, name, sources):
+        return self._conv(layer, cfg, name, sources, depthwise=True)
+
+    def k_SeparableConv2D(self, layer, cfg, name, sources):
+        return self._conv(layer, cfg, name, sources, separable=True)
+
+    def k_Conv2DTranspose(self, layer, cfg, name, sources):
+        c, h, w = self._map(layer, sources[0])
+        kernel = self._two(cfg.get("kernel_size"))
+        stride = self._two(cfg.get("strides", 1))
+        dilation = self._two(cfg.get("dilation_rate", 1))
+        mode = str(cfg.get("padding", "valid")).lower()
+        given = cfg.get("output_padding")
+        pads, extra, crop, hw = [], [], False, []
+        for i, n in enumerate((h, w)):
+            k_eff = dilation[i] * (kernel[i] - 1) + 1
+            s = stride[i]
+            if given is not None:
+                p = 0 if mode == "valid" else k_eff // 2
+                op = self._two(given)[i]
+            elif mode == "valid":
+                p, op = 0, max(s - k_eff, 0)
+            else:  # 'same': n·s outputs; TF crops total//2 before, the rest after
+                total = max(k_eff - s, 0)
+                p, op = total // 2, max(s - k_eff, 0)
+                crop = crop or total % 2 == 1
+            if op and not (op < s or op < dilation[i]):
+                raise self.fail(layer, f"output_padding {op} must be smaller than the stride "
+                                       "or the dilation in PyTorch", False)
+            pads.append(p)
+            extra.append(op)
+            hw.append((n - 1) * s + k_eff - 2 * p + op)
+        bias = bool(cfg.get("use_bias", True))
+        out = int(cfg["filters"])
+        fields = _drop({"out": out, "kernel": pair_or_one(kernel),
+                        "stride": pair_or_one(stride), "padding": pair_or_one(pads),
+                        "output_padding": pair_or_one(extra),
+                        "dilation": pair_or_one(dilation), "bias": bias})
+        if crop:
+            tmp = f"{name} full"
+            self.b.add("conv_transpose", fields, tmp, sources, [tmp])
+            hw = [n * s for n, s in zip((h, w), stride)]
+            self.b.add("crop", {"size": pair_or_one(hw)}, name, [tmp], [name])
+        else:
+            self.b.add("conv_transpose", fields, name, sources, [name])
+        return self.activation(layer, cfg, name, (out, *hw))
+
+    def _pool(self, layer, cfg, name, sources, kind):
+        c, h, w = self._map(layer, sources[0])
+        kernel = self._two(cfg.get("pool_size", 2))
+        stride = self._two(cfg.get("strides") or kernel)
+        mode = str(cfg.get("padding", "valid")).lower()
+        try:
+            sizes = [pool_output_size(n, k, s, mode) for n, k, s in zip((h, w), kernel, stride)]
+        except ValueError as exc:
+            raise self.fail(layer, str(exc), False) from None
+        fields = {"kernel": pair_or_one(kernel)}
+        if stride != kernel:
+            fields["stride"] = pair_or_one(stride)
+        if mode == "same":
+            pads = tuple((b, a) for _, b, a in sizes)
+            got = pool_padding((h, w), kernel, stride, pads)
+            if got is None:
+                raise self.fail(layer, f"'same' pooling of {h}×{w} by {kernel} with stride "
+                                       f"{stride} pads {pads}, which PyTorch's pooling "
+                                       "cannot", False)
+            if got["padding"] != (0, 0):
+                fields["padding"] = pair_or_one(got["padding"])
+            if got["ceil_mode"]:
+                fields["ceil_mode"] = True
+            if kind == "avgpool" and (got["padding"] != (0, 0) or got["ceil_mode"]):
+                fields["count_include_pad"] = False  # TF divides by the pixels inside
+        return self.emit(kind, fields, name, sources, (c, sizes[0][0], sizes[1][0]))
+
+    def k_MaxPooling2D(self, layer, cfg, name, sources):
+        return self._pool(layer, cfg, name, sources, "maxpool")
+
+    def k_AveragePooling2D(self, layer, cfg, name, sources):
+        return self._pool(layer, cfg, name, sources, "avgpool")
+
+    def _global(self, layer, cfg, name, sources, mode):
+        c, h, w = self._map(layer, sources[0])
+        fields = {} if mode == "avg" else {"mode": mode}
+        if cfg.get("keepdims"):
+            return self.emit("global_pool", fields, name, sources, (c, 1, 1))
+        pooled = f"{name} pool"
+        self.b.add("global_pool", fields, pooled, sources, [pooled])
+        return self.emit("flatten", {}, name, [pooled], (c,))
+
+    def k_GlobalAveragePooling2D(self, layer, cfg, name, sources):
+        return self._global(layer, cfg, name, sources, "avg")
+
+    def k_GlobalMaxPooling2D(self, layer, cfg, name, sources):
+        return self._global(layer, cfg, name, sources, "max")
+
+    def k_Dense(self, layer, cfg, name, sources):
+        shape = self.shapes[sources[0]]
+        if len(shape) != 1:
+            raise self.fail(layer, "Dense on an image applies to each pixel; only a Dense "
+                                   "after Flatten or global pooling is mapped", False)
+        out = int(cfg["units"])
+        self.b.add("linear", _drop({"out": out, "bias": bool(cfg.get("use_bias", True))}),
+                   name, sources, [name])
+        return self.activation(layer, cfg, name, (out,))
+
+    def k_BatchNormalization(self, layer, cfg, name, sources):
+        shape = self.shapes[sources[0]]
+        axis = cfg.get("axis", -1)
+        axis = axis[0] if isinstance(axis, list) and len(axis) == 1 else axis
+        channel_axes = (1, -len(shape) - 1 + 1) if self.channels_first else (-1, len(shape))
+        if len(shape) == 1:
+            channel_axes = (-1, 1)
+        if axis not in channel_axes:
+            raise self.fail(layer, f"normalises axis {axis}, not the channels", False)
+        center, scale = bool(cfg.get("center", True)), bool(cfg.get("scale", True))
+        if center != scale:
+            raise self.fail(layer, "center without scale (or scale without center) has no "
+                                   "spec batchnorm", False)
+        fields = {"eps": float(cfg.get("epsilon", 1e-3))}
+        if not center:
+            fields["affine"] = False
+        return self.emit("batchnorm", fields, name, sources, shape)
+
+    def k_Activation(self, layer, cfg, name, sources):
+        act = cfg.get("activation")
+        kind = ACTIVATIONS.get(act) if isinstance(act, str) else None
+        if kind is None and act != "linear":
+            raise self.fail(layer, f"activation {act!r} is not mapped (mapped: "
+                                   f"{', '.join(ACTIVATIONS)})", False)
+        shape = self.shapes[sources[0]]
+        if kind is None:
+            self.b.alias(name, sources[0])
+            return shape
+        return self.emit(kind, {}, name, sources, shape)
+
+    def k_ReLU(self, layer, cfg, name, sources):
+        top = cfg.get("max_value")
+        if cfg.get("negative_slope") or cfg.get("threshold"):
+            raise self.fail(layer, "a leaky or thresholded ReLU is not mapped", False)
+        kind = "relu" if top is None else "relu6" if float(top) == 6 else None
+        if kind is None:
+            raise self.fail(layer, f"ReLU capped at {top}: only 6 (relu6)", False)
+        return self.emit(kind, {}, name, sources, self.shapes[sources[0]])
+
+    def k_Softmax(self, layer, cfg, name, sources):
+        if cfg.get("axis", -1) not in (-1, 1 if self.channels_first else -1):
+            raise self.fail(layer, "only a softmax over the channels", False)
+        return self.emit("softmax", {}, name, sources, self.shapes[sources[0]])
+
+    def k_Dropout(self, layer, cfg, name, sources):
+        rate = float(cfg.get("rate", 0.5))
+        return self.emit("dropout", {"p": rate}, name, sources, self.shapes[sources[0]])
+
+    k_SpatialDropout2D = k_Dropout
+
+    def _merge(self, layer, cfg, name, sources, kind):
+        if len(sources) < 2:
+            raise self.fail(layer, "a merge needs two inputs or more", False)
+        shapes = [self.shapes[s] for s in sources]
+        if kind == "concat":
+            axis = cfg.get("axis", -1)
+            ok = (1, -3) if self.channels_first and len(shapes[0]) == 3 else (-1, len(shapes[0]))
+            if axis not in ok:
+                raise self.fail(layer, f"concatenation on axis {axis}: only on the channels",
+                                False)
+            out = (sum(s[0] for s in shapes), *shapes[0][1:])
+        else:
+            out = tuple(max(d) for d in zip(*shapes))
+        return self.emit(kind, {}, name, sources, out)
+
+    def k_Add(self, layer, cfg, name, sources):
+        return self._merge(layer, cfg, name, sources, "add")
+
+    def k_Multiply(self, layer, cfg, name, sources):
+        return self._merge(layer, cfg, name, sources, "multiply")
+
+    def k_Concatenate(self, layer, cfg, name, sources):
+        return self._merge(layer, cfg, name, sources, "concat")
+
+    @staticmethod
+    def _sides(v):
+        """Keras' padding or cropping: n, (h, w) or ((top, bottom), (left, right))."""
+        if isinstance(v, int):
+            return (v, v), (v, v)
+        a, b = v
+        rows = tuple(a) if isinstance(a, (list, tuple)) else (a, a)
+        cols = tuple(b) if isinstance(b, (list, tuple)) else (b, b)
+        return rows, cols
+
+    def k_ZeroPadding2D(self, layer, cfg, name, sources):
+        c, h, w = self._map(layer, sources[0])
+        (t, b), (l, r) = self._sides(cfg.get("padding", 1))
+        return self.emit("pad", {"padding": [l, r, t, b]}, name, sources,
+                         (c, h + t + b, w + l + r))
+
+    def k_Cropping2D(self, layer, cfg, name, sources):
+        c, h, w = self._map(layer, sources[0])
+        (t, b), (l, r) = self._sides(cfg.get("cropping", 0))
+        th, tw = h - t - b, w - l - r
+        if (h - th) // 2 != t or (w - tw) // 2 != l:
+            raise self.fail(layer, f"cropping top {t}, bottom {b}, left {l}, right {r}: "
+                                   "only centred crops (the odd row or column at the "
+                                   "bottom/right)", False)
+        return self.emit("crop", {"size": pair_or_one((th, tw))}, name, sources, (c, th, tw))
+
+    def k_UpSampling2D(self, layer, cfg, name, sources):
+        c, h, w = self._map(layer, sources[0])
+        size = self._two(cfg.get("size", 2))
+        mode = cfg.get("interpolation", "nearest")
+        if mode not in ("nearest", "bilinear"):
+            raise self.fail(layer, f"interpolation {mode!r}: only nearest and bilinear", False)
+        fields = {"scale": pair_or_one(size)}
+        if mode != "nearest":
+            fields["mode"] = mode
+        return self.emit("upsample", fields, name, sources, (c, h * size[0], w * size[1]))
+
+    def k_Flatten(self, layer, cfg, name, sources):
+        shape = self.shapes[sources[0]]
+        n = 1
+        for d in shape:
+            n *= d
+        return self.emit("flatten", {}, name, sources, (n,))
+
+    def k_Reshape(self, layer, cfg, name, sources):
+        target = cfg.get("target_shape")
+        shape = self.shapes[sources[0]]
+        n = 1
+        for d in shape:
+            n *= d
+        if isinstance(target, list) and len(target) == 1 and target[0] in (n, -1):
+            return self.emit("flatten", {}, name, sources, (n,))
+        raise self.fail(layer, f"a reshape to {target}: only to one flat vector", False)
+
+
+_DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True,
+             "output_padding": 0}
+
+
+def _drop(fields: dict) -> dict:
+    return {k: v for k, v in fields.items() if _DEFAULTS.get(k, object()) != v}

@@ -1,0 +1,646 @@
+"""An ONNX model (``model.onnx``) as an :class:`~.model.Imported` spec.
+
+Reads the graph with the optional ``onnx`` package (weights are never needed, only
+their shapes), runs ONNX shape inference, and maps each node to spec layers in graph
+order, keeping node names as layer names. Nodes that only compute constants (shapes,
+indices) make no layer; an ``Identity`` or ``Dropout`` is its input.
+
+Batch normalisation that the exporter folded into the convolution before it (the
+TorchScript exporter does in inference mode) stays folded: that convolution has a bias
+and no batchnorm follows it. Such convolutions are recognised by the weights' names the
+exporter gives (``onnx::Conv_…``) and the spec's description says how many.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from ..errors import UserError
+from ..nn import shapes as torch_shapes
+from .lowering import conv_padding, pool_padding, tf_same_pads
+from .model import Builder, Imported, Unsupported, clean_name, pair_or_one
+
+__all__ = ["read", "SUPPORTED", "MAX_ONNX_BYTES"]
+
+#: The ONNX operators the importer maps (besides nodes that only compute constants).
+SUPPORTED: tuple[str, ...] = (
+    "Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+    "Gemm", "MatMul", "BatchNormalization", "Relu", "Clip", "Sigmoid", "HardSigmoid",
+    "HardSwish", "Tanh", "Softmax", "Gelu", "Mul", "Add", "Concat", "Flatten", "Reshape",
+    "Squeeze", "Resize", "Upsample", "Pad", "Slice", "LRN", "Dropout", "Identity",
+    "ReduceMean", "ReduceMax",
+)
+#: The largest file read (protobuf's own limit is 2 GiB).
+MAX_ONNX_BYTES = 2 << 30
+#: Inputs that hold weights or settings, per operator: not data.
+_PARAM_SLOTS = {
+    "Conv": (1, 2), "ConvTranspose": (1, 2), "Gemm": (1, 2), "MatMul": (1,),
+    "BatchNormalization": (1, 2, 3, 4), "Clip": (1, 2), "Pad": (1, 2, 3),
+    "Slice": (1, 2, 3, 4), "Resize": (1, 2, 3), "Upsample": (1,), "Reshape": (1,),
+    "Dropout": (1, 2), "Squeeze": (1,), "ReduceMean": (1,), "ReduceMax": (1,),
+}
+
+
+def _onnx():
+    try:
+        import onnx
+    except ImportError:
+        raise UserError("reading ONNX needs the onnx package: pip install '.[onnx]'") from None
+    return onnx
+
+
+def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
+    """The model in the ONNX file ``path``; ``input_shape`` (C, H, W) replaces the
+    model's input size; ``skip_unsupported`` puts a placeholder for each node no layer
+    represents instead of stopping."""
+    onnx = _onnx()
+    path = Path(path)
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UserError(f"{shown}: cannot be read: {exc.strerror}") from None
+    if size > MAX_ONNX_BYTES:
+        raise UserError(f"{shown}: {size:,} bytes is more than an ONNX file may hold")
+    try:
+        model = onnx.load(str(path), load_external_data=False)
+    except Exception as exc:  # protobuf's DecodeError, or anything the parser raises
+        raise UserError(f"{shown}: not an ONNX model (the file cannot be parsed: "
+                        f"{type(exc).__name__})") from None
+    if model.ir_version <= 0 or not model.graph.node or not model.graph.input:
+        raise UserError(f"{shown}: not an ONNX model (no graph of nodes in it)")
+    return _Reader(onnx, model, shown, input_shape, skip_unsupported).read(name or path.stem)
+
+
+class _Reader:
+    def __init__(self, onnx, model, shown, input_shape, skip):
+        self.onnx, self.model, self.src, self.skip = onnx, model, shown, skip
+        graph = model.graph
+        self.inits = {t.name: t for t in graph.initializer}
+        self.consts = dict.fromkeys(self.inits)  # value name -> array, None until needed
+        self.data_input = self._data_input(input_shape)
+        try:
+            inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True)
+        except Exception as exc:
+            raise UserError(f"{shown}: ONNX shape inference failed: "
+                            f"{str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}"
+                            ) from None
+        self.dims = {}
+        for vi in (*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output):
+            t = vi.type.tensor_type
+            if t.HasField("shape"):
+                self.dims[vi.name] = tuple(d.dim_value if d.HasField("dim_value") else None
+                                           for d in t.shape.dim)
+        for t in graph.initializer:
+            self.dims[t.name] = tuple(t.dims)
+        self.consumers = {}
+        for node in graph.node:
+            for v in node.input:
+                self.consumers.setdefault(v, []).append(node)
+
+    # ---------------------------------------------------------------- set-up
+
+    def _data_input(self, input_shape):
+        graph = self.model.graph
+        uses = {}
+        for node in graph.node:
+            for i, v in enumerate(node.input):
+                uses.setdefault(v, []).append((node, i))
+        memo = {}
+
+        def weight(v):  # every use a weight slot, or an Identity whose output is a weight
+            if v not in memo:
+                memo[v] = False
+                memo[v] = bool(uses.get(v)) and all(
+                    i in _PARAM_SLOTS.get(n.op_type, ()) or
+                    (n.op_type == "Identity" and weight(n.output[0])) for n, i in uses[v])
+            return memo[v]
+
+        data = [vi for vi in graph.input if vi.name not in self.inits and not weight(vi.name)]
+        if len(data) != 1:
+            raise UserError(f"{self.src}: the model has {len(data)} data inputs "
+                            f"({', '.join(repr(v.name) for v in data)}); a spec has one")
+        vi = data[0]
+        dims = vi.type.tensor_type.shape.dim
+        if input_shape is not None:
+            if len(dims) != len(input_shape) + 1:
+                raise UserError(f"{self.src}: --input gives {len(input_shape)} sizes but the "
+                                f"input {vi.name!r} has {len(dims) - 1} besides the batch")
+            dims[0].dim_value = 1
+            for d, n in zip(dims[1:], input_shape):
+                d.dim_value = n
+        return vi.name
+
+    def attrs(self, node) -> dict:
+        return {a.name: self.onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+    def const(self, value):
+        """The array of a constant value (an initializer or a Constant node's output)."""
+        if value not in self.consts:
+            return None
+        if self.consts[value] is None and value in self.inits:
+            self.consts[value] = self.onnx.numpy_helper.to_array(self.inits[value])
+        return self.consts[value]
+
+    def shape(self, value, node) -> tuple[int, ...]:
+        """The static shape of one example (batch dropped) of ``value``."""
+        dims = self.dims.get(value)
+        if dims is None or len(dims) < 1 or any(d is None or d <= 0 for d in dims[1:]) \
+                or dims[0] not in (None, 1):
+            shown = "unknown" if dims is None else "×".join("?" if d is None else str(d)
+                                                          for d in dims)
+            raise UserError(f"{self.src}: node {self.node_name(node)!r} ({node.op_type}): "
+                            f"{value!r} has no static shape ({shown}); export with fixed "
+                            "sizes or give --input C,H,W")
+        return tuple(dims[1:])
+
+    def node_name(self, node) -> str:
+        return clean_name(node.name) or f"{node.op_type}_{self.index[id(node)]}"
+
+    # ---------------------------------------------------------------- the walk
+
+    def read(self, name) -> Imported:
+        graph = self.model.graph
+        self.index = {id(n): i for i, n in enumerate(graph.node)}
+        in_shape = self.shape(self.data_input, graph.node[0])
+        if len(in_shape) not in (1, 3):
+            raise UserError(f"{self.src}: the input {self.data_input!r} has shape "
+                            f"{in_shape}; a spec takes C×H×W images or flat vectors")
+        self.b = Builder(self.src, self.data_input)
+        self.skipped = set()   # nodes fused into another
+        self.fused_bias = {}   # MatMul node -> the Add that adds its bias
+        self.folded = 0
+        self._fusions()
+        for node in graph.node:
+            if id(node) in self.skipped:
+                continue
+            data = [v for v in node.input if v and self.b.has(v)]
+            if not data:  # computes a constant (shapes, indices, weights)
+                if node.op_type == "Constant":
+                    self._constant(node)
+                for out in node.output:
+                    if node.op_type != "Constant":
+                        self.consts.setdefault(out, None)
+                continue
+            if node.domain not in ("", "ai.onnx"):
+                self.unsupported(node, f"operators of domain {node.domain!r} are not mapped")
+                continue
+            method = getattr(self, f"op_{node.op_type}", None)
+            if method is None or node.op_type not in SUPPORTED:
+                self.unsupported(node, "no spec layer represents it")
+                continue
+            method(node)
+        outputs = [o.name for o in graph.output]
+        if len(outputs) != 1:
+            raise UserError(f"{self.src}: the model has {len(outputs)} outputs; a spec has one")
+        last = next(iter(self.b.layers[-1].values()))["name"] if self.b.layers else None
+        if self.b.made_by.get(outputs[0]) != last:
+            raise UserError(f"{self.src}: the output {outputs[0]!r} is not made by the last "
+                            "node; a spec's output is its last layer")
+        opset = next((o.version for o in self.model.opset_import if o.domain in ("", "ai.onnx")),
+                     "?")
+        producer = " ".join(filter(None, (self.model.producer_name,
+                                          self.model.producer_version)))
+        text = (f"Imported from the ONNX model {Path(self.src).name} (opset {opset}"
+                + (f", made by {producer}" if producer else "") + ").")
+        if self.folded:
+            text += (f" Batch normalisation that the exporter folded into {self.folded} "
+                     "convolutions stays folded: each of them has a bias and no batchnorm "
+                     "after it, so the parameter count lacks the batchnorm's scale and shift "
+                     "per channel, and there are no running statistics.")
+        note = self.b.placeholder_note()
+        if note:
+            text += "\n\n" + note
+        return Imported(clean_name(name) or "Imported model", in_shape, text, self.b.layers)
+
+    def _constant(self, node):
+        a = self.attrs(node)
+        if "value" in a:
+            self.consts[node.output[0]] = self.onnx.numpy_helper.to_array(a["value"])
+        else:
+            self.consts[node.output[0]] = None
+
+    def _fusions(self):
+        """Sigmoid followed by a Mul of its input (SiLU); MatMul followed by a bias Add."""
+        for node in self.model.graph.node:
+            uses = self.consumers.get(node.output[0], []) if node.output else []
+            if node.op_type == "Sigmoid" and len(uses) == 1 and uses[0].op_type == "Mul":
+                mul = uses[0]
+                if sorted(mul.input) == sorted([node.input[0], node.output[0]]):
+                    self.skipped.add(id(node))
+                    self.silu = getattr(self, "silu", set()) | {id(mul)}
+            if node.op_type == "MatMul" and len(uses) == 1 and uses[0].op_type == "Add":
+                add = uses[0]
+                other = [v for v in add.input if v != node.output[0]]
+                if len(other) == 1 and other[0] in self.consts | self._const_outputs():
+                    self.fused_bias[id(node)] = add
+                    self.skipped.add(id(add))
+
+    def _const_outputs(self) -> dict:
+        return {o: None for n in self.model.graph.node if n.op_type == "Constant"
+                for o in n.output}
+
+    def unsupported(self, node, why, what=None):
+        if not self.skip:
+            raise Unsupported(self.src, self.node_name(node), node.op_type, why, SUPPORTED)
+        source = next(v for v in node.input if v and self.b.has(v))
+        self.b.placeholder(node.op_type, self.node_name(node), source, list(node.output))
+
+    def add(self, node, kind, fields, sources=None, outputs=None):
+        for out in node.output[:1]:
+            self.shape(out, node)  # every layer's output has a static shape
+        return self.b.add(kind, fields, self.node_name(node),
+                          sources or [node.input[0]], outputs or [node.output[0]])
+
+    # ---------------------------------------------------------------- operators
+
+    def _window(self, node, a, hw):
+        kernel = tuple(a.get("kernel_shape") or ())
+        if len(kernel) != 2:
+            self.unsupported(node, "only 2-D windows are mapped")
+            return None
+        stride = tuple(a.get("strides") or (1, 1))
+        dilation = tuple(a.get("dilations") or (1, 1))
+        pads = tuple(a.get("pads") or (0, 0, 0, 0))
+        auto = a.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        if auto in ("SAME_UPPER", "SAME_LOWER"):
+            (t, b_), (l, r) = tf_same_pads(hw, kernel, stride, dilation)
+            if auto == "SAME_LOWER":
+                t, b_, l, r = b_, t, r, l
+            pads = (t, l, b_, r)
+        elif auto == "VALID":
+            pads = (0, 0, 0, 0)
+        return kernel, stride, dilation, ((pads[0], pads[2]), (pads[1], pads[3]))
+
+    def op_Conv(self, node):
+        a = self.attrs(node)
+        c, h, w = self._map(node)
+        wdims = self.dims.get(node.input[1])
+        if wdims is None or len(wdims) != 4:
+            return self.unsupported(node, "only 2-D convolutions with known weight shapes")
+        a.setdefault("kernel_shape", wdims[2:])
+        win = self._window(node, a, (h, w))
+        if win is None:
+            return
+        kernel, stride, dilation, pads = win
+        bias = len(node.input) > 2 and bool(node.input[2])
+        if bias and node.input[1].startswith("onnx::"):
+            self.folded += 1
+        self._conv_like(node, "conv", pads, {
+            "out": int(wdims[0]), "kernel": pair_or_one(kernel), "stride": pair_or_one(stride),
+            "dilation": pair_or_one(dilation), "groups": int(a.get("group", 1)),
+            "bias": bias})
+
+    def _conv_like(self, node, kind, pads, fields):
+        pad_layer, padding = conv_padding(pads)
+        source = node.input[0]
+        if pad_layer is not None:
+            tmp = f"{node.output[0]}\0padded"
+            self.b.add("pad", {"padding": pad_layer}, f"{self.node_name(node)}/pad",
+                       [source], [tmp])
+            source = tmp
+        fields = dict(fields)
+        fields = {"out": fields.pop("out"), "kernel": fields.pop("kernel"),
+                  "stride": fields.pop("stride"), "padding": pair_or_one(padding), **fields}
+        self.add(node, kind, _drop_defaults(fields), [source])
+
+    def op_ConvTranspose(self, node):
+        a = self.attrs(node)
+        c, h, w = self._map(node)
+        wdims = self.dims.get(node.input[1])
+        if wdims is None or len(wdims) != 4:
+            return self.unsupported(node, "only 2-D transposed convolutions with known "
+                                          "weight shapes")
+        groups = int(a.get("group", 1))
+        kernel = tuple(a.get("kernel_shape") or wdims[2:])
+        stride = tuple(a.get("strides") or (1, 1))
+        dilation = tuple(a.get("dilations") or (1, 1))
+        pads = tuple(a.get("pads") or (0, 0, 0, 0))
+        out_pad = tuple(a.get("output_padding") or (0, 0))
+        if pads[0] != pads[2] or pads[1] != pads[3] or a.get("auto_pad", b"NOTSET") not in (
+                b"NOTSET", "NOTSET"):
+            return self.unsupported(node, "uneven or automatic padding of a transposed "
+                                          "convolution is not mapped")
+        got = self.shape(node.output[0], node)
+        want = torch_shapes.conv_transpose2d_output_hw((h, w), kernel, stride, pads[:2],
+                                                       out_pad, dilation)
+        if tuple(got[1:]) != tuple(want):
+            return self.unsupported(node, f"output {got[1]}×{got[2]} is not what PyTorch's "
+                                          f"rule gives ({want[0]}×{want[1]})")
+        self.add(node, "conv_transpose", _drop_defaults({
+            "out": int(wdims[1]) * groups, "kernel": pair_or_one(kernel),
+            "stride": pair_or_one(stride), "padding": pair_or_one(pads[:2]),
+            "output_padding": pair_or_one(out_pad), "dilation": pair_or_one(dilation),
+            "groups": groups, "bias": len(node.input) > 2 and bool(node.input[2])}))
+
+    def _pool(self, node, kind):
+        a = self.attrs(node)
+        if len(node.output) > 1 and self.consumers.get(node.output[1]):
+            return self.unsupported(node, "the indices of a max pooling are not mapped")
+        c, h, w = self._map(node)
+        win = self._window(node, a, (h, w))
+        if win is None:
+            return
+        kernel, stride, dilation, pads = win
+        ceil = bool(a.get("ceil_mode", 0))
+        (t, b_), (l, r) = pads
+        if t == b_ and l == r and 2 * t <= kernel[0] and 2 * l <= kernel[1]:
+            fields = {"padding": (t, l), "ceil_mode": ceil}
+        elif not ceil:
+            fields = pool_padding((h, w), kernel, stride, pads, dilation)
+            if fields is None:
+                return self.unsupported(node, f"padding top {t}, bottom {b_}, left {l}, "
+                                              f"right {r} has no PyTorch equivalent")
+        else:
+            return self.unsupported(node, "uneven padding with ceil_mode is not mapped")
+        if kind == "avgpool" and dilation != (1, 1):
+            return self.unsupported(node, "dilated average pooling is not mapped")
+        out = {"kernel": pair_or_one(kernel)}
+        if stride != kernel:  # a spec's pooling steps by its kernel unless told
+            out["stride"] = pair_or_one(stride)
+        out.update(_drop_defaults({"padding": pair_or_one(fields["padding"]),
+                                   "dilation": pair_or_one(dilation),
+                                   "ceil_mode": fields["ceil_mode"]}))
+        if kind == "avgpool" and not a.get("count_include_pad", 0) and (
+                fields["padding"] != (0, 0) or fields["ceil_mode"]):
+            out["count_include_pad"] = False
+        self.add(node, kind, out)
+
+    def op_MaxPool(self, node):
+        self._pool(node, "maxpool")
+
+    def op_AveragePool(self, node):
+        self._pool(node, "avgpool")
+
+    def op_GlobalAveragePool(self, node):
+        self._map(node)
+        self.add(node, "global_pool", {})
+
+    def op_GlobalMaxPool(self, node):
+        self._map(node)
+        self.add(node, "global_pool", {"mode": "max"})
+
+    def _map(self, node):
+        shape = self.shape(node.input[0], node)
+        if len(shape) != 3:
+            raise Unsupported(self.src, self.node_name(node), node.op_type,
+                              f"takes a C×H×W map here, found a shape of {len(shape)} sizes")
+        return shape
+
+    def _flat(self, node, value):
+        shape = self.shape(value, node)
+        if len(shape) != 1:
+            raise Unsupported(self.src, self.node_name(node), node.op_type,
+                              f"takes a flat input here, found {len(shape)} sizes "
+                              "(a spec's linear layer needs a flatten before it)")
+        return shape[0]
+
+    def op_Gemm(self, node):
+        a = self.attrs(node)
+        self._flat(node, node.input[0])
+        bdims = self.dims.get(node.input[1])
+        if a.get("transA", 0) or bdims is None or len(bdims) != 2:
+            return self.unsupported(node, "only x·Wᵀ + b with a 2-D weight is mapped")
+        out = bdims[0] if a.get("transB", 0) else bdims[1]
+        bias = len(node.input) > 2 and bool(node.input[2])
+        self.add(node, "linear", _drop_defaults({"out": int(out), "bias": bias}))
+
+    def op_MatMul(self, node):
+        self._flat(node, node.input[0])
+        bdims = self.dims.get(node.input[1])
+        if self.b.has(node.input[1]) or bdims is None or len(bdims) != 2:
+            return self.unsupported(node, "only a product with a 2-D weight is mapped")
+        add = self.fused_bias.get(id(node))
+        outputs = [add.output[0]] if add is not None else [node.output[0]]
+        self.add(node, "linear", _drop_defaults({"out": int(bdims[1]),
+                                                 "bias": add is not None}),
+                 outputs=outputs)
+
+    def op_BatchNormalization(self, node):
+        a = self.attrs(node)
+        if a.get("training_mode", 0):
+            return self.unsupported(node, "batch normalisation in training mode")
+        eps = float(f"{a.get('epsilon', 1e-5):.6g}")
+        self.add(node, "batchnorm", {} if math.isclose(eps, 1e-5) else {"eps": eps})
+
+    def op_Relu(self, node):
+        self.add(node, "relu", {})
+
+    def op_Clip(self, node):
+        a = self.attrs(node)
+        lo, hi = a.get("min"), a.get("max")
+        for i, v in ((1, "lo"), (2, "hi")):
+            if len(node.input) > i and node.input[i]:
+                arr = self.const(node.input[i])
+                if arr is None:
+                    return self.unsupported(node, "clip bounds that are not constants")
+                if v == "lo":
+                    lo = float(arr)
+                else:
+                    hi = float(arr)
+        if lo == 0 and hi == 6:
+            return self.add(node, "relu6", {})
+        if lo == 0 and (hi is None or math.isinf(hi)):
+            return self.add(node, "relu", {})
+        self.unsupported(node, f"clip to [{lo}, {hi}]: only [0, 6] (relu6) and [0, ∞) (relu)")
+
+    def op_Sigmoid(self, node):
+        self.add(node, "sigmoid", {})
+
+    def op_HardSigmoid(self, node):
+        a = self.attrs(node)
+        if math.isclose(a.get("alpha", 0.2), 1 / 6, rel_tol=1e-5) and \
+                math.isclose(a.get("beta", 0.5), 0.5):
+            return self.add(node, "hardsigmoid", {})
+        self.unsupported(node, "only alpha 1/6 and beta 1/2 (PyTorch's Hardsigmoid)")
+
+    def op_HardSwish(self, node):
+        self.add(node, "hardswish", {})
+
+    def op_Tanh(self, node):
+        self.add(node, "tanh", {})
+
+    def op_Gelu(self, node):
+        a = self.attrs(node)
+        approx = a.get("approximate", b"none")
+        approx = approx.decode() if isinstance(approx, bytes) else approx
+        self.add(node, "gelu", {} if approx == "none" else {"approximate": approx})
+
+    def op_Softmax(self, node):
+        rank = len(self.shape(node.input[0], node)) + 1
+        axis = self.attrs(node).get("axis", -1)
+        if axis % rank != 1:
+            return self.unsupported(node, "only a softmax over the channels (axis 1)")
+        self.add(node, "softmax", {})
+
+    def op_LRN(self, node):
+        a = self.attrs(node)
+        fields = {"size": int(a["size"])}
+        for key, spec, default in (("alpha", "alpha", 1e-4), ("beta", "beta", 0.75),
+                                   ("bias", "k", 1.0)):
+            v = float(f"{a.get(key, default):.6g}")
+            if not math.isclose(v, default):
+                fields[spec] = v
+        self.add(node, "lrn", fields)
+
+    def op_Mul(self, node):
+        if id(node) in getattr(self, "silu", ()):
+            x = next(v for v in node.input if self.b.has(v))
+            return self.add(node, "silu", {}, [x])
+        self._merge(node, "multiply")
+
+    def op_Add(self, node):
+        self._merge(node, "add")
+
+    def _merge(self, node, kind):
+        data = [v for v in node.input if self.b.has(v)]
+        if len(data) == len(node.input):
+            return self.add(node, kind, {}, data)
+        other = next(v for v in node.input if not self.b.has(v))
+        shape = self.shape(data[0], node)
+        cdims = self.dims.get(other)
+        if kind == "multiply" and cdims is not None and len(shape) == 3 and \
+                tuple(d for d in cdims if d != 1) == (shape[0],) and \
+                tuple(cdims[-2:]) == (1, 1):
+            return self.add(node, "scale", {}, data)
+        self.unsupported(node, f"{kind} with a constant is not mapped (only a learned scale "
+                               "per channel)")
+
+    def op_Concat(self, node):
+        shape = self.shape(node.input[0], node)
+        axis = self.attrs(node).get("axis", 1) % (len(shape) + 1)
+        data = [v for v in node.input if v]
+        if axis != 1 or not all(self.b.has(v) for v in data):
+            return self.unsupported(node, "only a concatenation of layers' outputs on the "
+                                          "channels (axis 1)")
+        if len(data) == 1:
+            return self.b.alias(node.output[0], data[0])
+        self.add(node, "concat", {}, data)
+
+    def op_Flatten(self, node):
+        if self.attrs(node).get("axis", 1) != 1:
+            return self.unsupported(node, "only a flatten from axis 1")
+        self.add(node, "flatten", {})
+
+    def op_Reshape(self, node):
+        shape_in = self.shape(node.input[0], node)
+        shape_out = self.shape(node.output[0], node)
+        if shape_out == shape_in:
+            return self.b.alias(node.output[0], node.input[0])
+        if shape_out == (math.prod(shape_in),):
+            return self.add(node, "flatten", {})
+        self.unsupported(node, f"a reshape to {shape_out}: only to one flat vector")
+
+    op_Squeeze = op_Reshape
+
+    def _reduce(self, node, mode):
+        """A mean or maximum over the height and width: global pooling."""
+        a = self.attrs(node)
+        c, h, w = self._map(node)
+        axes = a.get("axes")
+        if len(node.input) > 1 and node.input[1]:
+            axes = self.const(node.input[1])
+        if axes is None or sorted(int(x) % 4 for x in list(axes)) != [2, 3]:
+            return self.unsupported(node, "only a reduction over the height and width")
+        fields = {} if mode == "avg" else {"mode": mode}
+        if a.get("keepdims", 1):
+            return self.add(node, "global_pool", fields)
+        tmp = f"{node.output[0]}\0pooled"
+        self.b.add("global_pool", fields, f"{self.node_name(node)}/pool", [node.input[0]],
+                   [tmp])
+        self.add(node, "flatten", {}, [tmp])
+
+    def op_ReduceMean(self, node):
+        self._reduce(node, "avg")
+
+    def op_ReduceMax(self, node):
+        self._reduce(node, "max")
+
+    def op_Identity(self, node):
+        self.b.alias(node.output[0], node.input[0])
+
+    def op_Dropout(self, node):
+        self.b.alias(node.output[0], node.input[0])
+
+    def op_Resize(self, node):
+        a = self.attrs(node)
+        c, h, w = self._map(node)
+        c2, h2, w2 = self.shape(node.output[0], node)
+        mode = _text(a.get("mode", "nearest"))
+        ctm = _text(a.get("coordinate_transformation_mode", "half_pixel"))
+        nearest_mode = _text(a.get("nearest_mode", "round_prefer_floor"))
+        if mode == "nearest" and ctm == "asymmetric" and nearest_mode == "floor":
+            spec_mode = "nearest"
+        elif mode == "linear" and ctm in ("half_pixel", "pytorch_half_pixel"):
+            spec_mode = "bilinear"
+        else:
+            return self.unsupported(node, f"mode {mode} with {ctm} coordinates: only "
+                                          "PyTorch's nearest and bilinear (align_corners "
+                                          "false)")
+        if h2 % h == 0 and w2 % w == 0 and h2 >= h and w2 >= w:
+            fields = {"scale": pair_or_one((h2 // h, w2 // w))}
+        else:
+            fields = {"size": pair_or_one((h2, w2))}
+        if spec_mode != "nearest":
+            fields["mode"] = spec_mode
+        self.add(node, "upsample", fields)
+
+    op_Upsample = op_Resize
+
+    def op_Pad(self, node):
+        a = self.attrs(node)
+        if _text(a.get("mode", "constant")) != "constant":
+            return self.unsupported(node, "only constant (zero) padding")
+        pads = a.get("pads")
+        if len(node.input) > 1 and node.input[1]:
+            pads = self.const(node.input[1])
+        value = self.const(node.input[2]) if len(node.input) > 2 and node.input[2] else 0
+        if pads is None or value is None or float(value) != 0 or (
+                len(node.input) > 3 and node.input[3]):
+            return self.unsupported(node, "only zero padding with constant pads on all axes")
+        pads = [int(p) for p in list(pads)]
+        if len(pads) != 8 or any(pads[i] for i in (0, 1, 4, 5)) or min(pads) < 0:
+            return self.unsupported(node, "only non-negative padding of the height and width")
+        self._map(node)
+        self.add(node, "pad", {"padding": [pads[3], pads[7], pads[2], pads[6]]})
+
+    def op_Slice(self, node):
+        c, h, w = self._map(node)
+        c2, h2, w2 = self.shape(node.output[0], node)
+        if (c2, h2, w2) == (c, h, w):
+            return self.b.alias(node.output[0], node.input[0])
+        starts = self.const(node.input[1])
+        axes = self.const(node.input[3]) if len(node.input) > 3 and node.input[3] else None
+        steps = self.const(node.input[4]) if len(node.input) > 4 and node.input[4] else None
+        if starts is None or c2 != c:
+            return self.unsupported(node, "only a crop of the height and width with "
+                                          "constant bounds")
+        axes = list(range(len(starts))) if axes is None else [int(x) % 4 for x in axes]
+        if steps is not None and any(int(s) != 1 for s in steps):
+            return self.unsupported(node, "only a crop with step 1")
+        first = {2: 0, 3: 0}
+        for ax, st in zip(axes, starts):
+            if ax in (0, 1):
+                continue
+            n = h if ax == 2 else w
+            st = int(st)
+            first[ax] = max(0, min(n, st + n if st < 0 else st))
+        if first[2] != (h - h2) // 2 or first[3] != (w - w2) // 2:
+            return self.unsupported(node, f"a crop from row {first[2]}, column {first[3]}: "
+                                          "only centred crops")
+        self.add(node, "crop", {"size": pair_or_one((h2, w2))})
+
+
+def _text(v) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+_DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True,
+             "ceil_mode": False, "output_padding": 0}
+
+
+def _drop_defaults(fields: dict) -> dict:
+    """The fields whose values are not the spec's defaults."""
+    return {k: v for k, v in fields.items() if _DEFAULTS.get(k, object()) != v}
