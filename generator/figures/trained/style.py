@@ -4,6 +4,8 @@ computations of those matrices, which the page prints."""
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from ... import learn, nn
@@ -24,8 +26,16 @@ PHOTO_POOL = 4
 #: Content from C3's maps; style from C1's and C3's, weighted equally.
 CONTENT_LAYER = ("tanh5", "C3 → tanh")
 STYLE_LAYERS = {("tanh2", "C1 → tanh"): 0.5, ("tanh5", "C3 → tanh"): 0.5}
-#: The course's weights of the content and style costs.
-ALPHA, BETA = 10, 40
+#: The content weight. The style weight is computed by :func:`weights` so that both
+#: terms matter: the course's alpha = 10, beta = 40 left J(G) 99.99 % content cost,
+#: because with these layers J_style is some 10^5 times smaller than J_content.
+ALPHA = 1
+#: The course's weights, shown beside: with them J(G) is almost all content cost.
+COURSE_ALPHA, COURSE_BETA = 10, 40
+#: Where the two weighted terms are made equal: the candidate halfway between C and S.
+BALANCE_AT = "G = (C + S) / 2, pixel by pixel"
+#: Gradient descent on the pixels of G (Adam on [0, 1] pixels, clipped), from G = C.
+STEPS, LEARNING_RATE, SHOWN_STEPS = 200, 0.02, (0, 10, 50, 200)
 #: Content image, style image, and another image of the content's digit (test-set positions).
 CONTENT_DIGIT, STYLE_DIGIT = 3, 8
 
@@ -115,6 +125,110 @@ def grams(lab: Lab) -> tuple[str, np.ndarray, np.ndarray, tuple[int, int, int]]:
     return label, learn.gram_matrix(a_c), learn.gram_matrix(a_s), a_c.shape
 
 
+def weights(lab: Lab) -> dict:
+    """alpha, beta and how they were chosen: beta = alpha J_content / J_style at
+    :data:`BALANCE_AT`, rounded to one significant figure, so there both weighted terms
+    are about equal (each about half of J)."""
+    imgs = images(lab)
+    a_c, a_s, a_g = (activations(lab, imgs[k]) for k in ("C", "S", BALANCE_AT))
+    j_c = learn.content_cost(a_c[CONTENT_LAYER[0]][0], a_g[CONTENT_LAYER[0]][0])
+    j_s = style_cost(a_s, a_g)
+    beta = float(f"{ALPHA * j_c / j_s:.0e}")
+    return {"alpha": ALPHA, "beta": int(beta) if beta == int(beta) else beta,
+            "at": BALANCE_AT, "j_content": j_c, "j_style": j_s}
+
+
+def style_cost(a_s: dict, a_g: dict) -> float:
+    """J_style(S, G): the layers of :data:`STYLE_LAYERS`, weighted by their lambdas."""
+    return sum(w * learn.layer_style_cost(a_s[key][0], a_g[key][0])
+               for (key, _), w in STYLE_LAYERS.items())
+
+
+def content_cost_grad(a_c: np.ndarray, a_g: np.ndarray) -> np.ndarray:
+    """d J_content / d a(G) = a(G) - a(C), for J_content = 1/2 ||a(C) - a(G)||²: same shape."""
+    return a_g.astype(np.float64) - a_c.astype(np.float64)
+
+
+def layer_style_cost_grad(a_s: np.ndarray, a_g: np.ndarray) -> np.ndarray:
+    """d J_style / d a(G) for one layer: with F = a(G) as (n_C, n_H n_W) and G = F Fᵀ,
+    J = ||G(S) - G(G)||² / N² (N = 2 n_H n_W n_C) gives -4 (G(S) - G(G)) F / N².
+
+    a_s, a_g: (n_C, n_H, n_W) -> (n_C, n_H, n_W).
+    """
+    n_c, n_h, n_w = a_g.shape
+    f = a_g.reshape(n_c, -1).astype(np.float64)  # (n_C, n_H, n_W) -> (n_C, n_H*n_W)
+    d = learn.gram_matrix(a_s) - f @ f.T
+    return (-4 * d @ f / (2 * n_h * n_w * n_c) ** 2).reshape(a_g.shape)
+
+
+class Transfer:
+    """J(G) and its gradient with respect to G's pixels, through the frozen LeNet-5."""
+
+    def __init__(self, lab: Lab, alpha: float, beta: float):
+        imgs = images(lab)
+        self.lab, self.alpha, self.beta = lab, alpha, beta
+        self.model, self.params = lab.lenet5.model, lab.lenet5.params
+        self.index = {name: i for i, name in enumerate(self.model.names)}
+        self.deepest = max(self.index[k] for k in (CONTENT_LAYER[0], *(k for k, _ in STYLE_LAYERS)))
+        self.a_c, self.a_s = activations(lab, imgs["C"]), activations(lab, imgs["S"])
+
+    def __call__(self, x: np.ndarray) -> tuple[tuple[float, float], np.ndarray]:
+        """x: (1, 32, 32) pixels in [0, 1] -> ((alpha J_content, beta J_style), dJ/dx (1, 32, 32))."""
+        d, model = self.lab.digits, self.model
+        z = d.standardise(x[None])                                  # (1, 1, 32, 32)
+        outs = model.forward(self.params, z, stop=self.deepest + 1, keep=True)
+        got = {name: outs[i] for name, i in self.index.items() if i <= self.deepest}
+        key = CONTENT_LAYER[0]
+        j_c = learn.content_cost(self.a_c[key][0], got[key][0])
+        j_s = style_cost(self.a_s, got)
+        # the gradient arriving at each layer's output, from the costs read there
+        at = {self.index[key]: self.alpha * content_cost_grad(self.a_c[key][0], got[key][0])}
+        for (k, _), w in STYLE_LAYERS.items():
+            g = self.beta * w * layer_style_cost_grad(self.a_s[k][0], got[k][0])
+            at[self.index[k]] = at.get(self.index[k], 0) + g
+        grad = np.zeros_like(outs[self.deepest], dtype=np.float64)
+        for i in range(self.deepest, -1, -1):
+            grad = grad + at.get(i, 0)
+            layer = model.layers[i]
+            grad, _ = layer.backward(grad, model._own(layer, self.params), need_input=True)
+        return (self.alpha * j_c, self.beta * j_s), grad[0] / d.std  # dz/dx = 1/std
+
+
+_STYLISED: dict = {}
+
+
+def stylise(lab: Lab) -> dict:
+    """Gradient descent on G's pixels from G = C, :data:`STEPS` steps of Adam, pixels kept
+    in [0, 1]. Returns ``weights``, ``images`` {step: (1, 32, 32)} at :data:`SHOWN_STEPS`,
+    ``terms`` [(alpha J_content, beta J_style)] for every step 0..STEPS.
+    Computed once per process for the same networks (figures and page share it)."""
+    h = hashlib.sha256()
+    for name, value in sorted(lab.lenet5.params.items()):
+        h.update(name.encode())
+        h.update(np.ascontiguousarray(value).tobytes())
+    key = (str(lab.cache), h.hexdigest())
+    if key in _STYLISED:
+        return _STYLISED[key]
+    w = weights(lab)
+    cost = Transfer(lab, w["alpha"], w["beta"])
+    x = images(lab)["C"].astype(np.float64)
+    m, v = np.zeros_like(x), np.zeros_like(x)
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    terms, shots = [], {}
+    for k in range(STEPS + 1):
+        (jc, js), g = cost(x)
+        terms.append((jc, js))
+        if k in SHOWN_STEPS:
+            shots[k] = x.copy()
+        if k == STEPS:
+            break
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        step = LEARNING_RATE * (m / (1 - b1 ** (k + 1))) / (np.sqrt(v / (1 - b2 ** (k + 1))) + eps)
+        x = np.clip(x - step, 0.0, 1.0)
+    _STYLISED[key] = {"weights": w, "images": shots, "terms": terms}
+    return _STYLISED[key]
+
+
 def figures(lab: Lab) -> list[tuple[Figure, Prepared]]:
     imgs = images(lab)
     label, g_c, g_s, (n_c, _, _) = grams(lab)
@@ -143,8 +257,29 @@ def figures(lab: Lab) -> list[tuple[Figure, Prepared]]:
              ).format(c=CONTENT_DIGIT, s=STYLE_DIGIT),
         caption="The images whose costs the table compares.")
     out = [(strip, Prepared({"images": strip_images}, img_facts)),
-           (gram, Prepared({"c": g_c, "s": g_s}, gram_facts))]
+           (gram, Prepared({"c": g_c, "s": g_s}, gram_facts)), stylised_figure(lab)]
     part = photo_part()
     if part:
         out += part[1]
     return out
+
+
+def stylised_figure(lab: Lab) -> tuple[Figure, Prepared]:
+    """C, S, and G after each of :data:`SHOWN_STEPS` steps of descent on J."""
+    r = stylise(lab)
+    steps = sorted(r["images"])
+    pics = [images(lab)["C"], images(lab)["S"]] + [r["images"][k] for k in steps]
+    labels = [f"C (a {CONTENT_DIGIT})", f"S (a {STYLE_DIGIT})"] + [
+        f"G, step {k}" + (" (= C)" if k == 0 else "") for k in steps]
+    jc, js = r["terms"][-1]
+    facts = {"labels": labels, "steps": ", ".join(map(str, steps)), "last": steps[-1],
+             "c": CONTENT_DIGIT, "s": STYLE_DIGIT, "alpha": r["weights"]["alpha"],
+             "beta": f"{r['weights']['beta']:,}", "content": f"{jc:.1f}", "style": f"{js:.1f}"}
+    fig = Figure(
+        "style-transfer-result", "image_grid", {"cols": len(pics), "panel_inch": 1.0},
+        alt=("Digit images in a row: the content image C (a test {c}), the style image S (a test "
+             "{s}), and the generated image G after {steps} steps of gradient descent on its "
+             "pixels, starting from C, with alpha = {alpha} and beta = {beta}. After step {last} "
+             "the weighted content cost is {content} and the weighted style cost {style}."),
+        caption="Style transfer run on LeNet-5: the pixels of G move to lower J(G).")
+    return fig, Prepared({"images": np.stack([shown(p) for p in pics])}, facts)
