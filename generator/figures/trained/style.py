@@ -1,6 +1,8 @@
 """Figures of the page "Neural style transfer": the images compared, Gram matrices of
-LeNet-5's maps, and a photograph's edge channels with their Gram matrix; and the
-computations of those matrices, which the page prints."""
+LeNet-5's maps, a photograph's edge channels with their Gram matrix, and a generated
+image optimised on J(G); and the computations behind them, which the page prints: the
+weights (beta computed so that both costs matter), the gradients of the costs, and the
+descent on G's pixels through the frozen LeNet-5 (under a second, once per build)."""
 
 from __future__ import annotations
 
