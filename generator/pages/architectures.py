@@ -60,8 +60,7 @@ def outputs(ctx):
         diagram = figure_id(net.id)  # users' specs too, when the figure stage drew them
         rendered = page(f"{base}.md", "pages/architectures/network.md.j2",
                         **_network_context(net, table, user_file, f"{base}.md"), **figures,
-                        diagram=diagram if diagram in figures["figures"] else None,
-                        memory=memory.context(table, figures["figures"]))
+                        diagram=diagram if diagram in figures["figures"] else None)
         # Built-ins end with questions on their own layers (generator.pages.exercises).
         yield Output(rendered.path, rendered.data + exercises.network_block(net.id, f"{base}.md").encode("utf-8"))
         yield Output(f"{base}.csv", to_csv(table).encode("utf-8"))
@@ -259,6 +258,7 @@ def _network_context(net, table, user_file: str | None, path: str) -> dict:
         "comparisons": comparisons,
         "sources": _unique((c["source"], c["url"], c["note"]) for c in comparisons),
         "totals": _totals(table),
+        "memory": memory.context(table),
         "csv": f"{net.id}.csv",
         "json": f"{net.id}.json",
         "spec_format": _href(path, FORMAT_PAGE),

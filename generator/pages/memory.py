@@ -10,6 +10,7 @@ decimals, as it prints them). Names from a spec arrive escaped.
 from __future__ import annotations
 
 from .. import text
+from ..figures.catalog import FIGURES
 from ..tables import memory as m
 from ..tables.formats import bytes_text, count_text
 
@@ -50,9 +51,9 @@ def _kept(table) -> list[dict]:
     return rows
 
 
-def context(table, figures) -> dict:
-    """Everything the memory section shows for ``table``; ``figures`` are the figure
-    refs by id (the chart is shown when the catalog has one for this network)."""
+def context(table) -> dict:
+    """Everything the memory section shows for ``table``; the chart when the figure
+    catalog has one for this network (every built-in)."""
     mem = m.memory(table, BATCHES)
     chart = chart_id(table.network.id)
     training = [
@@ -69,7 +70,7 @@ def context(table, figures) -> dict:
     ]
     first, last = mem.torchinfo[0], mem.torchinfo[-1]
     return {
-        "chart": chart if chart in figures else None,
+        "chart": chart if any(f.id == chart for f in FIGURES) else None,
         "params": _bytes(mem.param_bytes),
         "buffers": _bytes(mem.buffer_bytes),
         "has_buffers": mem.buffer_bytes > 0,

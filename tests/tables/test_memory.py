@@ -276,7 +276,7 @@ def test_memory_section_of_resnet50():
     table = layer_table(load_builtin("resnet50"))
     figures = page_context("architectures/resnet50.md")
     md = render("pages/architectures/memory.md.j2",
-                memory=page.context(table, figures["figures"]), **figures)
+                memory=page.context(table), **figures)
     m = M.memory(table, page.BATCHES)
     assert f"| parameters (weights and biases) | 97.5 MiB ({m.param_bytes:,} B) |" in md
     assert m.param_bytes == 25_557_032 * 4
@@ -286,5 +286,7 @@ def test_memory_section_of_resnet50():
     assert f"| Forward/backward pass size (MB) | {m.torchinfo[0].forward_backward / 1e6:0.2f} " \
            f"| {ti.forward_backward / 1e6:0.2f} |" in md
     assert "| `add`, `flatten` | nothing |" in md
+    user = table_of(SMALL)  # not in the figure catalog: no chart
+    assert page.context(user)["chart"] is None
     assert "figures/compute-resnet50.svg" in md
     assert "\n## " not in md.split("## Memory")[1].replace("\n### ", "")  # one section
