@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 KATEX  := docs/vendor/katex
 # Material's offline search needs this shim to run from disk (make offline).
 IFRAME := docs/vendor/iframe-worker
+# js-yaml reads the specs a reader pastes into the shape calculator.
+JSYAML := docs/vendor/js-yaml
 
 # Byte-identical builds: every date MkDocs and matplotlib write comes from here.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
@@ -34,7 +36,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: $(KATEX)/.copied $(IFRAME)/shim.js
+assets: $(KATEX)/.copied $(IFRAME)/shim.js $(JSYAML)/js-yaml.min.js
+
+$(JSYAML)/js-yaml.min.js: node_modules/.package-lock.json
+	mkdir -p $(JSYAML)
+	cp node_modules/js-yaml/LICENSE $(JSYAML)/
+	cp node_modules/js-yaml/dist/browser/js-yaml.umd.min.js $@
 
 $(KATEX)/.copied: node_modules/.package-lock.json
 	rm -rf $(KATEX)
@@ -96,4 +103,4 @@ deploy: setup
 # The generator removes what it made (its manifest says what); then the assets.
 clean:
 	test ! -x $(BIN)/python || $(BIN)/python -m generator clean
-	rm -rf $(KATEX) $(IFRAME) $(OFFLINE) $(OFFLINE_ZIP) .pytest_cache .hypothesis
+	rm -rf $(KATEX) $(IFRAME) $(JSYAML) $(OFFLINE) $(OFFLINE_ZIP) .pytest_cache .hypothesis

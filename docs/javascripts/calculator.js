@@ -1,18 +1,25 @@
 // ConvNet Atlas shape calculator: plain JavaScript, no framework, no network.
 //
-// One formula, two languages. The functions below re-implement, line for line,
-//   generator/specs/schema.py   (field checks of a network spec, same messages)
-//   generator/nn/shapes.py      (output sizes and their ValueError messages)
-//   generator/tables/counts.py  (parameters and multiply-accumulates)
-//   generator/tables/receptive.py and table.py (receptive field, rows, totals)
-// and tests/browser/test_calculator.py checks a few hundred random networks
-// against the Python. Field types, expected-value texts and the built-in networks
-// come from the generator as window.ATLAS_CALC (generated/calculator/data.js).
+// One formula, two languages. Sizes, counts, receptive fields and their messages come
+// from the site's one JavaScript core, formulas.js (window.AtlasFormulas); this file
+// restates the rest of the Python, line for line:
+//   generator/specs/fields.py, parse.py, graph.py   (the spec format: field checks,
+//                                 blocks, graphs, repeats, with the same messages)
+//   generator/tables/table.py    (rows, blocks, merges, totals)
+// and tests/browser/test_calculator.py checks a few hundred random networks, graphs
+// included, and every built-in against the Python. Field types, expected-value texts
+// and the built-in networks come from the generator as window.ATLAS_CALC
+// (calculator/data.js); YAML is read by js-yaml (docs/vendor, from the npm registry).
 //
-// window.AtlasCalc.compute(spec, {convention: "torch" | "tf"}) takes a spec as the
-// YAML data of a spec file ({name, input, layers: [{conv: {...}}, "relu", ...]}).
+// window.AtlasCalc.compute(spec, {convention: "torch" | "tf"}) takes a plain sequence
+// of layers as the YAML data of a spec file ({name, input, layers: [{conv: {...}},
+// "relu", ...]}) and reports every row; AtlasCalc.table(spec) takes any spec (blocks,
+// graphs, repeats) and gives generator.tables.formats.table_dict's rows, or the one
+// line of the first error, as Python does; AtlasCalc.read(text) reads YAML text.
 (function () {
   "use strict";
+
+  var F = window.AtlasFormulas;
 
   // ------------------------------------------------------------ Python-style text
 
@@ -57,51 +64,7 @@
     return sign + digits.slice(0, exp + 1) + "." + (frac || "0");
   }
 
-  /** Python's format(x, "g"). */
-  function formatG(x) {
-    if (x === 0) return "0";
-    var m = x.toExponential(5).match(/^(-?\d)(?:\.(\d+))?e([+-]\d+)$/);
-    var exp = parseInt(m[3], 10);
-    var strip = function (s) { return s.indexOf(".") < 0 ? s : s.replace(/0+$/, "").replace(/\.$/, ""); };
-    if (exp < -4 || exp >= 6) {
-      var e = Math.abs(exp);
-      return strip(m[1] + "." + (m[2] || "")) + "e" + (exp < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
-    }
-    return strip(x.toFixed(Math.max(0, 5 - exp)));
-  }
-
-  /** What Python's str.isprintable() refuses (besides the space, which it prints). */
-  var UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
-
-  /** A code point as Python's repr() escapes it: \x7f, \u2028, \U0010ffff (YAML reads the same). */
-  function escapeCode(cp) {
-    var hex = cp.toString(16);
-    if (cp < 0x100) return "\\x" + hex.padStart(2, "0");
-    if (cp < 0x10000) return "\\u" + hex.padStart(4, "0");
-    return "\\U" + hex.padStart(8, "0");
-  }
-
-  /** Each code point of ``s`` (a lone surrogate as itself) through ``f(char, codePoint)``. */
-  function mapCodePoints(s, f) {
-    var out = "";
-    for (var i = 0; i < s.length;) {
-      var cp = s.codePointAt(i), c = String.fromCodePoint(cp);
-      i += c.length;
-      out += f(c, cp);
-    }
-    return out;
-  }
-
-  /** Python's repr() of a str. */
-  function strRepr(s) {
-    var q = s.indexOf("'") >= 0 && s.indexOf('"') < 0 ? '"' : "'";
-    var special = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"};
-    special[q] = "\\" + q;
-    return q + mapCodePoints(s, function (c, cp) {
-      if (has(special, c)) return special[c];
-      return c !== " " && UNPRINTABLE.test(c) ? escapeCode(cp) : c;
-    }) + q;
-  }
+  var formatG = F.formatG, strRepr = F.strRepr, escapeCode = F.escapeCode, mapCodePoints = F.mapCodePoints;
 
   /** What a name may not contain: fields.NOT_IN_LINE, as the generator sends it. */
   var notInLine = null;
@@ -161,10 +124,6 @@
     return "a mapping";
   }
 
-  /** Python's repr() of a tuple of ints: (1, 2). */
-  function tupleRepr(values) {
-    return "(" + values.join(", ") + (values.length === 1 ? ",)" : ")");
-  }
 
   // ------------------------------------------------------------ spec fields (schema.py)
 
@@ -200,12 +159,28 @@
     return typeof v === "number" || v instanceof PyFloat;
   }
 
+  function choice(type) {
+    return function (v) {
+      var options = schema().types[type].choices;
+      if (typeof v === "string" && options.indexOf(v) >= 0) return v;
+      throw new Mismatch();
+    };
+  }
+  var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,59}$/;
+  var FIGURE = /^([0-9]+(?:\.[0-9]+)?) *([KMG])$/;
+
   var CONVERT = {
     COUNT: positive,
+    INDEX: nonNegative,
     SIZE: pairOf(positive),
     PAD: pairOf(nonNegative),
     CONV_PAD: function (v) {
       return v === "same" || v === "valid" ? v : pairOf(nonNegative)(v);
+    },
+    PAD4: function (v) {  // fields._pad4: [left, right, top, bottom]
+      if (Array.isArray(v) && v.length === 4) return v.map(nonNegative);
+      var hw = pairOf(nonNegative)(v);
+      return [hw[1], hw[1], hw[0], hw[0]];
     },
     BOOL: function (v) {
       if (typeof v === "boolean") return v;
@@ -216,7 +191,7 @@
       throw new Mismatch();
     },
     POSITIVE: function (v) {
-      if (isNumber(v) && num(v) > 0) return num(v);
+      if (isNumber(v) && num(v) > 0 && Number.isFinite(num(v))) return num(v);
       throw new Mismatch();
     },
     TEXT: function (v) {  // fields._line
@@ -224,10 +199,35 @@
       if (text) return text;
       throw new Mismatch();
     },
+    DESCRIPTION: function (v) {  // fields._description
+      var text = typeof v === "string" && !new RegExp(schema().not_in_text, "u").test(v) ? v.replace(PY_STRIP, "") : "";
+      if (text) return text;
+      throw new Mismatch();
+    },
+    URL: function (v) {  // fields._url: an absolute http(s) address with a host
+      if (typeof v !== "string" || badInLine().test(v)) throw new Mismatch();
+      var m = /^(https?):\/\/([^\/?#]*)/i.exec(v);
+      var host = m ? m[2].replace(/^.*@/, "").replace(/:\d*$/, "") : "";
+      if (m && host && !/\s/.test(m[2])) return v;
+      throw new Mismatch();
+    },
+    ID: function (v) {
+      if (typeof v === "string" && IDENTIFIER.test(v)) return v;
+      throw new Mismatch();
+    },
     SHAPE: function (v) {
       if (Array.isArray(v) && (v.length === 1 || v.length === 3)) return v.map(positive);
       throw new Mismatch();
     },
+    PUBLISHED_COUNT: function (v) {
+      if (isInt(v) && v >= 0) return v;
+      if (typeof v === "string" && FIGURE.test(v.replace(PY_STRIP, ""))) return v.replace(PY_STRIP, "");
+      throw new Mismatch();
+    },
+    ACTIVATION: choice("ACTIVATION"),
+    UPSAMPLE_MODE: choice("UPSAMPLE_MODE"),
+    POOL_MODE: choice("POOL_MODE"),
+    APPROXIMATE: choice("APPROXIMATE"),
   };
 
   /** UserError's one line: runs of whitespace become one space (errors.py). */
@@ -251,6 +251,11 @@
   function kindOrder() {
     return schema().kind_order || Object.keys(schema().kinds);
   }
+  /** The kinds a layer's card offers: a plain sequence has no blocks and no merges. */
+  function cardKinds() {
+    var kinds = schema().kinds;
+    return kindOrder().filter(function (k) { return !kinds[k].composite && !kinds[k].merge; });
+  }
 
   /** schema._lower: the first sentence of a field's doc, lower-cased. */
   function lowerDoc(doc) {
@@ -262,12 +267,56 @@
     return Object.prototype.hasOwnProperty.call(obj, key);
   }
 
-  /** _Parser.values: check ``data`` against ``fields``; converted values, or a SpecError. */
-  function checkValues(fields, data, where, what) {
+  /** parse._quoted: a key or kind as a message quotes it (repr, cut after 60 characters). */
+  function quoted(v) {
+    if (typeof v !== "string") return "'" + String(v) + "'";
+    var cps = Array.from(v);
+    return cps.length <= 60 ? strRepr(v) : strRepr(cps.slice(0, 60).join("")) + "…";
+  }
+
+  /**
+   * difflib.get_close_matches(word, possibilities, n=1): the closest possibility with a
+   * SequenceMatcher ratio of at least 0.6 (ties: the larger string), or null.
+   */
+  function closeMatch(word, possibilities) {
+    var b = Array.from(word).slice(0, 100), best = null, bestScore = -1;
+    possibilities.forEach(function (x) {
+      var a = Array.from(x);
+      var matched = (function blocks(alo, ahi, blo, bhi) {  // the sizes of the matching blocks
+        var besti = alo, bestj = blo, size = 0, lens = {};
+        for (var i = alo; i < ahi; i++) {
+          var next = {};
+          for (var j = blo; j < bhi; j++) {
+            if (b[j] !== a[i]) continue;
+            var k = (lens[j - 1] || 0) + 1;
+            next[j] = k;
+            if (k > size) { besti = i - k + 1; bestj = j - k + 1; size = k; }
+          }
+          lens = next;
+        }
+        if (!size) return 0;
+        return size + blocks(alo, besti, blo, bestj) + blocks(besti + size, ahi, bestj + size, bhi);
+      })(0, a.length, 0, b.length);
+      var score = a.length + b.length ? 2 * matched / (a.length + b.length) : 1;
+      if (score >= 0.6 && (score > bestScore || (score === bestScore && x > best))) {
+        best = x;
+        bestScore = score;
+      }
+    });
+    return best;
+  }
+
+  /**
+   * _Parser.values: check ``data`` against ``fields``; converted values, or a SpecError.
+   * ``nested(field, raw)`` parses the fields that hold layers, names or parameters.
+   */
+  function checkValues(fields, data, where, what, nested) {
     var known = fields.map(function (f) { return f.name; });
     Object.keys(data).forEach(function (key) {
       if (known.indexOf(key) < 0) {
-        throw new SpecError(where, "unknown field '" + key + "' (" + what + " takes: " + known.join(", ") + ")");
+        var hint = closeMatch(key, known);
+        throw new SpecError(where, "unknown field " + quoted(key) + " (" + (hint ? "did you mean '" + hint + "'? " : "") +
+          what + " takes: " + known.join(", ") + ")");
       }
     });
     var out = {};
@@ -277,7 +326,10 @@
         return;
       }
       var convert = CONVERT[f.type];
-      if (!convert) return;  // layers: checked one by one by the caller
+      if (!convert) {  // layers, names, parameters: the graph parser's
+        if (nested) out[f.name] = nested(f, data[f.name]);
+        return;
+      }
       try {
         out[f.name] = convert(data[f.name]);
       } catch (e) {
@@ -292,9 +344,54 @@
     return out;
   }
 
-  /** _Parser.layer: the layer ``entry`` at position ``index`` (1-based). */
-  function parseLayer(entry, index) {
-    var here = "layer " + index;
+  /** ``values`` with every field it left out at its default. */
+  function withDefaults(fields, values) {
+    fields.forEach(function (f) {
+      if (!has(values, f.name) && !f.required) values[f.name] = defaultValue(f);
+    });
+    return values;
+  }
+
+  /** layers.label: " 'conv1' (conv)", to follow a layer's index in a location. */
+  function label(name, kind) {
+    return (name ? " " + strRepr(name) : "") + (kind ? " (" + kind + ")" : "");
+  }
+
+  /** True when the layer combines several inputs (Layer.merges). */
+  function merges(layer) {
+    if (layer.kind === "concat") return !layer.v.branches.length;
+    if (layer.kind === "crop") return layer.v.size === null;
+    return schema().kinds[layer.kind].merge;
+  }
+
+  /** _Parser.check: checks between the fields of one layer. */
+  function checkLayer(layer) {
+    var v = layer.v, kind = layer.kind, n = (v.inputs || []).length, fail = function (message) {
+      throw new SpecError(layer.where, message);
+    };
+    if ((kind === "conv" || kind === "conv_transpose") && v.out % v.groups) {
+      fail("out " + v.out + " is not divisible by groups " + v.groups);
+    }
+    if (kind === "crop" && merges(layer) && n !== 2) {
+      fail("give size, or two inputs (the map to crop and the layer whose height and width it takes), found " + n);
+    }
+    if (merges(layer) && n < 2) {
+      fail("inputs: " + kind + " needs at least two inputs" + (kind === "concat" ? " (or branches)" : "") + ", found " + n);
+    }
+    if (!merges(layer) && n > 1) {
+      fail("inputs: " + kind + " takes one input, found " + n + " (only add, multiply and concat combine several)");
+    }
+    if (kind === "upsample" && (v.scale === null) === (v.size === null)) fail("give one of scale and size");
+    if (kind === "repeat" && v.times && v.each.length && v.times !== v.each.length) {
+      fail("times is " + v.times + " but each has " + v.each.length + " entries");
+    }
+  }
+
+  /**
+   * _Parser.layer's first steps: the kind and the fields of ``entry`` at ``here``
+   * ("layer 3"), among ``known`` kinds -> {kind, data, where}, or a SpecError.
+   */
+  function layerEntry(entry, here, known, knownText) {
     var kinds = schema().kinds;
     if (typeof entry === "string") {
       var bare = {};
@@ -305,34 +402,35 @@
       throw new SpecError(here, "expected a one-key mapping like 'conv: {out: 6, kernel: 5}' " +
         "or a bare kind like 'relu', found " + found(entry));
     }
-    var kind = Object.keys(entry)[0];
-    var data = entry[kind];
-    kind = schema().aliases[kind] || kind;
-    if (!has(kinds, kind)) {
-      throw new SpecError(here, "unknown layer type '" + kind + "' (the calculator knows: " +
-        kindOrder().join(", ") + ")");
-    }
+    var written = Object.keys(entry)[0];
+    var data = entry[written];
+    var kind = has(schema().aliases, written) ? schema().aliases[written] : written;
+    if (known.indexOf(kind) < 0) throw new SpecError(here, knownText(written));
     var fields = kinds[kind].fields;
     if (data === null || data === undefined) data = {};
     if (!isMapping(data)) {
       var required = fields.filter(function (f) { return f.required; }).map(function (f) { return f.name + ": ..."; });
-      throw new SpecError(here + " (" + kind + ")", "the fields of a " + kind + " layer must be a mapping like '" +
+      throw new SpecError(here + label(null, kind), "the fields of a " + kind + " layer must be a mapping like '" +
         kind + ": {" + (required.join(", ") || "name: ...") + "}', found " + found(data));
     }
     var name = typeof data.name === "string" ? data.name : null;
-    var where = here + (name ? " " + strRepr(name) : "") + " (" + kind + ")";
-    if (index > limits().max_layers) {  // every kind of the calculator counts as one layer
-      throw new SpecError(where, "more than " + countText(limits().max_layers) +
+    return {kind: kind, data: data, where: here + label(name, kind)};
+  }
+
+  /** A card's layer at position ``index`` (1-based): a plain sequence, one layer each. */
+  function parseLayer(entry, index) {
+    var known = cardKinds();
+    var e = layerEntry(entry, "layer " + index, known, function (kind) {
+      return "unknown layer type '" + kind + "' (the calculator knows: " + known.join(", ") + ")";
+    });
+    if (index > limits().max_layers) {  // a card's kind counts as one layer
+      throw new SpecError(e.where, "more than " + countText(limits().max_layers) +
         " layers (blocks count the layers inside)");
     }
-    var values = checkValues(fields, data, where, kind);
-    fields.forEach(function (f) {
-      if (!has(values, f.name) && !f.required) values[f.name] = defaultValue(f);
-    });
-    if ((kind === "conv" || kind === "conv_transpose") && values.out % values.groups) {
-      throw new SpecError(where, "out " + values.out + " is not divisible by groups " + values.groups);
-    }
-    return {kind: kind, where: where, index: index, v: values};
+    var fields = schema().kinds[e.kind].fields;
+    var layer = {kind: e.kind, where: e.where, index: index, v: withDefaults(fields, checkValues(fields, e.data, e.where, e.kind))};
+    checkLayer(layer);
+    return layer;
   }
 
   /** A field's default, converted (the generator sends it as JSON: pairs are lists). */
@@ -340,334 +438,333 @@
     return Array.isArray(f.value) ? f.value.slice() : f.value;
   }
 
-  // ------------------------------------------------------------ shapes.py
-
-  function ShapeError(message) {
-    this.message = message;
-  }
-
-  function dims(values) {
-    return values.join("x");
-  }
-  function allSame(values) {
-    return values.every(function (v) { return v === values[0]; });
-  }
-  function kernelText(kernels, dilations) {
-    if (allSame(kernels) && allSame(dilations)) {
-      kernels = kernels.slice(0, 1);
-      dilations = dilations.slice(0, 1);
-    }
-    var text = "kernel size " + dims(kernels);
-    if (dilations.some(function (d) { return d !== 1; })) {
-      text += " (dilated " + dims(kernels.map(function (k, i) { return dilations[i] * (k - 1) + 1; })) + ")";
-    }
-    return text;
-  }
-  function checkPositive(values, name) {
-    if (values.some(function (v) { return v < 1; })) {
-      var shown = values.length === 1 ? values[0] : tupleRepr(values);
-      throw new ShapeError(name + " should be greater than zero, but got " + shown);
-    }
-  }
-  function checkNonNegative(values, name) {
-    if (values.some(function (v) { return v < 0; })) {
-      var shown = values.length === 1 ? values[0] : tupleRepr(values);
-      throw new ShapeError(name + " must be non-negative, but got " + shown);
-    }
-  }
-  function checkFits(sizes, kernels, padsTotal, dilations) {
-    var padded = sizes.map(function (s, i) { return s + padsTotal[i]; });
-    if (kernels.some(function (k, i) { return dilations[i] * (k - 1) + 1 > padded[i]; })) {
-      throw new ShapeError(kernelText(kernels, dilations) + " is larger than padded input " + dims(padded));
-    }
-  }
-  function checkConvArgs(sizes, kernels, strides, pads, dilations) {
-    checkPositive(sizes, "input size");
-    checkPositive(kernels, "kernel size");
-    checkPositive(strides, "stride");
-    checkPositive(dilations, "dilation");
-    checkNonNegative(pads, "padding");
-  }
-  function checkPoolArgs(sizes, kernels, strides, pads, dilations) {
-    checkConvArgs(sizes, kernels, strides, pads, dilations);
-    kernels.forEach(function (k, i) {
-      var p = pads[i], d = dilations[i];
-      if (p > Math.floor(((k - 1) * d + 1) / 2)) {
-        throw new ShapeError("pad should be at most half of effective kernel size, but got pad=" + p +
-          ", kernel_size=" + k + " and dilation=" + d);
-      }
-    });
-    kernels.forEach(function (k, i) {
-      var p = pads[i];
-      if (p > Math.floor(k / 2)) {
-        throw new ShapeError("pad should be smaller than or equal to half of kernel size, but got pad=" + p +
-          ", kernel_size=" + k);
-      }
-    });
-  }
-  function convFormula(size, kernel, stride, padTotal, dilation) {
-    return Math.floor((size + padTotal - dilation * (kernel - 1) - 1) / stride) + 1;
-  }
-  function convTransposeFormula(size, kernel, stride, padding, outputPadding, dilation) {
-    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
-  }
-  function poolFormula(size, kernel, stride, padding, dilation, ceilMode) {
-    var span = size + 2 * padding - dilation * (kernel - 1) - 1;
-    var out = Math.floor((span + (ceilMode ? stride - 1 : 0)) / stride) + 1;
-    if (ceilMode && (out - 1) * stride >= size + padding) out -= 1;
-    return out;
-  }
-  function samePadding(kernel, dilation) {
-    checkPositive([kernel], "kernel size");
-    checkPositive([dilation], "dilation");
-    var total = dilation * (kernel - 1);
-    var before = Math.floor(total / 2);
-    return [before, total - before];
-  }
-  /** shapes.tf_output_size -> [out, padBefore, padAfter] */
-  function tfOutputSize(size, kernel, stride, dilation, padding) {
-    checkConvArgs([size], [kernel], [stride], [0], [dilation]);
-    var mode = padding.toUpperCase();
-    var effective = dilation * (kernel - 1) + 1;
-    if (mode === "SAME") {
-      var out = Math.ceil(size / stride);
-      var total = Math.max((out - 1) * stride + effective - size, 0);
-      return [out, Math.floor(total / 2), total - Math.floor(total / 2)];
-    }
-    checkFits([size], [kernel], [0], [dilation]);
-    return [Math.ceil((size - effective + 1) / stride), 0, 0];
-  }
-  /** tensorflow.check_keras_conv: Keras convolutions refuse a stride above 1 with a dilation above 1. */
-  function checkKerasConv(strides, dilations) {
-    if (Math.max(strides[0], strides[1]) > 1 && Math.max(dilations[0], dilations[1]) > 1) {
-      throw new ShapeError("`strides > 1` not supported in conjunction with `dilation_rate > 1` (strides=" +
-        tupleRepr(strides) + ", dilation_rate=" + tupleRepr(dilations) + ")");
-    }
-  }
-  /**
-   * Keras Conv2DTranspose, then Cropping2D(padding) for PyTorch's padding: without an
-   * output_padding 'valid' gives size*stride + max(k_eff - stride, 0) (tensorflow.
-   * conv_transpose_output_size); with one, PyTorch's formula.
-   */
-  function kerasConvTranspose2dOutputHW(hw, k, s, p, op, d) {
-    if (op[0] || op[1]) return convTranspose2dOutputHW(hw, k, s, p, op, d);
-    checkConvArgs(hw, k, s, p, d);
-    var out = [0, 1].map(function (i) {
-      var effective = d[i] * (k[i] - 1) + 1;
-      return hw[i] * s[i] + Math.max(effective - s[i], 0) - 2 * p[i];
-    });
-    if (Math.min(out[0], out[1]) < 1) {
-      throw new ShapeError("calculated output size " + dims(out) + " is too small (input size " + hw[0] + "x" + hw[1] + ")");
-    }
-    return out;
-  }
-  /** shapes.conv2d_padding -> [[top, bottom], [left, right]] */
-  function conv2dPadding(k, padding, s, d) {
-    if (typeof padding === "string") {
-      if (padding === "valid") return [[0, 0], [0, 0]];
-      if (s[0] !== 1 || s[1] !== 1) throw new ShapeError("padding='same' is not supported for strided convolutions");
-      return [samePadding(k[0], d[0]), samePadding(k[1], d[1])];
-    }
-    checkNonNegative(padding, "padding");
-    return [[padding[0], padding[0]], [padding[1], padding[1]]];
-  }
-  function conv2dOutputHW(hw, k, s, padding, d) {
-    var p = conv2dPadding(k, padding, s, d);
-    checkConvArgs(hw, k, s, [p[0][0], p[1][0], p[0][1], p[1][1]], d);
-    var totals = [p[0][0] + p[0][1], p[1][0] + p[1][1]];
-    checkFits(hw, k, totals, d);
-    return [0, 1].map(function (i) { return convFormula(hw[i], k[i], s[i], totals[i], d[i]); });
-  }
-  function convTranspose2dOutputHW(hw, k, s, p, op, d) {
-    checkConvArgs(hw, k, s, p, d);
-    checkNonNegative(op, "output_padding");
-    [0, 1].forEach(function (i) {
-      if (!(op[i] < s[i] || op[i] < d[i])) {
-        throw new ShapeError("output padding must be smaller than either stride or dilation, but got output_padding=" +
-          op[i] + ", stride=" + s[i] + " and dilation=" + d[i]);
-      }
-    });
-    var out = [0, 1].map(function (i) { return convTransposeFormula(hw[i], k[i], s[i], p[i], op[i], d[i]); });
-    if (Math.min(out[0], out[1]) < 1) {
-      throw new ShapeError("calculated output size " + dims(out) + " is too small (input size " + hw[0] + "x" + hw[1] + ")");
-    }
-    return out;
-  }
-  function pool2dOutputHW(hw, k, s, p, d, ceilMode) {
-    s = s || k;
-    checkPoolArgs(hw, k, s, p, d);
-    var out = [0, 1].map(function (i) { return poolFormula(hw[i], k[i], s[i], p[i], d[i], ceilMode); });
-    if (Math.min(out[0], out[1]) < 1) checkFits(hw, k, [2 * p[0], 2 * p[1]], d);
-    return out;
-  }
-
-  // ------------------------------------------------------------ counts.py, receptive.py
-
-  function checkGroups(inChannels, outChannels, groups) {
-    if (inChannels % groups) throw new ShapeError("groups " + groups + " does not divide the " + inChannels + " input channels");
-    if (outChannels % groups) throw new ShapeError("groups " + groups + " does not divide the " + outChannels + " output channels");
-  }
-
-  var INPUT_FIELD = [{size: 1, jump: 1, start: 0}, {size: 1, jump: 1, start: 0}];
-
-  function windowField(field, kernel, stride, padBefore, dilation) {
-    if (!field) return null;
-    dilation = dilation || [1, 1];
-    return field.map(function (f, i) {
-      var span = dilation[i] * (kernel[i] - 1) + 1;
-      return {size: f.size + (span - 1) * f.jump, jump: f.jump * stride[i], start: f.start - padBefore[i] * f.jump};
-    });
-  }
-  /**
-   * receptive.adaptive_window, in closed form: [kernel, stride] of adaptive pooling
-   * from ``size`` to ``out``, or null when its windows differ. With size = q*out + r
-   * they are alike only for r = 0 (kernel q, stride q) or r = 1 (kernel q + 1,
-   * stride q); one window has stride 1.
-   */
-  function adaptiveWindow(size, out) {
-    if (out === 1) return [size, 1];
-    var q = Math.floor(size / out), r = size - q * out;
-    if (r === 0) return [q, q];
-    if (r === 1) return [q + 1, q];
-    return null;
-  }
-
   // ------------------------------------------------------------ table.py
 
-  /** A (height, width) pair as generator.text.size2 writes it: 3, or 3×5. */
-  function hwText(pair) {
-    return pair[0] === pair[1] ? String(pair[0]) : pair[0] + schema().times + pair[1];
-  }
-  /** A shape as generator.text.shape writes it: 64×55×55. */
-  function shapeText(shape) {
-    return shape.join(schema().times);
-  }
-  function same2(a, b) {
-    return a[0] === b[0] && a[1] === b[1];
-  }
-  function extras(dilation, groups, bias) {
-    var text = "";
-    if (!same2(dilation, [1, 1])) text += ", d=" + hwText(dilation);
-    if (groups !== 1) text += ", groups=" + groups;
-    if (!bias) text += ", no bias";
-    return text;
-  }
-  function needMap(kind, shape) {
-    if (shape.length !== 3) {
-      throw new ShapeError(kind + " needs a C×H×W input, found a flat vector of " + shape[0] +
-        " features (is there a flatten before it?)");
-    }
+  var ShapeError = F.ShapeError, shapeText = F.shapeText, hwText = F.hwText, LEAVES = F.LEAVES;
+
+  // ------------------------------------------------------------ the full spec format (parse.py)
+
+  /**
+   * The parser of a whole spec: parse._Parser, step for step (blocks, graphs, repeats).
+   * Layers come out as {kind, where, v: values with defaults, sources, instances}.
+   */
+  function Parser() {
+    this.count = 0;     // towards limits.MAX_LAYERS
+    this.blocks = {};   // name -> {params: [[name, default]], layers: YAML data}
+    this.active = [];   // the blocks being instantiated, outermost first
   }
 
-  /** One leaf layer: {output_shape, details, weights, biases, buffers, macs, field}. */
-  var LEAVES = {
-    conv: function (v, shape, field, tf) {
-      needMap("conv", shape);
-      var c = shape[0], hw = [shape[1], shape[2]], out, top, left;
-      if (tf) checkKerasConv(v.stride, v.dilation);
-      if (tf && typeof v.padding === "string") {
-        // TensorFlow 'SAME' / 'VALID': shapes.tf_output_size along each dimension
-        var rh = tfOutputSize(hw[0], v.kernel[0], v.stride[0], v.dilation[0], v.padding);
-        var rw = tfOutputSize(hw[1], v.kernel[1], v.stride[1], v.dilation[1], v.padding);
-        out = [rh[0], rw[0]];
-        top = rh[1];
-        left = rw[1];
-      } else {
-        out = conv2dOutputHW(hw, v.kernel, v.stride, v.padding, v.dilation);
-        var p = conv2dPadding(v.kernel, v.padding, v.stride, v.dilation);
-        top = p[0][0];
-        left = p[1][0];
+  Parser.prototype.values = function (fields, data, where, what) {
+    var self = this;
+    return checkValues(fields, data, where, what, function (f, raw) {
+      switch (f.type) {
+        case "LAYERS": return self.layers(raw, where, f.name);
+        case "BRANCHES": return self.branches(raw, where);
+        case "PUBLISHED": return self.published(raw, where);
+        case "NAMES": return self.names(raw, where);
+        case "PARAMS": return self.paramValues(raw, where, f.name);
+        case "EACH":
+          if (!Array.isArray(raw) || !raw.length) {
+            throw new SpecError(where, "each must be " + f.expected + ", found " + found(raw));
+          }
+          return raw.map(function (v, i) { return self.paramValues(v, where, "each " + (i + 1)); });
+        case "BLOCKS": return self.blockDefs(raw);
       }
-      checkGroups(c, v.out, v.groups);
-      var kk = v.kernel[0] * v.kernel[1], per = Math.floor(c / v.groups);
-      var pad = typeof v.padding === "string" ? v.padding : hwText(v.padding);
-      return {
-        output_shape: [v.out, out[0], out[1]],
-        details: "f=" + hwText(v.kernel) + ", s=" + hwText(v.stride) + ", p=" + pad + extras(v.dilation, v.groups, v.bias),
-        weights: v.out * per * kk, biases: v.bias ? v.out : 0, buffers: 0,
-        macs: v.out * out[0] * out[1] * per * kk,
-        field: windowField(field, v.kernel, v.stride, [top, left], v.dilation),
-      };
-    },
-    conv_transpose: function (v, shape, field, tf) {
-      needMap("conv_transpose", shape);
-      var c = shape[0], hw = [shape[1], shape[2]];
-      var out = (tf ? kerasConvTranspose2dOutputHW : convTranspose2dOutputHW)(
-        hw, v.kernel, v.stride, v.padding, v.output_padding, v.dilation);
-      checkGroups(c, v.out, v.groups);
-      var kk = v.kernel[0] * v.kernel[1], per = Math.floor(v.out / v.groups);
-      var details = "f=" + hwText(v.kernel) + ", s=" + hwText(v.stride) + ", p=" + hwText(v.padding);
-      if (!same2(v.output_padding, [0, 0])) details += ", output padding " + hwText(v.output_padding);
-      return {
-        output_shape: [v.out, out[0], out[1]],
-        details: details + extras(v.dilation, v.groups, v.bias),
-        weights: c * per * kk, biases: v.bias ? v.out : 0, buffers: 0,
-        macs: c * hw[0] * hw[1] * per * kk, field: null,
-      };
-    },
-    maxpool: pool("maxpool"),
-    avgpool: pool("avgpool"),
-    adaptive_avgpool: function (v, shape, field) {
-      needMap("adaptive_avgpool", shape);
-      var hw = v.output;
-      var wh = adaptiveWindow(shape[1], hw[0]), ww = adaptiveWindow(shape[2], hw[1]);
-      var f = wh && ww ? windowField(field, [wh[0], ww[0]], [wh[1], ww[1]], [0, 0]) : null;
-      return leaf([shape[0], hw[0], hw[1]], "to " + hwText(hw), f);
-    },
-    linear: function (v, shape, field) {
-      if (shape.length !== 1) {
-        throw new ShapeError("linear needs a flat input, found " + shapeText(shape) + " (put a flatten before it)");
-      }
-      var r = leaf([v.out], shape[0] + " → " + v.out + (v.bias ? "" : ", no bias"), field);
-      r.weights = shape[0] * v.out;
-      r.biases = v.bias ? v.out : 0;
-      r.macs = shape[0] * v.out;
-      return r;
-    },
-    batchnorm: function (v, shape, field) {
-      var r = leaf(shape, v.affine ? "" : "not affine", field);
-      r.weights = r.biases = v.affine ? shape[0] : 0;
-      r.buffers = 2 * shape[0];
-      return r;
-    },
-    flatten: function (v, shape, field) {
-      if (shape.length === 1) return leaf(shape, "", field);
-      var n = shape[0] * shape[1] * shape[2];
-      return leaf([n], shapeText(shape) + " → " + n, windowField(field, [shape[1], shape[2]], [1, 1], [0, 0]));
-    },
-    dropout: function (v, shape, field) {
-      return leaf(shape, "p=" + formatG(v.p), field);
-    },
+      throw new Error("no reader for the field type " + f.type);
+    });
   };
-  ["relu", "tanh", "sigmoid", "softmax"].forEach(function (kind) {
-    LEAVES[kind] = function (v, shape, field) { return leaf(shape, "", field); };
-  });
 
-  function leaf(shape, details, field) {
-    return {output_shape: shape, details: details, weights: 0, biases: 0, buffers: 0, macs: 0, field: field};
-  }
-  function pool(kind) {
-    return function (v, shape, field, tf) {
-      needMap(kind, shape);
-      var dilation = v.dilation || [1, 1];
-      var stride = v.stride || v.kernel, out;
-      if (tf && v.ceil_mode) {
-        // Keras has no ceil_mode: ZeroPadding2D(padding), then pooling with padding='same'
-        // keeps the last partial window, ceil(size / stride) (tensorflow.pool_output_size)
-        out = [0, 1].map(function (i) {
-          return tfOutputSize(shape[1 + i] + 2 * v.padding[i], v.kernel[i], stride[i], 1, "same")[0];
-        });
-      } else {
-        out = pool2dOutputHW([shape[1], shape[2]], v.kernel, v.stride, v.padding, dilation, v.ceil_mode);
+  Parser.prototype.layers = function (raw, where, path) {
+    var self = this, nested = !!where;
+    if (!Array.isArray(raw) || !raw.length) {
+      throw new SpecError(where, (nested ? path : "layers") + " must be a non-empty list of layers, found " + found(raw));
+    }
+    var prefix = nested ? where + " > " + path + " " : "layer ";
+    return this.link(raw.map(function (entry, i) { return self.layer(entry, prefix, i + 1); }));
+  };
+
+  Parser.prototype.branches = function (raw, where) {
+    var self = this;
+    if (!Array.isArray(raw) || raw.length < 2) {
+      throw new SpecError(where, "branches must be " + schema().types.BRANCHES.expected + ", found " + found(raw));
+    }
+    return raw.map(function (branch, b) {
+      if (!Array.isArray(branch) || !branch.length) {
+        throw new SpecError(where, "branch " + (b + 1) + " must be a non-empty list of layers, found " + found(branch));
       }
-      var details = "f=" + hwText(v.kernel) + ", s=" + hwText(stride);
-      if (!same2(v.padding, [0, 0])) details += ", p=" + hwText(v.padding);
-      if (!same2(dilation, [1, 1])) details += ", d=" + hwText(dilation);
-      if (v.ceil_mode) details += ", ceil";
-      return leaf([shape[0], out[0], out[1]], details, windowField(field, v.kernel, stride, v.padding, dilation));
+      var prefix = where + " > branch " + (b + 1) + ", layer ";
+      return self.link(branch.map(function (entry, i) { return self.layer(entry, prefix, i + 1); }));
+    });
+  };
+
+  Parser.prototype.layer = function (entry, prefix, index) {
+    var known = kindOrder().concat(Object.keys(schema().aliases));
+    var e = layerEntry(entry, prefix + index, known, function (kind) {
+      var hint = closeMatch(String(kind), known);
+      return "unknown layer type " + quoted(kind) + " (" + (hint ? "did you mean '" + hint + "'? " : "") +
+        "known types: " + known.join(", ") + ")";
+    });
+    var info = schema().kinds[e.kind];
+    var v = withDefaults(info.fields, this.values(info.fields, e.data, e.where, e.kind));
+    // a merge counts one layer more per input past the second (parse.py)
+    this.count += info.counts_as + Math.max(0, v.inputs.length - 2);
+    if (this.count > limits().max_layers) {
+      throw new SpecError(e.where, "more than " + countText(limits().max_layers) + " layers (blocks count the layers inside)");
+    }
+    var layer = {kind: e.kind, where: e.where, v: v, sources: []};
+    checkLayer(layer);
+    if (e.kind === "repeat") this.instances(layer);
+    return layer;
+  };
+
+  Parser.prototype.names = function (raw, where) {
+    var items = Array.isArray(raw) ? raw : [raw];
+    var bad = function () {
+      return new SpecError(where, "inputs must be " + schema().types.NAMES.expected + ", found " + found(raw));
     };
+    if (!items.length) throw bad();
+    return items.map(function (v) {
+      try {
+        return CONVERT.TEXT(v);
+      } catch (e) {
+        if (e instanceof Mismatch) throw bad();
+        throw e;
+      }
+    });
+  };
+
+  /** _Parser.link: check the ``inputs`` of a list of layers and set their ``sources``. */
+  Parser.prototype.link = function (layers) {
+    var seen = {}, later = {}, input = schema().input_name;
+    for (var k = layers.length - 1; k >= 0; k--) if (layers[k].v.name) later[layers[k].v.name] = k;
+    layers.forEach(function (layer, i) {
+      layer.sources = layer.v.inputs.map(function (name) {
+        if (name === input && !has(seen, name)) return -1;
+        var at = has(seen, name) ? seen[name] : [];
+        if (at.length > 1) {
+          throw new SpecError(layer.where, "inputs: " + strRepr(name) + " names " + at.length +
+            " earlier layers; give them different names");
+        }
+        if (!at.length) {
+          var msg;
+          if (name === layer.v.name) {
+            msg = "is this layer itself (a cycle)";
+          } else if (has(later, name)) {
+            msg = "is layer " + (later[name] + 1) + ", after this one: a layer takes only earlier layers' outputs " +
+              "(a graph has no cycle)";
+          } else {
+            var names = Object.keys(seen).slice(-8).map(strRepr);
+            msg = "is not the name of an earlier layer of this list (earlier: " + (names.join(", ") || "none") +
+              "; or '" + input + "')";
+          }
+          throw new SpecError(layer.where, "inputs: " + quoted(name) + " " + msg);
+        }
+        return at[0];
+      });
+      if (layer.v.name) (seen[layer.v.name] = has(seen, layer.v.name) ? seen[layer.v.name] : []).push(i);
+    });
+    return layers;
+  };
+
+  Parser.prototype.paramValues = function (raw, where, what) {
+    if (!isMapping(raw)) {
+      throw new SpecError(where, what + " must be a mapping from parameter names to values, found " + found(raw));
+    }
+    return Object.keys(raw).map(function (key) {
+      if (!IDENTIFIER.test(key)) {
+        throw new SpecError(where, what + ": a parameter name must be " + schema().types.ID.expected + ", found " + quoted(key));
+      }
+      return [key, raw[key]];
+    });
+  };
+
+  Parser.prototype.blockDefs = function (raw) {
+    var self = this;
+    if (!isMapping(raw)) {
+      throw new SpecError("blocks", "blocks must be " + schema().types.BLOCKS.expected + ", found " + found(raw));
+    }
+    Object.keys(raw).forEach(function (name) {
+      var body = raw[name], here = "block " + quoted(name);
+      if (!IDENTIFIER.test(name)) {
+        throw new SpecError("blocks", "a block name must be " + schema().types.ID.expected + ", found " + quoted(name));
+      }
+      if (!isMapping(body)) {
+        throw new SpecError(here, "a block must be a mapping with layers (a list) and params (optional), found " + found(body));
+      }
+      var keys = Object.keys(body);
+      if (!has(body, "layers") || keys.some(function (k) { return k !== "params" && k !== "layers"; })) {
+        throw new SpecError(here, "a block takes layers (required) and params, found " + keys.map(quoted).join(", "));
+      }
+      var params = self.paramValues(body.params || {}, here, "params");
+      if (!Array.isArray(body.layers) || !body.layers.length) {
+        throw new SpecError(here, "layers must be a non-empty list of layers, found " + found(body.layers));
+      }
+      self.blocks[name] = {params: params, layers: body.layers};
+    });
+    return Object.keys(this.blocks);
+  };
+
+  /** graph.substitute: ``data`` with every string "$name" replaced by values[name]. */
+  function substitute(data, values) {
+    if (typeof data === "string") {
+      var m = new RegExp("^(?:" + schema().param_ref + ")$").exec(data);
+      if (!m) return data;
+      if (!has(values, m[1])) throw {unknown: m[1]};
+      return values[m[1]];
+    }
+    if (Array.isArray(data)) return data.map(function (v) { return substitute(v, values); });
+    if (isMapping(data)) {
+      var out = {};
+      Object.keys(data).forEach(function (k) { out[k] = substitute(data[k], values); });
+      return out;
+    }
+    return data;
   }
 
+  /** _Parser.instances: every instance of a repeat, its parameters substituted. */
+  Parser.prototype.instances = function (rep) {
+    var self = this, where = rep.where, v = rep.v, block = this.blocks[v.block];
+    if (!block || !has(this.blocks, v.block)) {
+      var known = Object.keys(this.blocks).join(", ") || "none are defined under blocks";
+      throw new SpecError(where, "block: no block named " + quoted(v.block) + " (" + known + ")");
+    }
+    if (this.active.indexOf(v.block) >= 0) {
+      var chain = this.active.slice(this.active.indexOf(v.block)).concat([v.block]).join(" → ");
+      throw new SpecError(where, "block: " + strRepr(v.block) + " repeats itself (" + chain + ")");
+    }
+    if (this.active.length >= limits().max_nesting) {
+      throw new SpecError(where, "block: more than " + limits().max_nesting + " blocks inside each other");
+    }
+    var each = v.each.length ? v.each : Array.apply(null, Array(v.times || 1)).map(function () { return []; });
+    var names = block.params.map(function (p) { return p[0]; });
+    var takes = names.join(", ") || "none";
+    rep.instances = [];
+    rep.arguments = [];
+    this.active.push(v.block);
+    each.forEach(function (own, i) {
+      var values = {};
+      block.params.forEach(function (p) { values[p[0]] = p[1]; });
+      [[v.params, "params"], [own, "each " + (i + 1)]].forEach(function (part) {
+        part[0].forEach(function (kv) {
+          if (names.indexOf(kv[0]) < 0) {
+            throw new SpecError(where, part[1] + ": block " + strRepr(v.block) + " has no parameter " + strRepr(kv[0]) +
+              " (it takes: " + takes + ")");
+          }
+          values[kv[0]] = kv[1];
+        });
+      });
+      var missing = names.filter(function (n) { return values[n] === null || values[n] === undefined; });
+      if (missing.length) {
+        throw new SpecError(where, "instance " + (i + 1) + ": no value for the parameter " + strRepr(missing[0]) +
+          " of block " + strRepr(v.block));
+      }
+      var here = where + " > instance " + (i + 1), body;
+      try {
+        body = substitute(block.layers, values);
+      } catch (e) {
+        if (!e || !has(e, "unknown")) throw e;
+        throw new SpecError(here, "$" + e.unknown + " is not a parameter of block " + strRepr(v.block) +
+          " (it takes: " + takes + ")");
+      }
+      rep.instances.push(self.layers(body, here, "layer"));
+      rep.arguments.push(names.map(function (n) { return [n, values[n]]; }));
+    });
+    this.active.pop();
+  };
+
+  Parser.prototype.published = function (raw, where) {
+    var self = this, fields = schema().published.fields;
+    if (isMapping(raw)) raw = [raw];
+    if (!Array.isArray(raw)) {
+      throw new SpecError(where || "published", "published must be " + schema().types.PUBLISHED.expected + ", found " + found(raw));
+    }
+    return raw.map(function (entry, i) {
+      var here = "published " + (i + 1);
+      if (!isMapping(entry)) throw new SpecError(here, "expected a mapping with source, params, macs, found " + found(entry));
+      var v = self.values(fields, entry, here, "published");
+      if ((v.params === undefined || v.params === null) && (v.macs === undefined || v.macs === null)) {
+        throw new SpecError(here, "give at least one of params and macs");
+      }
+      return v;
+    });
+  };
+
+  /** The values a YAML text holds, within limits.MAX_VALUES (aliases expanded) and MAX_NESTING. */
+  function checkBounds(data) {
+    var left = limits().max_values;
+    (function walk(v, depth) {
+      if (depth > limits().max_nesting) throw new SpecError("", "more than " + limits().max_nesting + " levels of nesting");
+      if (--left < 0) throw new SpecError("", "aliases expand to more than " + countText(limits().max_values) + " values");
+      if (Array.isArray(v)) v.forEach(function (x) { walk(x, depth + 1); });
+      else if (isMapping(v)) Object.keys(v).forEach(function (k) { walk(v[k], depth + 1); });
+    })(data, 1);
+  }
+
+  var yamlSchema = null;
+  /** YAML 1.1 as PyYAML reads it (yes/no are booleans, 1e3 is text), with integral floats
+   *  kept apart from ints (2.0 is not 2) and ints past 2^53 exact. */
+  function yamlOptions() {
+    var Y = window.jsyaml;
+    if (!yamlSchema) {
+      var f = Y.floatYaml11Tag, i = Y.intYaml11Tag;
+      var float = Y.defineScalarTag(f.tagName, Object.assign({}, f, {resolve: function (src, explicit, tag) {
+        var v = f.resolve(src, explicit, tag);
+        return v !== Y.NOT_RESOLVED && Number.isInteger(v) ? new PyFloat(v) : v;
+      }}));
+      var int = Y.defineScalarTag(i.tagName, Object.assign({}, i, {resolve: function (src, explicit, tag) {
+        var v = i.resolve(src, explicit, tag);
+        if (v !== Y.NOT_RESOLVED && !Number.isSafeInteger(v) && /^[-+]?[0-9_]+$/.test(src)) {
+          return BigInt(src.replace(/[_+]/g, ""));
+        }
+        return v;
+      }}));
+      yamlSchema = new Y.Schema(Y.YAML11_SCHEMA.tags.map(function (t) {
+        return t.tagName === f.tagName ? float : t.tagName === i.tagName ? int : t;
+      }));
+    }
+    return {schema: yamlSchema};
+  }
+
+  /**
+   * YAML text -> its data, or a SpecError with loader.py's place: "line L, column C: not
+   * valid YAML: ...". Bounded: limits.MAX_SPEC_BYTES, MAX_VALUES, MAX_NESTING.
+   */
+  function read(text) {
+    var bytes = new TextEncoder().encode(text).length, most = limits().max_spec_bytes;
+    if (bytes > most) {
+      throw new SpecError("", "the file has " + countText(bytes) + " bytes; a spec may have at most " +
+        countText(most) + " (" + (most >> 20) + " MiB)");
+    }
+    var data;
+    try {
+      data = window.jsyaml.load(text, yamlOptions());
+    } catch (e) {
+      if (!(e instanceof window.jsyaml.YAMLException)) throw e;
+      var mark = e.mark, reason = String(e.reason || e.message).replace(/^duplicated mapping key$/, "a key is given twice in one mapping");
+      throw new SpecError(mark ? "line " + (mark.line + 1) + ", column " + (mark.column + 1) : "", "not valid YAML: " + reason);
+    }
+    checkBounds(data);
+    return data === undefined ? null : data;
+  }
+
+  /** parse_spec on YAML data -> {name, input, blocks, layers, ...}, or a SpecError. */
+  function parseSpec(data) {
+    if (!isMapping(data)) {
+      throw new SpecError("", "expected a mapping with name, input and layers at the top, found " + found(data));
+    }
+    var fields = schema().network.fields;
+    return withDefaults(fields, new Parser().values(fields, data, "", "a network spec"));
+  }
+
+  // ------------------------------------------------------------ the table (table.py)
+
+  function prod(shape) {
+    return shape.reduce(function (a, b) { return a * b; }, 1);
+  }
+  function sum(rows, key) {
+    return rows.reduce(function (a, r) { return a + r[key]; }, 0);
+  }
+  /** formats._field_dict */
   function fieldDict(field) {
     if (!field) return null;
     return {
@@ -676,8 +773,264 @@
       start: [field[0].start, field[1].start],
     };
   }
+  /** A row as formats._row_dict gives it; its receptive field (for the rows after) kept aside. */
+  function rowDict(r, field) {
+    var d = {
+      index: r.index, name: r.name || null, type: r.type, details: r.details, path: r.path || null,
+      input_shape: r.input_shape, output_shape: r.output_shape, params: r.weights + r.biases,
+      weights: r.weights, biases: r.biases, trainable_params: r.trainable_params, buffers: r.buffers,
+      macs: r.macs, activations: r.activations, activation_bytes: F.FLOAT32_BYTES * r.activations,
+      receptive_field: fieldDict(field), sources: [],
+    };
+    if (r.children && r.children.length) d.children = r.children;
+    Object.defineProperty(d, "field", {value: field, enumerable: false});
+    return d;
+  }
 
   var SAFE = Number.MAX_SAFE_INTEGER;
+
+  /** A layer of a basic or bottleneck block's expansion (layers._inner): defaults, then ``values``. */
+  function inner(kind, parent, path, index, values) {
+    var v = withDefaults(schema().kinds[kind].fields, Object.assign({}, values));
+    return {kind: kind, where: parent.where + " > " + path + " " + index + label(v.name, kind), v: v, sources: []};
+  }
+
+  /** Basic.expand / Bottleneck.expand: the block as a residual, given its input channels. */
+  function expand(layer, inChannels) {
+    var v = layer.v, out, main;
+    var conv = function (i, name, channels, k, s) {
+      return inner("conv", layer, "main", i, {name: name, out: channels, kernel: [k, k], stride: [s, s],
+        padding: k === 3 ? [1, 1] : [0, 0], bias: false});
+    };
+    var bn = function (i, name) { return inner("batchnorm", layer, "main", i, {name: name}); };
+    var relu = function (i) { return inner("relu", layer, "main", i, {name: "relu"}); };
+    if (layer.kind === "basic") {
+      out = v.out;
+      main = [conv(1, "conv1", v.out, 3, v.stride), bn(2, "bn1"), relu(3), conv(4, "conv2", v.out, 3, 1), bn(5, "bn2")];
+    } else {
+      out = v.width * v.expansion;
+      main = [conv(1, "conv1", v.width, 1, 1), bn(2, "bn1"), relu(3), conv(4, "conv2", v.width, 3, v.stride),
+        bn(5, "bn2"), relu(6), conv(7, "conv3", out, 1, 1), bn(8, "bn3")];
+    }
+    var shortcut = v.stride === 1 && inChannels === out ? [] : [
+      inner("conv", layer, "shortcut", 1, {name: "downsample.0", out: out, kernel: [1, 1], stride: [v.stride, v.stride],
+        bias: false}),
+      inner("batchnorm", layer, "shortcut", 2, {name: "downsample.1"}),
+    ];
+    return {main: main, shortcut: shortcut, activation: "relu"};
+  }
+
+  /** table._Builder: the rows of a parsed spec, as table_dict gives them. */
+  function Builder() {}
+
+  Builder.prototype.fail = function (layer, message) {
+    return new SpecError(layer.where, message);
+  };
+
+  Builder.prototype.sequence = function (layers, shape, field, prefix, path, depth, frozen, first) {
+    var self = this, rows = [];
+    first = first || 1;
+    layers.forEach(function (layer, i) {
+      var inShape, inField;
+      if (layer.sources.length) {
+        var got = layer.sources.map(function (j) {
+          return j < 0 ? [shape, field] : [rows[j].output_shape, rows[j].field];
+        });
+        if (merges(layer)) {
+          inShape = got.map(function (g) { return g[0]; });
+          inField = got.map(function (g) { return g[1]; });
+        } else {
+          inShape = got[0][0];
+          inField = got[0][1];
+        }
+      } else if (rows.length) {
+        inShape = rows[rows.length - 1].output_shape;
+        inField = rows[rows.length - 1].field;
+      } else {
+        inShape = shape;
+        inField = field;
+      }
+      var row = self.row(layer, inShape, inField, prefix + (i + first), path, depth, frozen);
+      // the rows it takes, when it names its inputs: "<prefix>0" is its list's input
+      row.sources = layer.sources.map(function (j) { return j < 0 ? prefix + "0" : rows[j].index; });
+      rows.push(row);
+    });
+    if (!rows.length) return [rows, shape, field];
+    var last = rows[rows.length - 1];
+    return [rows, last.output_shape, last.field];
+  };
+
+  Builder.prototype.row = function (layer, shape, field, index, path, depth, frozen) {
+    frozen = frozen || layer.v.frozen;
+    if (schema().kinds[layer.kind].composite) return this.block(layer, shape, field, index, path, depth, frozen);
+    var leaf;
+    try {
+      leaf = LEAVES[layer.kind](layer.v, shape, field, false);
+    } catch (e) {
+      if (!(e instanceof ShapeError)) throw e;
+      throw this.fail(layer, e.message);
+    }
+    var numbers = [leaf.weights, leaf.biases, leaf.macs, prod(leaf.output_shape)];
+    (leaf.field || []).forEach(function (f) { numbers.push(f.size, f.jump, -f.start); });
+    if (numbers.some(function (n) { return n > SAFE; })) {
+      throw this.fail(layer, "a number above 2^53 is beyond exact arithmetic in the browser");
+    }
+    var params = leaf.weights + leaf.biases;
+    return rowDict({
+      index: index, name: layer.v.name, type: layer.kind, details: leaf.details, path: path,
+      input_shape: merges(layer) ? shape[0] : shape, output_shape: leaf.output_shape,
+      weights: leaf.weights, biases: leaf.biases, trainable_params: frozen ? 0 : params, buffers: leaf.buffers,
+      macs: leaf.macs, activations: prod(leaf.output_shape),
+    }, leaf.field);
+  };
+
+  /** The row builder of each block kind (the kinds.py registry's table entries). */
+  var BLOCKS = {
+    residual: "residualBlock",
+    basic: "residualBlock",
+    bottleneck: "residualBlock",
+    concat: "concat",
+    repeat: "repeat",
+  };
+
+  Builder.prototype.block = function (layer, shape, field, index, path, depth, frozen) {
+    var r = this[BLOCKS[layer.kind]](layer, shape, field, index + ".", depth + 1, frozen);
+    return this.groupRow(index, depth, path, layer.v.name, layer.kind, r[3], merges(layer) ? shape[0] : shape,
+      r[1], r[2], r[0]);
+  };
+
+  Builder.prototype.groupRow = function (index, depth, path, name, type, details, inShape, outShape, field, children) {
+    return rowDict({
+      index: index, name: name, type: type, details: details, path: path, input_shape: inShape,
+      output_shape: outShape, weights: sum(children, "weights"), biases: sum(children, "biases"),
+      trainable_params: sum(children, "trainable_params"), buffers: sum(children, "buffers"),
+      macs: sum(children, "macs"),
+      activations: children.length ? sum(children, "activations") : prod(outShape), children: children,
+    }, field);
+  };
+
+  Builder.prototype.mergeRow = function (index, depth, type, details, inShape, outShape, field) {
+    return rowDict({
+      index: index, name: null, type: type, details: details, path: null, input_shape: inShape,
+      output_shape: outShape, weights: 0, biases: 0, trainable_params: 0, buffers: 0, macs: 0,
+      activations: prod(outShape),
+    }, field);
+  };
+
+  Builder.prototype.needMap = function (layer, shape) {
+    if (shape.length !== 3) {
+      throw this.fail(layer, layer.kind + " needs a C×H×W input, found a flat vector of " + shape[0] +
+        " features (is there a flatten before it?)");
+    }
+  };
+
+  Builder.prototype.repeat = function (layer, shape, field, prefix, depth, frozen) {
+    var self = this, rows = [], base = layer.v.name || layer.v.block;
+    layer.instances.forEach(function (inst, i) {
+      var r = self.sequence(inst, shape, field, prefix + (i + 1) + ".", "", depth + 1, frozen);
+      // only integers, under plain names, are shown (table.py)
+      var details = layer.arguments[i].filter(function (kv) {
+        return /^[A-Za-z0-9]+$/.test(kv[0]) && isInt(kv[1]);
+      }).map(function (kv) { return kv[0] + "=" + String(kv[1]); }).join(", ");
+      rows.push(self.groupRow(prefix + (i + 1), depth, "", base + "." + i, "block", details, shape, r[1], r[2], r[0]));
+      shape = r[1];
+      field = r[2];
+    });
+    return [rows, shape, field, rows.length + " × " + layer.v.block];
+  };
+
+  Builder.prototype.residualBlock = function (layer, shape, field, prefix, depth, frozen) {
+    var res = layer.v;
+    if (layer.kind !== "residual") {
+      this.needMap(layer, shape);
+      res = expand(layer, shape[0]);
+    }
+    var main = this.sequence(res.main, shape, field, prefix, "main", depth, frozen);
+    var short = this.sequence(res.shortcut, shape, field, prefix, "shortcut", depth, frozen, main[0].length + 1);
+    var what = res.shortcut.length ? "shortcut" : "identity shortcut";
+    if (shapeText(main[1]) !== shapeText(short[1]) || main[1].length !== short[1].length) {
+      var hint = "";
+      if (!res.shortcut.length && main[1].length === 3) {
+        hint = " (give it a shortcut that maps " + shapeText(shape) + " to " + shapeText(main[1]) +
+          ", e.g. a 1×1 conv with out " + main[1][0] + " and the main path's stride)";
+      }
+      throw this.fail(layer, "cannot add the main path's output " + shapeText(main[1]) + " to the " + what + "'s " +
+        shapeText(short[1]) + hint);
+    }
+    var merged = F.unionField([main[2], short[2]]);
+    var n = main[0].length + short[0].length, rows = main[0].concat(short[0]);
+    rows.push(this.mergeRow(prefix + (n + 1), depth, "add", "main + " + what, shape, main[1], merged));
+    if (res.activation !== "none") {
+      rows.push(this.mergeRow(prefix + (n + 2), depth, res.activation, "", main[1], main[1], merged));
+    }
+    return [rows, main[1], merged, res.shortcut.length ? "projection shortcut" : "identity shortcut"];
+  };
+
+  Builder.prototype.concat = function (layer, shape, field, prefix, depth, frozen) {
+    var self = this;
+    if (merges(layer)) return this.concatInputs(layer, shape, field);
+    var rows = [], outs = [], fields = [];
+    layer.v.branches.forEach(function (branch, b) {
+      var r = self.sequence(branch, shape, field, prefix, "branch " + (b + 1), depth, frozen, rows.length + 1);
+      rows = rows.concat(r[0]);
+      outs.push(r[1]);
+      fields.push(r[2]);
+    });
+    var first = outs[0];
+    var size = function (o) { return o.length === 3 ? shapeText(o.slice(1)) : "a flat vector of " + o[0]; };
+    outs.slice(1).forEach(function (out, i) {
+      if (out.length !== first.length || shapeText(out.slice(1)) !== shapeText(first.slice(1))) {
+        throw self.fail(layer, "branch " + (i + 2) + " gives " + size(out) + " but branch 1 gives " + size(first) +
+          "; concatenated branches need the same height and width");
+      }
+    });
+    var outShape = [sum(outs.map(function (o) { return {c: o[0]}; }), "c")].concat(first.slice(1));
+    var merged = F.unionField(fields);
+    rows.push(this.mergeRow(prefix + (rows.length + 1), depth, "concat",
+      "channels " + outs.map(function (o) { return o[0]; }).join(" + "), shape, outShape, merged));
+    return [rows, outShape, merged, outs.length + " branches"];
+  };
+
+  Builder.prototype.concatInputs = function (layer, shapes, fields) {
+    var self = this, first = shapes[0], names = layer.v.inputs;
+    shapes.slice(1).forEach(function (other, i) {
+      if (other.length !== first.length || shapeText(other.slice(1)) !== shapeText(first.slice(1))) {
+        throw self.fail(layer, "inputs: cannot concatenate " + shapeText(first) + " (" + strRepr(names[0]) + ") and " +
+          shapeText(other) + " (" + strRepr(names[i + 1]) + ") on the channels: they need the same height and width");
+      }
+    });
+    var outShape = [sum(shapes.map(function (o) { return {c: o[0]}; }), "c")].concat(first.slice(1));
+    return [[], outShape, F.unionField(fields), shapes.length + " inputs"];
+  };
+
+  /**
+   * The layer table of any spec (YAML data, or YAML text): {error: null, table:
+   * {name, input_shape, layers, totals}} as generator.tables.formats.table_dict, or
+   * {error: "source: where: message", table: null}: Python's one line, first error only.
+   */
+  function table(spec, source) {
+    source = source || "calculator.yaml";
+    try {
+      if (typeof spec === "string") spec = read(spec);
+      var net = parseSpec(spec);
+      var shape = net.input, field = shape.length === 3 ? F.INPUT_FIELD : null;
+      var rows = new Builder().sequence(net.layers, shape, field, "", "", 0, false)[0];
+      var totals = {};
+      ["weights", "biases", "trainable_params", "buffers", "macs", "activations"].forEach(function (k) {
+        totals[k] = sum(rows, k);
+      });
+      totals.params = totals.weights + totals.biases;
+      totals.non_trainable_params = totals.params - totals.trainable_params;
+      totals.activation_bytes = F.FLOAT32_BYTES * totals.activations;
+      if (Object.keys(totals).some(function (k) { return totals[k] > SAFE; })) {
+        throw new SpecError("", "a total above 2^53 is beyond exact arithmetic in the browser");
+      }
+      return {error: null, table: {name: net.name, input_shape: shape, layers: rows, totals: totals}};
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      return {error: source + ": " + e.text, table: null};
+    }
+  }
 
   /**
    * The layer table of ``spec`` (the YAML data of a spec), one row per layer, as
@@ -719,7 +1072,7 @@
       layers = Array.isArray(layers) ? layers : [];
     }
     result.input_shape = shape;
-    var field = shape && shape.length === 3 ? INPUT_FIELD : null;
+    var field = shape && shape.length === 3 ? F.INPUT_FIELD : null;
     var blocked = shape ? 0 : -1;  // index of the first row in error (-1: the input)
     // Past the limit, the first layer too many is the error, and the rest go unread.
     layers.slice(0, limits().max_layers + 1).forEach(function (entry, i) {
@@ -917,6 +1270,37 @@
     return parts.join("&");
   }
 
+  /** A pasted spec in the address: y1&net=<built-in id>, or y1&yaml=<the text>. */
+  function encodeGraph(graph) {
+    return "y1&" + (graph.id ? "net=" + encodeURIComponent(graph.id) : "yaml=" + encodeURIComponent(graph.text));
+  }
+  function decodeGraph(hash) {
+    hash = hash.replace(/^#/, "");
+    var m = /^y1&(net|yaml)=(.*)$/.exec(hash);
+    if (!m) return null;
+    var value;
+    try { value = decodeURIComponent(m[2]); } catch (e) { return null; }
+    if (m[1] === "yaml") return {text: value, source: "calculator.yaml", id: null};
+    var net = schema().networks.filter(function (n) { return n.id === value; })[0];
+    return net ? {text: net.yaml, source: net.id + ".yaml", id: net.id} : null;
+  }
+
+  /** True for spec data a card can hold: no blocks, every layer a card's kind without inputs. */
+  function isSequence(data) {
+    if (!isMapping(data) || has(data, "blocks") || !Array.isArray(data.layers)) return false;
+    var known = cardKinds();
+    return data.layers.every(function (entry) {
+      if (typeof entry === "string") return known.indexOf(schema().aliases[entry] || entry) >= 0;
+      if (!isMapping(entry) || Object.keys(entry).length !== 1) return false;
+      var kind = Object.keys(entry)[0], v = entry[kind];
+      return known.indexOf(schema().aliases[kind] || kind) >= 0 && !(isMapping(v) && has(v, "inputs"));
+    });
+  }
+
+  function countRows(rows) {
+    return rows.reduce(function (n, r) { return n + 1 + (r.children ? countRows(r.children) : 0); }, 0);
+  }
+
   function decodeState(hash) {
     hash = hash.replace(/^#/, "");
     if (hash.slice(0, 3) !== "v1&") return null;
@@ -938,7 +1322,7 @@
           }
           var colon = item.indexOf(":");
           var kind = dec(colon < 0 ? item : item.slice(0, colon));
-          if (!has(kinds, kind)) {
+          if (cardKinds().indexOf(kind) < 0) {
             state.dropped.push(kind);
             return;
           }
@@ -965,7 +1349,7 @@
     (spec.layers || []).forEach(function (entry) {
       var kind = typeof entry === "string" ? entry : Object.keys(entry)[0];
       kind = schema().aliases[kind] || kind;
-      if (!has(kinds, kind)) {
+      if (cardKinds().indexOf(kind) < 0) {
         state.dropped.push(kind);
         return;
       }
@@ -1013,10 +1397,17 @@
     this.state = decodeState(location.hash) || decodeState(DEFAULT_HASH);
     this.build();
     this.load(this.state);
+    var graph = decodeGraph(location.hash);
+    if (graph) this.readText(graph.text, graph.source, graph.id, true);
     var self = this;
     window.addEventListener("hashchange", function () {
       if (location.hash.replace(/^#/, "") === self.written) return;
       clearTimeout(self.hashTimer);  // the reader's new address wins over a pending write
+      var graph = decodeGraph(location.hash);
+      if (graph) {
+        self.readText(graph.text, graph.source, graph.id, true);
+        return;
+      }
       var state = decodeState(location.hash);
       if (state) self.load(state);
     });
@@ -1047,6 +1438,24 @@
       return el("option", {value: n.id, text: n.name + " (" + n.id + ")"});
     }).concat([el("option", {value: "", text: "an empty network"})]));
     var loadButton = el("button", {type: "button", className: "atlas-calc__button", text: "Load"});
+    this.specText = el("textarea", {id: this.id("spec"), className: "atlas-calc__spec", rows: "8", spellcheck: "false",
+      autocomplete: "off", "aria-describedby": this.id("spec-error")});
+    this.fileInput = el("input", {type: "file", id: this.id("file"), accept: ".yaml,.yml,text/yaml", autocomplete: "off"});
+    var readButton = el("button", {type: "button", className: "atlas-calc__button", text: "Read YAML", id: this.id("read")});
+    var editButton = el("button", {type: "button", className: "atlas-calc__button", text: "Edit as YAML",
+      id: this.id("edit-yaml")});
+    this.specError = el("p", {className: "atlas-calc__error", id: this.id("spec-error"), "aria-live": "polite"});
+    var specBox = el("details", {className: "atlas-calc__setup atlas-calc__specbox", id: this.id("specbox")}, [
+      el("summary", {text: "Paste or load a spec (YAML): blocks, graphs and repeats included"}),
+      el("label", {"for": this.id("spec"), className: "atlas-calc__sr", text: "Spec as YAML"}),
+      this.specText,
+      el("div", {className: "atlas-calc__line"}, [
+        readButton, editButton,
+        el("label", {"for": this.id("file"), text: "or load a file "}), this.fileInput,
+      ]),
+      this.specError,
+    ]);
+    this.specBox = specBox;
     this.netError = el("p", {className: "atlas-calc__error atlas-calc__net-error", id: this.id("net-error"),
       "aria-live": "polite"});
 
@@ -1073,7 +1482,7 @@
     ]);
 
     this.list = el("ol", {className: "atlas-calc__layers", id: this.id("layers"), "aria-label": "Layers"});
-    this.kindSelect = el("select", {id: this.id("kind"), autocomplete: "off"}, kindOrder().map(function (kind) {
+    this.kindSelect = el("select", {id: this.id("kind"), autocomplete: "off"}, cardKinds().map(function (kind) {
       return el("option", {value: kind, text: kind});
     }));
     var addButton = el("button", {type: "button", className: "atlas-calc__button", text: "Add layer",
@@ -1105,10 +1514,14 @@
     ]);
 
     root.appendChild(setup);
-    root.appendChild(el("h2", {className: "atlas-calc__heading", id: this.id("layers-heading"), text: "Layers"}));
+    root.appendChild(specBox);
+    this.layersHeading = root.appendChild(el("h2", {className: "atlas-calc__heading", id: this.id("layers-heading"),
+      text: "Layers"}));
+    this.graphNote = root.appendChild(el("p", {className: "atlas-calc__graph-note", id: this.id("graph-note"),
+      hidden: true}));
     root.appendChild(this.list);
     this.room = root.appendChild(el("div", {className: "atlas-calc__room", "aria-hidden": "true"}));
-    root.appendChild(add);
+    this.addLine = root.appendChild(add);
     root.appendChild(el("h2", {className: "atlas-calc__heading", id: this.id("table-heading"), text: "Table"}));
     root.appendChild(this.status);
     root.appendChild(wrap);
@@ -1132,10 +1545,40 @@
     loadButton.addEventListener("click", function () {
       var id = self.netSelect.value;
       var net = data.networks.filter(function (n) { return n.id === id; })[0];
-      var state = net ? specState(net) : {name: "My network", input: self.state.input.slice(), layers: []};
-      state.tf = self.state.tf;
-      self.load(state);
-      self.say(net ? "Loaded " + net.name + "." : "Removed every layer.");
+      if (net) {
+        self.readText(net.yaml, net.id + ".yaml", net.id);
+        self.say("Loaded " + net.name + ".");
+        return;
+      }
+      self.load({name: "My network", input: self.state.input.slice(), layers: [], tf: self.state.tf});
+      self.say("Removed every layer.");
+    });
+    readButton.addEventListener("click", function () {
+      self.readText(self.specText.value, "calculator.yaml", null);
+    });
+    editButton.addEventListener("click", function () {
+      if (self.graph) return;
+      self.specText.value = toYAML(stateSpec(self.state));
+      self.readText(self.specText.value, "calculator.yaml", null, true);
+      self.specText.focus();
+    });
+    this.specText.addEventListener("input", function () {
+      if (!self.graph) return;  // cards: the text is read when the reader asks
+      clearTimeout(self.specTimer);
+      self.specTimer = setTimeout(function () {
+        self.graph = {text: self.specText.value, source: self.graph.source, id: null};
+        self.updateGraph();
+      }, 150);
+    });
+    this.fileInput.addEventListener("change", function () {
+      var file = self.fileInput.files && self.fileInput.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        self.specText.value = String(reader.result);
+        self.readText(self.specText.value, file.name, null);
+      };
+      reader.readAsText(file);
     });
     addButton.addEventListener("click", function () {
       var kind = self.kindSelect.value;
@@ -1169,6 +1612,104 @@
     });
   };
 
+  /**
+   * Read a spec's YAML text: a plain sequence of layers a card can hold becomes cards
+   * (``keepGraph``: stay with the text); anything else (blocks, inputs, merges, repeats)
+   * is computed from the text as a whole, its table and its one-line error shown.
+   */
+  Calculator.prototype.readText = function (text, source, id, keepGraph) {
+    this.specText.value = text;
+    var data = null;
+    try {
+      data = read(text);
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+    }
+    if (!keepGraph && data && isSequence(data)) {
+      this.graph = null;
+      this.specError.textContent = "";
+      var state = specState(data);
+      state.tf = this.state.tf;
+      this.load(state);
+      return;
+    }
+    this.graph = {text: text, source: source, id: id};
+    this.specBox.open = true;
+    this.updateGraph();
+  };
+
+  /** Compute the pasted spec, show its table or its error, and put it in the address. */
+  Calculator.prototype.updateGraph = function () {
+    var result = table(this.graph.text, this.graph.source);
+    this.lastGraph = result;
+    this.specError.textContent = result.error || "";
+    this.specText.setAttribute("aria-invalid", String(!!result.error));
+    this.showMode();
+    this.renderGraphTable(result);
+    if (result.error) {
+      this.status.textContent = "1 problem: " + result.error;
+    } else {
+      var rows = result.table.layers, t = result.table.totals;
+      this.status.textContent = countRows(rows) + " rows · output " + shapeText(rows[rows.length - 1].output_shape) +
+        " · " + countText(t.params) + " parameters · " + siText(t.macs) + " MACs";
+    }
+    if (!this.yamlPanel.hidden) this.showYAML(null);
+    this.writeHash();
+  };
+
+  /** Cards for a plain sequence, the YAML box for a graph. */
+  Calculator.prototype.showMode = function () {
+    var graph = !!this.graph;
+    this.list.hidden = graph;
+    this.room.hidden = graph;
+    this.addLine.hidden = graph;
+    this.graphNote.hidden = !graph;
+    this.graphNote.textContent = graph ? "This network is computed from its YAML (above): blocks are rows with " +
+      "their layers below them. Load a plain sequence, or an empty network, to edit layer by layer." : "";
+    this.tfBox.disabled = graph;
+    this.nameInput.disabled = graph;
+    this.inputs.forEach(function (input) { input.disabled = graph; });
+  };
+
+  /** The table of a pasted spec: every row, a block's layers after it, indented by depth. */
+  Calculator.prototype.renderGraphTable = function (result) {
+    var table = this.table, layout = " (" + schema().shape_layout + ")";
+    var heads = ["#", "Layer", "Output" + layout, "Params", "MACs", "RF", "Jump"];
+    var numeric = {"#": 1, Params: 1, MACs: 1, RF: 1, Jump: 1};
+    table.textContent = "";
+    this.headKey = null;  // the cards' table is built anew when they come back
+    table.appendChild(el("thead", {}, [el("tr", {}, heads.map(function (h) {
+      return el("th", {scope: "col", className: numeric[h] ? "atlas-calc__num" : null, text: h});
+    }))]));
+    var body = table.appendChild(el("tbody"));
+    var foot = table.appendChild(el("tfoot"));
+    this.stats.tables++;
+    if (!result.table) return;
+    (function walk(rows, depth) {
+      rows.forEach(function (row) {
+        var label = row.name ? row.name + " (" + row.type + ")" : row.type;
+        var rf = row.receptive_field;
+        var cells = [
+          {c: "atlas-calc__num", p: [row.index]},
+          {c: "atlas-calc__depth-" + Math.min(depth, 4) + (row.children ? " atlas-calc__block" : ""),
+            p: row.details ? [label, {c: "atlas-calc__details", t: row.details}] : [label]},
+          {c: null, p: [shapeText(row.output_shape)]},
+          numberCell(row.params, null, false),
+          numberCell(row.macs, null, false),
+          {c: "atlas-calc__num", p: [rf ? hwText(rf.size) : DASH]},
+          {c: "atlas-calc__num", p: [rf ? hwText(rf.jump) : DASH]},
+        ];
+        body.appendChild(el("tr", {className: "atlas-calc__row--ok"}, cells.map(function (c) { return cellNode("td", c); })));
+        if (row.children) walk(row.children, depth + 1);
+      });
+    })(result.table.layers, 0);
+    var rows = result.table.layers, t = result.table.totals;
+    foot.appendChild(el("tr", {}, [
+      {th: true, scope: "row", colspan: "2", p: ["Total"]}, {p: [shapeText(rows[rows.length - 1].output_shape)]},
+      numberCell(t.params, null, false), numberCell(t.macs, null, false, true), {colspan: "2"},
+    ].map(function (c) { return cellNode(c.th ? "th" : "td", c); })));
+  };
+
   Calculator.prototype.say = function (text) {
     this.shareNote.textContent = text;
   };
@@ -1194,6 +1735,8 @@
 
   Calculator.prototype.load = function (state) {
     this.state = state;
+    this.graph = null;
+    this.showMode();
     this.renderLayers();
     this.update();
     var notes = [];
@@ -1430,7 +1973,7 @@
     if (select.getAttribute("data-role") !== "kind" || select.getAttribute("data-full")) return;
     var value = select.value;
     select.textContent = "";
-    kindOrder().forEach(function (k) { select.appendChild(el("option", {value: k, text: k})); });
+    cardKinds().forEach(function (k) { select.appendChild(el("option", {value: k, text: k})); });
     select.value = value;
     select.setAttribute("data-full", "1");
   }
@@ -1525,6 +2068,10 @@
   /** Recompute, then refresh the summaries, the table, the YAML and the URL. */
   Calculator.prototype.update = function () {
     var self = this;
+    if (this.graph) {
+      this.updateGraph();
+      return;
+    }
     var spec = stateSpec(this.state);
     var torch = compute(spec);
     var tf = this.state.tf ? compute(spec, {convention: "tf"}) : null;
@@ -1573,10 +2120,11 @@
 
   /** The export panel: the spec as YAML, and a download of it. */
   Calculator.prototype.showYAML = function (spec) {
-    var yaml = toYAML(spec);
+    var yaml = this.graph ? this.graph.text : toYAML(spec);
     this.yaml.textContent = yaml;
     this.download.setAttribute("href", "data:text/yaml;charset=utf-8," + encodeURIComponent(yaml));
-    var file = (this.state.name || "network").toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
+    var name = this.graph ? (this.graph.id || (this.lastGraph.table ? this.lastGraph.table.name : "")) : this.state.name;
+    var file = (name || "network").toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
     this.download.setAttribute("download", (file || "network") + ".yaml");
   };
 
@@ -1597,7 +2145,7 @@
       this.hashTimer = setTimeout(function () { self.writeHash(true); }, HASH_DELAY);
       return;
     }
-    var hash = encodeState(this.state);
+    var hash = this.graph ? encodeGraph(this.graph) : encodeState(this.state);
     if (hash === location.hash.replace(/^#/, "")) return;
     this.written = hash;
     try {
@@ -1775,10 +2323,13 @@
 
   var api = {
     compute: compute,
+    table: table,
+    read: read,
     toYAML: toYAML,
     textValue: textValue,
     valueText: valueText,
     specState: specState,
+    isSequence: isSequence,
     stateSpec: stateSpec,
     encodeState: encodeState,
     decodeState: decodeState,

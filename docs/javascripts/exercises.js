@@ -1,9 +1,10 @@
 /* ConvNet Atlas exercises: questions with fresh numbers from a seed, answers checked
  * in the browser, known slips named, worked solutions on request.
  *
- * Everything is computed here from small pure formula functions (AtlasExercises.F),
- * which tests/browser/test_exercises.py checks against generator.nn and
- * generator.tables on a few hundred seeded question sets. The parameters of named
+ * Everything is computed from the site's one JavaScript core, formulas.js
+ * (window.AtlasFormulas), through AtlasExercises.F; tests/browser/test_exercises.py
+ * checks them against generator.nn and generator.tables on a few hundred seeded
+ * question sets, and test_formulas.py the core itself. The parameters of named
  * networks' layers come from generator.tables through exercises/data.js
  * (window.ATLAS_EXERCISES), written by generator/pages/exercises.py.
  *
@@ -21,7 +22,7 @@
 
   /** What exercises/data.js holds (read when used: the data script may come after this one). */
   function data() { return window.ATLAS_EXERCISES || {}; }
-  var TIMES = "\u00d7";
+  var TIMES = window.AtlasFormulas.TIMES;
   var MINUS = "\u2212";
 
   // ------------------------------------------------------------ seeded random numbers
@@ -56,51 +57,37 @@
 
   // ------------------------------------------------------------ the formulas (PyTorch)
 
+  var core = window.AtlasFormulas;
   var F = {
     /** Output length of a convolution: floor((n + pads - d(k-1) - 1) / s) + 1, pads = both sides. */
-    convOut: function (n, k, s, padTotal, d) {
-      return Math.floor((n + padTotal - d * (k - 1) - 1) / s) + 1;
-    },
+    convOut: core.convFormula,
     /** Does a (dilated) kernel fit into the padded input? */
-    fits: function (n, k, padTotal, d) { return d * (k - 1) + 1 <= n + padTotal; },
+    fits: core.fits,
     /** Output length of PyTorch pooling (padding p per side), ceil_mode dropping a window
      *  that would start in the right padding. */
-    poolOut: function (n, k, s, p, d, ceilMode) {
-      var span = n + 2 * p - d * (k - 1) - 1;
-      var out = Math.floor((span + (ceilMode ? s - 1 : 0)) / s) + 1;
-      if (ceilMode && (out - 1) * s >= n + p) out -= 1;
-      return out;
-    },
+    poolOut: core.poolFormula,
     /** Output length of a transposed convolution. */
-    transposedOut: function (n, k, s, p, op, d) {
-      return (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
-    },
+    transposedOut: core.convTransposeFormula,
     /** TensorFlow 'SAME': [out, pad before, pad after]; the odd pixel goes after. */
-    tfSame: function (n, k, s, d) {
-      var out = Math.ceil(n / s);
-      var total = Math.max((out - 1) * s + d * (k - 1) + 1 - n, 0);
-      var before = Math.floor(total / 2);
-      return [out, before, total - before];
-    },
+    tfSame: function (n, k, s, d) { return core.tfOutputSize(n, k, s, d, "SAME"); },
     /** [weights, biases] of a convolution: weight (out, in/groups, kh, kw). */
     convParams: function (cin, cout, kh, kw, groups, bias) {
-      return [cout * (cin / groups) * kh * kw, bias ? cout : 0];
+      return core.conv2dParams(cin, cout, [kh, kw], groups, bias);
     },
     /** [weights, biases] of a linear layer. */
-    linearParams: function (nin, nout, bias) { return [nin * nout, bias ? nout : 0]; },
+    linearParams: core.linearParams,
     /** Multiply-accumulates of a convolution: one dot product per output value. */
     convMacs: function (cin, cout, kh, kw, oh, ow, groups) {
-      return cout * oh * ow * (cin / groups) * kh * kw;
+      return core.conv2dMacs(cin, cout, [kh, kw], [oh, ow], groups);
     },
     /** Receptive field through window layers [{k, s, d}] (padding does not change its size):
-     *  {size, jump} with size' = size + d(k-1) jump, jump' = jump s. */
+     *  {size, jump} with size' = size + d(k-1) jump, jump' = jump s (receptive.window). */
     receptive: function (layers) {
-      var size = 1, jump = 1;
+      var field = core.INPUT_FIELD;
       layers.forEach(function (l) {
-        size += (l.d || 1) * (l.k - 1) * jump;
-        jump *= l.s;
+        field = core.windowField(field, [l.k, l.k], [l.s, l.s], [0, 0], [l.d || 1, l.d || 1]);
       });
-      return {size: size, jump: jump};
+      return {size: field[0].size, jump: field[0].jump};
     },
     /** Max or average pooling of a 2-D grid (rows of numbers), no padding. */
     pool2d: function (grid, k, s, op) {

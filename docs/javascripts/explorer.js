@@ -1,8 +1,9 @@
 // ConvNet Atlas convolution explorer: plain JavaScript, no framework, no network.
 //
-// One behaviour, two languages. compute() below re-implements, check for check,
+// One behaviour, two languages. Output sizes, TensorFlow's 'SAME'/'VALID' and their
+// messages (generator/nn/shapes.py, tensorflow.py) come from the site's one JavaScript
+// core, formulas.js (window.AtlasFormulas); compute() below re-implements, check for check,
 //   generator/nn/conv_checks.py  (operand checks of conv2d / conv_transpose2d)
-//   generator/nn/shapes.py       (output sizes, TensorFlow's 'SAME'/'VALID', messages)
 //   generator/nn/conv.py, pool.py (the values, PyTorch semantics)
 // and tests/browser/test_explorer.py runs a few hundred random settings through
 // both and compares every size, value, window and message. The presets (the
@@ -27,19 +28,11 @@
     VALID: "TensorFlow 'VALID'",
   };
   var LIMITS = {size: 32, channels: 4, filters: 4, small: 16};
-  var TIMES = "×";
+  var TIMES = window.AtlasFormulas.TIMES;
 
   // ------------------------------------------------------------ Python-style text
 
-  function tuple(values) {
-    return values.length === 1 ? "(" + values[0] + ",)" : "(" + values.join(", ") + ")";
-  }
-  function shown(values) {
-    return values.length === 1 ? String(values[0]) : tuple(values);
-  }
-  function dimsX(values) {
-    return values.join("x");
-  }
+  var tuple = window.AtlasFormulas.tupleRepr, dimsX = window.AtlasFormulas.dims;
   /** A value as the explorer writes it: integers plainly, others with up to 4 decimals. */
   function numText(v) {
     if (v === -Infinity) return "−∞";
@@ -55,106 +48,15 @@
     return dims.join(TIMES);
   }
 
-  function ValueError(message) {
-    this.message = message;
-  }
+  // ------------------------------------------------------------ shapes.py, from the one core
 
-  // ------------------------------------------------------------ shapes.py
-
-  function checkPositive(values, name) {
-    if (values.some(function (v) { return v < 1; })) {
-      throw new ValueError(name + " should be greater than zero, but got " + shown(values));
-    }
-  }
-  function checkNonNegative(values, name) {
-    if (values.some(function (v) { return v < 0; })) {
-      throw new ValueError(name + " must be non-negative, but got " + shown(values));
-    }
-  }
-  function kernelText(kernels, dilations) {
-    var k = kernels.slice(), d = dilations.slice();
-    var allSame = function (a) { return a.every(function (v) { return v === a[0]; }); };
-    if (allSame(k) && allSame(d)) {
-      k = k.slice(0, 1);
-      d = d.slice(0, 1);
-    }
-    var text = "kernel size " + dimsX(k);
-    if (d.some(function (v) { return v !== 1; })) {
-      text += " (dilated " + dimsX(k.map(function (kk, i) { return d[i] * (kk - 1) + 1; })) + ")";
-    }
-    return text;
-  }
-  function checkFits(sizes, kernels, padsTotal, dilations) {
-    var padded = sizes.map(function (s, i) { return s + padsTotal[i]; });
-    if (kernels.some(function (k, i) { return dilations[i] * (k - 1) + 1 > padded[i]; })) {
-      throw new ValueError(kernelText(kernels, dilations) + " is larger than padded input " + dimsX(padded));
-    }
-  }
-  function checkConvArgs(sizes, kernels, strides, pads, dilations) {
-    checkPositive(sizes, "input size");
-    checkPositive(kernels, "kernel size");
-    checkPositive(strides, "stride");
-    checkPositive(dilations, "dilation");
-    checkNonNegative(pads, "padding");
-  }
-  function checkPoolArgs(sizes, kernels, strides, pads, dilations) {
-    checkConvArgs(sizes, kernels, strides, pads, dilations);
-    kernels.forEach(function (k, i) {
-      var p = pads[i], d = dilations[i];
-      if (p > Math.floor(((k - 1) * d + 1) / 2)) {
-        throw new ValueError("pad should be at most half of effective kernel size, but got pad=" + p +
-          ", kernel_size=" + k + " and dilation=" + d);
-      }
-    });
-    kernels.forEach(function (k, i) {
-      var p = pads[i];
-      if (p > Math.floor(k / 2)) {
-        throw new ValueError("pad should be smaller than or equal to half of kernel size, but got pad=" +
-          p + ", kernel_size=" + k);
-      }
-    });
-  }
+  var F = window.AtlasFormulas;
+  var ValueError = F.ShapeError;
+  var checkNonNegative = F.checkNonNegative, checkFits = F.checkFits, checkConvArgs = F.checkConvArgs;
+  var samePadding = F.samePadding, convFormula = F.convFormula, poolFormula = F.poolFormula;
+  var tfOutputSize = F.tfOutputSize;
   function floorDiv(a, b) {
     return Math.floor(a / b);
-  }
-  function convFormula(size, k, s, padTotal, d) {
-    return floorDiv(size + padTotal - d * (k - 1) - 1, s) + 1;
-  }
-  function transposeFormula(size, k, s, p, op, d) {
-    return (size - 1) * s - 2 * p + d * (k - 1) + op + 1;
-  }
-  function poolFormula(size, k, s, p, d, ceil) {
-    var span = size + 2 * p - d * (k - 1) - 1;
-    var out = floorDiv(span + (ceil ? s - 1 : 0), s) + 1;
-    if (ceil && (out - 1) * s >= size + p) out -= 1;
-    return out;
-  }
-  function samePadding(k, d) {
-    checkPositive([k], "kernel size");
-    checkPositive([d], "dilation");
-    var total = d * (k - 1), before = floorDiv(total, 2);
-    return [before, total - before];
-  }
-  /** TensorFlow's (out, before, after) along one dimension (shapes.tf_output_size). */
-  function tfOutputSize(size, k, s, d, mode) {
-    checkConvArgs([size], [k], [s], [0], [d]);
-    var effective = d * (k - 1) + 1;
-    if (mode === "SAME") {
-      var out = Math.ceil(size / s);
-      var total = Math.max((out - 1) * s + effective - size, 0);
-      return [out, floorDiv(total, 2), total - floorDiv(total, 2)];
-    }
-    checkFits([size], [k], [0], [d]);
-    return [Math.ceil((size - effective + 1) / s), 0, 0];
-  }
-  function checkOutputPadding(ops, strides, dilations) {
-    checkNonNegative(ops, "output_padding");
-    ops.forEach(function (op, i) {
-      if (!(op < strides[i] || op < dilations[i])) {
-        throw new ValueError("output padding must be smaller than either stride or dilation, but got " +
-          "output_padding=" + op + ", stride=" + strides[i] + " and dilation=" + dilations[i]);
-      }
-    });
   }
 
   // ------------------------------------------------------------ conv_checks.py
@@ -267,14 +169,7 @@
     var out = checkOperands(st, "conv_transpose2d", true);
     var k = st.kernel, s = st.stride, d = st.dilation, p = [st.padding[0], st.padding[2]];
     var op = st.output_padding;
-    checkConvArgs([st.H, st.W], k, s, p, d);
-    checkOutputPadding(op, s, d);
-    var oh = transposeFormula(st.H, k[0], s[0], p[0], op[0], d[0]);
-    var ow = transposeFormula(st.W, k[1], s[1], p[1], op[1], d[1]);
-    if (Math.min(oh, ow) < 1) {
-      throw new ValueError("calculated output size " + dimsX([oh, ow]) + " is too small (input size " +
-        dimsX([st.H, st.W]) + ")");
-    }
+    var hw = F.convTranspose2dOutputHW([st.H, st.W], k, s, p, op, d), oh = hw[0], ow = hw[1];
     var windows = [];
     for (var y = 0; y < oh; y++) {
       var row = [];
@@ -314,10 +209,7 @@
   function pool(st, max) {
     var k = st.kernel, s = st.stride, p = [st.padding[0], st.padding[2]];
     var d = max ? st.dilation : [1, 1];
-    checkPoolArgs([st.H, st.W], k, s, p, d);
-    var oh = poolFormula(st.H, k[0], s[0], p[0], d[0], st.ceil_mode);
-    var ow = poolFormula(st.W, k[1], s[1], p[1], d[1], st.ceil_mode);
-    if (Math.min(oh, ow) < 1) checkFits([st.H, st.W], k, [2 * p[0], 2 * p[1]], d);
+    var hw = F.pool2dOutputHW([st.H, st.W], k, s, p, d, st.ceil_mode), oh = hw[0], ow = hw[1];
     var windows = [];
     for (var y = 0; y < oh; y++) {
       var row = [];
@@ -390,8 +282,7 @@
         out["tf_" + m] = attempt(function () {
           checkConvArgs([st.H, st.W], k, s, [0, 0], d);
           return [st.F].concat([0, 1].map(function (i) {
-            var n = [st.H, st.W][i], eff = d[i] * (k[i] - 1) + 1;
-            return m === "SAME" ? n * s[i] : n * s[i] + Math.max(eff - s[i], 0);
+            return F.kerasConvTransposeOutputSize([st.H, st.W][i], k[i], s[i], m, null, d[i]);
           }));
         });
       });
@@ -480,10 +371,7 @@
             checkFits(hw, k, [2 * p[0], 2 * p[1]], d);
             sizes.push(hw.map(function (n) { return convFormula(n, l.kernel, l.stride, 2 * l.padding, l.dilation); }));
           } else {
-            checkPoolArgs(hw, k, s, p, d);
-            var out = hw.map(function (n) { return poolFormula(n, l.kernel, l.stride, l.padding, l.dilation, false); });
-            if (Math.min(out[0], out[1]) < 1) checkFits(hw, k, [2 * p[0], 2 * p[1]], d);
-            sizes.push(out);
+            sizes.push(F.pool2dOutputHW(hw, k, s, p, d, false));
           }
         } catch (e) {
           if (e instanceof ValueError) e.message = "layer " + (i + 1) + " (" + l.kind + "): " + e.message;

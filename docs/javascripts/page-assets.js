@@ -1,7 +1,8 @@
 // Load what a page uses, on the pages that use it: KaTeX (273 KB of script, its
-// style and fonts) only where pymdownx.arithmatex left math, the calculator's
-// script and style only where its root element is, the animation controls only
-// where there is an animation. Every path is relative to
+// style and fonts) only where pymdownx.arithmatex left math; the calculator's, the
+// explorer's and the exercises' scripts (their one core, formulas.js, first) and
+// styles only where their root element is; the animation controls only where there
+// is an animation. Every path is relative to
 // this script's own address, so the same site works served under a subpath
 // and opened from disk (file://). Nothing is fetched from another server.
 (function () {
@@ -30,21 +31,27 @@
       ready: renderMath },
     { selector: "#atlas-calc",
       css: ["stylesheets/calculator.css"],
-      // data.js is written by generator/pages/calculator.py next to the page.
-      js: ["calculator/data.js", "javascripts/calculator.js"] },
+      // data.js is written by generator/pages/calculator.py next to the page; js-yaml
+      // reads the specs a reader pastes or loads.
+      js: ["javascripts/formulas.js", "vendor/js-yaml/js-yaml.min.js", "calculator/data.js",
+           "javascripts/calculator.js"] },
     { selector: ".atlas-figure--animated",
       css: [],
       js: ["javascripts/atlas-motion.js"] },
     { selector: ".atlas-xp",
       css: ["stylesheets/explorer.css"],
       // data.js is written by generator/pages/explorer.py (the worked examples).
-      js: ["explorer/data.js", "javascripts/explorer.js"] },
+      js: ["javascripts/formulas.js", "explorer/data.js", "javascripts/explorer.js"] },
     { selector: ".atlas-ex[data-kinds]",
       css: ["stylesheets/exercises.css"],
       // data.js is written by generator/pages/exercises.py (slips, networks' layers).
-      js: ["exercises/data.js", "javascripts/exercises.js"],
+      js: ["javascripts/formulas.js", "exercises/data.js", "javascripts/exercises.js"],
       ready: function () { window.AtlasExercises.init(); } },
   ];
+
+  // formulas.js, the one core of the calculator, the explorer and the exercises, is
+  // added once however many of them a page holds (scripts run in the order added).
+  var added = {};
 
   function load(need) {
     need.css.forEach(function (path) {
@@ -53,8 +60,11 @@
       link.href = new URL(path, root).href;
       document.head.appendChild(link);
     });
-    var left = need.js.length;
-    need.js.forEach(function (path) {
+    var fresh = need.js.filter(function (path) { return !added[path]; });
+    var left = fresh.length;
+    if (!left && need.ready) need.ready();
+    fresh.forEach(function (path) {
+      added[path] = true;
       var script = document.createElement("script");
       script.src = new URL(path, root).href;
       script.async = false; // run in the listed order

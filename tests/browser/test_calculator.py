@@ -1,15 +1,19 @@
 """The shape calculator: its JavaScript against the Python, and its page driven by keyboard.
 
-One formula, two languages: the page's ``AtlasCalc.compute`` must give the
-shapes, counts, receptive fields and error messages of ``generator.specs``,
-``generator.nn.shapes`` and ``generator.tables`` on a few hundred seeded random
-networks, and its YAML export must be a spec that ``python -m generator table``
-reads back to the same numbers.
+One formula, two languages: the page's ``AtlasCalc.compute`` (a plain sequence of
+layers, every row reported) must give the shapes, counts, receptive fields and error
+messages of ``generator.specs``, ``generator.nn.shapes`` and ``generator.tables`` on a
+few hundred seeded random networks, and its YAML export must be a spec that
+``python -m generator table`` reads back to the same numbers. ``AtlasCalc.table``
+(any spec, pasted as YAML: blocks, graphs, repeats) must give ``table_dict``'s rows
+and totals, or Python's one-line error, on a few hundred random graph specs and on
+every built-in network.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -19,12 +23,13 @@ import yaml
 
 from generator.errors import UserError
 from generator.nn import shapes
-from generator.specs import load_builtin, parse_spec
+from generator.pages import calculator as calculator_page
+from generator.specs import BUILTINS, SPEC_DIR, load_builtin, parse_spec
 from generator.tables import layer_table
 from generator.tables.formats import table_dict
-from tests.browser.conftest import console_errors
-from tests.browser.oracle import ROW_KEYS, TF_KEYS, expected
-from tests.browser.random_specs import random_specs
+from tests.browser.conftest import console_errors, serve
+from tests.browser.oracle import ROW_KEYS, SOURCE, TF_KEYS, expected
+from tests.browser.random_specs import graph_specs, sequential_specs
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.site
@@ -40,6 +45,30 @@ def calc(browser, base_url):
     _wait(browser, "return !!(window.AtlasCalc && AtlasCalc.page)")
     console_errors(browser)
     return browser
+
+
+@pytest.fixture(scope="module")
+def engine(browser, tmp_path_factory):
+    """The calculator's scripts on a bare page (no site build): formulas.js, js-yaml, the
+    generated data and calculator.js, as page-assets.js loads them."""
+    folder = tmp_path_factory.mktemp("calculator")
+    for name in ("javascripts/formulas.js", "vendor/js-yaml/js-yaml.min.js",
+                 "javascripts/calculator.js"):
+        if not (ROOT / "docs" / name).is_file():
+            pytest.fail(f"docs/{name} is missing: run the tests through 'make test' "
+                        "(it runs 'make assets')")
+        shutil.copy(ROOT / "docs" / name, folder / name.rpartition("/")[2])
+    data = next(o for o in calculator_page.outputs(None) if o.path == calculator_page.DATA_JS)
+    (folder / "data.js").write_bytes(data.data)
+    scripts = "".join(f'<script src="{n}"></script>' for n in
+                      ("formulas.js", "js-yaml.min.js", "data.js", "calculator.js"))
+    (folder / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>engine</title>'
+                                       + scripts + "\n", encoding="utf-8")
+    with serve(folder) as (url, _):
+        browser.get(url)
+        _wait(browser, "return !!(window.AtlasCalc && window.AtlasCalc.table)")
+        console_errors(browser)
+        yield browser
 
 
 def _wait(driver, script: str, timeout: float = 10, *args):
@@ -89,7 +118,7 @@ def _differences(spec: dict, got: dict, convention: str) -> list:
 
 
 def test_random_networks_match_python(calc):
-    specs = random_specs(CASES, SEED)
+    specs = sequential_specs(CASES, SEED)
     results = _compute_all(calc, specs)
     failures = []
     statuses = {"ok": 0, "error": 0, "skipped": 0}
@@ -163,22 +192,74 @@ def test_tensorflow_column_follows_keras_where_it_parts_from_pytorch(calc):
     assert sum(a != b for a, b in got) > 50
 
 
-def test_builtin_networks_match_their_tables(calc):
-    networks = calc.execute_script("return ATLAS_CALC.networks")
-    assert {"lenet5", "alexnet", "vgg16"} <= {n["id"] for n in networks}
-    results = calc.execute_script(
-        "return arguments[0].map(function (n) { return AtlasCalc.compute(n); })", networks)
+def _python_table(text: str) -> dict:
+    """What ``python -m generator table`` says of a spec's YAML: the table's rows and totals,
+    or the one line of its first error (without a traceback)."""
+    try:
+        table = table_dict(layer_table(parse_spec(text, SOURCE, "calc")))
+    except UserError as exc:
+        return {"error": str(exc)}
+    return {"error": None, "layers": table["layers"], "totals": table["totals"]}
+
+
+def _as_python(got: dict, want: dict) -> dict:
+    """The page's answer on the keys Python gives (rows compared key by key, children too)."""
+    if got["error"] or want["error"]:
+        return {"error": got["error"]}
+
+    def rows(have, like):
+        return [{k: rows(h[k], w[k]) if k == "children" else h.get(k, "<missing>") for k in w}
+                for h, w in zip(have, like)] + have[len(like):]
+
+    return {"error": None, "layers": rows(got["table"]["layers"], want["layers"]),
+            "totals": {k: got["table"]["totals"].get(k) for k in want["totals"]}}
+
+
+GRAPH_CASES = 240
+
+
+def test_graph_specs_match_python(engine):
+    """Random graph specs (inputs, add, multiply, concat, crop, residual, basic, bottleneck,
+    branches, repeat with $parameters), read from their YAML: the same rows and totals as
+    table_dict, or the same one line naming the layer and the field."""
+    specs = graph_specs(GRAPH_CASES, SEED)
+    texts = [yaml.safe_dump(s, sort_keys=False, allow_unicode=True) for s in specs]
+    got = engine.execute_script(
+        "return arguments[0].map(function (t) { return AtlasCalc.table(t, arguments[1]); });"
+        .replace("arguments[1]", repr(SOURCE)), texts)
+    failures, ok, errors = [], 0, set()
+    for i, (text, g) in enumerate(zip(texts, got)):
+        want = _python_table(text)
+        if _as_python(g, want) != want:
+            failures.append((i, text, g["error"], want["error"]))
+        if want["error"]:
+            errors.add(want["error"].split(": ")[-1][:30])
+        else:
+            ok += 1
+    assert not failures, f"{len(failures)} of {len(specs)} differ; first: {failures[:2]}"
+    # both computed tables and many different messages
+    assert ok >= GRAPH_CASES // 3 and len(errors) >= 25, (ok, len(errors))
+    assert console_errors(engine) == []
+
+
+def test_every_builtin_network_loads_with_pythons_table(engine):
+    """Every built-in (BUILTINS, whatever is added), from its YAML file as the page gets it."""
+    networks = engine.execute_script("return ATLAS_CALC.networks")
+    assert [n["id"] for n in networks] == list(BUILTINS)
+    assert {"resnet50", "mobilenet-v2", "inception3a", "unet"} <= set(BUILTINS)
+    results = engine.execute_script(
+        "return arguments[0].map(function (n) { return AtlasCalc.table(n.yaml, n.id + '.yaml'); });",
+        networks)
     for net, got in zip(networks, results):
+        assert net["yaml"] == (SPEC_DIR / f"{net['id']}.yaml").read_text(encoding="utf-8")
+        assert got["error"] is None, (net["id"], got["error"])
         table = table_dict(layer_table(load_builtin(net["id"])))
-        assert got["errors"] == [] and got["totals"] is not None, net["id"]
-        for row, want in zip(got["layers"], table["layers"]):
-            assert {k: row[k] for k in ROW_KEYS} == {k: want[k] for k in ROW_KEYS}, net["id"]
-        totals = {k: got["totals"][k] for k in table["totals"]}
-        assert totals == table["totals"], net["id"]
+        want = {"error": None, "layers": table["layers"], "totals": table["totals"]}
+        assert _as_python(got, want) == want, net["id"]
 
 
 def test_exported_yaml_is_read_by_the_table_command(calc, tmp_path):
-    specs = [s for s in random_specs(60, SEED + 1)
+    specs = [s for s in sequential_specs(60, SEED + 1)
              if all(r["status"] == "ok" for r in expected(s)["layers"]) and not expected(s)["error"]]
     assert len(specs) >= 3
     results = _compute_all(calc, specs[:3])
@@ -375,6 +456,65 @@ def test_loading_a_builtin_network(calc, base_url):
     total = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-table tfoot").text
     assert f"{layer_table(load_builtin('vgg16')).totals.params:,}" in total
     assert len(_cells(calc)) == len(load_builtin("vgg16").layers)
+
+
+def _graph_rows(driver) -> int:
+    return driver.execute_script("return document.querySelectorAll('#atlas-calc-table tbody tr').length")
+
+
+def test_loading_a_graph_network_pasting_and_linking_a_spec(calc, base_url):
+    """ResNet-50 (blocks), MobileNetV2 (repeats, inputs, add) and U-Net (crop, concat of
+    inputs) load from the menu or a link with Python's totals, every row of their blocks
+    shown; a pasted spec is read as typed, and a mistake in it is Python's one line."""
+    by = _by()
+    from selenium.webdriver.support.select import Select
+    _open(calc, base_url + "calculator/")
+    Select(calc.find_element(by.ID, "atlas-calc-net")).select_by_value("resnet50")
+    calc.find_element(by.XPATH, "//button[text()='Load']").click()
+    table = layer_table(load_builtin("resnet50"))
+    assert f"{table.totals.params:,}" in calc.find_element(by.CSS_SELECTOR, "#atlas-calc-table tfoot").text
+    assert _graph_rows(calc) == sum(1 for _ in table.walk())
+    assert calc.find_element(by.ID, "atlas-calc-layers").get_attribute("hidden") is not None
+    _wait(calc, "return location.hash === '#y1&net=resnet50'")
+
+    for id in ("mobilenet-v2", "unet"):
+        _open(calc, base_url + f"calculator/#y1&net={id}")
+        table = layer_table(load_builtin(id))
+        foot = calc.find_element(by.CSS_SELECTOR, "#atlas-calc-table tfoot").text
+        assert f"{table.totals.params:,}" in foot and f"{table.totals.macs:,}" in foot, id
+        assert _graph_rows(calc) == sum(1 for _ in table.walk()), id
+
+    # a pasted graph: computed from the text as typed; its address holds the text
+    spec = ("name: SE\ninput: [4, 8, 8]\nlayers:\n  - relu: {name: x}\n  - global_pool\n"
+            "  - conv: {out: 4, kernel: 1}\n  - sigmoid: {name: gate}\n"
+            "  - multiply: {inputs: [x, gate]}\n")
+    box = calc.find_element(by.ID, "atlas-calc-spec")
+    calc.execute_script("document.getElementById('atlas-calc-specbox').open = true")
+    _retype(box, spec)
+    calc.find_element(by.ID, "atlas-calc-read").click()
+    want = table_dict(layer_table(parse_spec(spec, "calculator.yaml", "se")))
+    assert [r[2] for r in _cells(calc)] == ["×".join(map(str, r["output_shape"])) for r in want["layers"]]
+    _wait(calc, "return location.hash.indexOf('#y1&yaml=') === 0")
+    # a mistake: one line naming the file, the layer and the field, as Python's
+    _retype(box, spec.replace("[x, gate]", "[x, gates]"))
+    with pytest.raises(UserError) as exc:
+        layer_table(parse_spec(spec.replace("[x, gate]", "[x, gates]"), "calculator.yaml", "se"))
+    assert "layer 5 (multiply): inputs: 'gates' is not the name" in str(exc.value)
+    _wait(calc, "return document.getElementById('atlas-calc-spec-error').textContent === arguments[0]", 10,
+          str(exc.value))
+    assert box.get_attribute("aria-invalid") == "true"
+    # reopened from its address, the same text and the same error
+    _wait(calc, "return location.hash.indexOf('gates') > 0")
+    _open(calc, calc.current_url)
+    assert calc.find_element(by.ID, "atlas-calc-spec").get_attribute("value") == \
+        spec.replace("[x, gate]", "[x, gates]")
+    assert calc.find_element(by.ID, "atlas-calc-spec-error").text == str(exc.value)
+    # a plain sequence goes back to cards
+    Select(calc.find_element(by.ID, "atlas-calc-net")).select_by_value("lenet5")
+    calc.find_element(by.XPATH, "//button[text()='Load']").click()
+    assert calc.find_element(by.ID, "atlas-calc-layers").get_attribute("hidden") is None
+    assert len(_cells(calc)) == len(load_builtin("lenet5").layers)
+    assert console_errors(calc) == []
 
 
 def test_phone_width_has_no_page_overflow(calc, base_url):

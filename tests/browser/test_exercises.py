@@ -49,8 +49,10 @@ def _wait(driver, script: str, timeout: float = 10, *args):
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory) -> Path:
-    """A folder with exercises.js, its CSS, the generated data script and two pages."""
+    """A folder with formulas.js and exercises.js, its CSS, the generated data script and
+    two pages."""
     folder = tmp_path_factory.mktemp("exercises")
+    shutil.copy(ROOT / "docs/javascripts/formulas.js", folder / "formulas.js")
     shutil.copy(ROOT / "docs/javascripts/exercises.js", folder / "exercises.js")
     shutil.copy(ROOT / "docs/stylesheets/exercises.css", folder / "exercises.css")
     data = next(o for o in exercises.outputs(None) if o.path == exercises.DATA_JS)
@@ -64,7 +66,7 @@ def harness(tmp_path_factory) -> Path:
 <div class="atlas-ex" id="practice" data-mode="practice" data-kinds="{PRACTICE_KINDS}"
      data-count="{exercises.PRACTICE_COUNT}" data-seed=""></div>
 </article>
-<script src="exercises.js"></script></body></html>"""
+<script src="formulas.js"></script><script src="exercises.js"></script></body></html>"""
     (folder / "practice.html").write_text(page, encoding="utf-8")
     (folder / "block.html").write_text(page.replace(
         'id="practice" data-mode="practice"', 'id="block" data-topic="{}"'.format(block["topic"])).replace(
