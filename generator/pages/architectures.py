@@ -163,13 +163,14 @@ def _run_row(run) -> dict:
     first, last = run[0], run[-1]
     kinds = ", ".join(dict.fromkeys(
         r.details.partition(" × ")[2] or r.type if r.type == "repeat" else r.type for r in run))
+    n = _blocks_in(run)
+    what = f"{n} × {kinds}" if ", " not in kinds else f"{n} blocks: {kinds}"
     rf, jump, start = field_texts(last.receptive_field)
     name = (f"{text.markdown(first.name)} – {text.markdown(last.name)}"
             if first.name and last.name else f"{first.index} – {last.index}")
     return {
         "name": name, "label": name, "group": True, "block": True,
-        "kind": f"{_blocks_in(run)} blocks", "settings": kinds,
-        "details": kinds, "operation": f"{_blocks_in(run)} blocks ({kinds})",
+        "kind": what, "settings": "", "details": "", "operation": what,
         "output": text.shape(last.output_shape),
         "params": count_text(sum(r.params for r in run)),
         "macs": count_text(sum(r.macs for r in run)),
@@ -192,8 +193,7 @@ def _rows(table) -> tuple[list[dict], list[dict]]:
             continue
         d = _run_row(run) if len(run) > 1 else display_row(first)
         rows.append(d)
-        what = (f"{d['kind']} ({d['settings']})" if len(run) > 1
-                else f"{first.type} block, {d['details']}")
+        what = d["kind"] if len(run) > 1 else f"{first.type} block, {d['details']}"
         title = (f"{d['name'] if len(run) > 1 else text.markdown(first.name or first.type)} — "
                  f"{what}: {text.shape(first.input_shape)} → {d['output']}, "
                  f"{d['params']} parameters")

@@ -79,7 +79,7 @@ def test_resnet152_shows_a_few_dozen_rows_and_folds_the_rest(resnet152):
     assert len(details) == 4 and not any("open" in d.attrs for d in details)
     summaries = [" ".join(next(c for c in d.children if isinstance(c, Element)
                                and c.tag == "summary").text.split()) for d in details]
-    assert summaries[2] == ("layer3.0 – layer3.35 — 36 blocks (bottleneck): 512×28×28 → "
+    assert summaries[2] == ("layer3.0 – layer3.35 — 36 × bottleneck: 512×28×28 → "
                             "1024×14×14, 40,613,888 parameters")
     # every row of the table is on the page: the stem and head rows in the layer table,
     # every block and every layer inside one in its stage's group
@@ -98,10 +98,11 @@ def test_parameters_and_macs_come_right_after_the_name_and_kind(resnet152):
     assert header.split(" | ")[:4] == ["| layer", "kind", "parameters", "MACs"]
     conv1 = table.rows[0]
     assert (f"| conv1 | conv | {conv1.params:,} | {conv1.macs:,} | "
-            f"{text.shape(conv1.output_shape)} | {conv1.details} |") in md
-    stage = (f"| **layer3&#46;0 – layer3&#46;35** | 36 blocks | **40,613,888** | "
-             f"**{sum(r.macs for r in table.rows if r.name.startswith('layer3.')):,}** | "
-             "1024×14×14 | bottleneck |")
+            f"{text.shape(conv1.output_shape)} | {conv1.activations:,} | {conv1.details} |") in md
+    layer3 = [r for r in table.rows if r.name.startswith("layer3.")]
+    stage = (f"| **layer3&#46;0 – layer3&#46;35** | 36 × bottleneck | **40,613,888** | "
+             f"**{sum(r.macs for r in layer3):,}** | 1024×14×14 | "
+             f"{sum(r.activations for r in layer3):,} |  |")
     assert stage in md
     assert md.count('<div class="atlas-layers" markdown>') == 2 + 4  # layers, RF, 4 groups
 

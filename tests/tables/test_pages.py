@@ -183,16 +183,16 @@ def test_a_page_shows_totals_comparison_downloads_and_folded_blocks(built):
     assert cell_texts(html, "h1") == ["ResNet-50¶"]
     summaries = cell_texts(html, "summary")
     assert len(summaries) == 4
-    assert summaries[1] == ("layer2.0 – layer2.3 — 4 blocks (bottleneck): 256×56×56 → "
+    assert summaries[1] == ("layer2.0 – layer2.3 — 4 × bottleneck: 256×56×56 → "
                             "512×28×28, 1,219,584 parameters")
     block = [el for el in html.iter() if el.tag == "details"][1]
     cells = cell_texts(block, "td")
     row = cells.index("layer2.0")
     assert cells[row:row + 8] == ["layer2.0", "bottleneck block", "379,392", "372,506,624",
-                                  "512×28×28", "projection shortcut", "3,913,728", "43"]
+                                  "512×28×28", "3,913,728", "43", "projection shortcut"]
     row = cells.index("main: conv2")  # after its block, indented
-    assert cells[row:row + 6] == ["main: conv2", "conv", "147,456", "115,605,504",
-                                  "128×28×28", "f=3, s=2, p=1, no bias"]
+    assert cells[row:row + 8] == ["main: conv2", "conv", "147,456", "115,605,504",
+                                  "128×28×28", "100,352", "43", "f=3, s=2, p=1, no bias"]
     user = render(built["architectures/tiny.md"])[1]
     assert "This page is built from docs/specs/tiny.yaml: edit the file" in \
         " ".join(cell_texts(user, "p"))
@@ -205,7 +205,7 @@ def test_shapes_are_labelled_with_the_one_layout_in_every_table_header(built):
     assert len(headers) == 2  # layers, receptive field (VGG has no blocks)
     assert all(f"| output ({text.SHAPE_LAYOUT}) |" in h for h in headers)
     assert f"| input ({text.SHAPE_LAYOUT}) |" in page
-    assert "| conv1&#95;1 | conv | 1,792 | 86,704,128 | 64×224×224 | f=3, s=1, p=1 |" in page
+    assert "| conv1&#95;1 | conv | 1,792 | 86,704,128 | 64×224×224 | 3,211,264 | f=3, s=1, p=1 |" in page
     assert text.SHAPE_LAYOUT == "C×H×W"
 
 
@@ -254,10 +254,11 @@ def test_spec_format_page_shows_the_example_spec_and_its_computed_table(built):
     table = layer_table(load_spec(architectures.EXAMPLE_SPEC))
     assert table.totals.params == 19_706  # 144 + 32 + 4,672 + 14,528 + 330
     cells = cell_texts(render(built["contributing/spec-format.md"])[1], "td")
-    assert cells[cells.index("block2"):cells.index("block2") + 6] == [
-        "block2", "basic block", "14,528", "2,809,856", "32×14×14", "projection shortcut"]
+    assert cells[cells.index("block2"):cells.index("block2") + 7] == [
+        "block2", "basic block", "14,528", "2,809,856", "32×14×14", "56,448",
+        "projection shortcut"]
     assert cells[cells.index("total"):cells.index("total") + 7] == [
-        "total", "", "19,706", "6,535,744", "", "", "181,994"]
+        "total", "", "19,706", "6,535,744", "", "181,994", ""]
 
 
 # ------------------------------------------------------------------ users' strings
