@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import closure
 from . import cache
 from .library import OUT_DIR, Resolved
 
@@ -33,14 +34,22 @@ class Report:
 
 
 def draw(module: str, params: dict, data: dict, facts: dict) -> dict[str, bytes]:
-    """Draw one figure: ``generator.figures.<module>.render`` under the site style."""
+    """Draw one figure: ``generator.figures.<module>.render`` under the site style,
+    plus the dark-scheme variant of each part that has one (:mod:`.theme`)."""
     import matplotlib
 
-    from . import style
+    from . import style, theme
 
     mod = importlib.import_module(f"{__package__}.{module}")
     with matplotlib.rc_context(style.RC):
-        return mod.render(params, data, facts)
+        files = mod.render(params, data, facts)
+    return {**files, **theme.dark_parts(files)}
+
+
+def code_digest(module: str) -> str:
+    """The code part of a figure's key: the import closure of the module that draws it
+    and of :mod:`.theme`, which makes the dark variants."""
+    return closure.digest(f"{__package__}.{module}", f"{__package__}.theme")
 
 
 def _timed_draw(module, params, data, facts):
@@ -91,7 +100,7 @@ class Renderer:
         for r in figures:
             self._figures.append(r)
             if r.kind.module not in self._codes:
-                self._codes[r.kind.module] = cache.code_digest(r.kind.module)
+                self._codes[r.kind.module] = code_digest(r.kind.module)
             k = cache.key(self._codes[r.kind.module], r.figure.params, r.facts, r.prepared.data)
             hit = self.store.get(k, list(r.ref.files))
             if hit is None:

@@ -14,18 +14,45 @@ Nothing here imports matplotlib (the pool's workers do, and only for misses).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ..learn.threads import one_blas_thread
 from ..render import Output
 from ..settings import Settings
-from . import build, catalog, computed, library, trained
+from . import build, catalog, computed, legible, library, theme, trained
 from .cache import PreparedCache
 from .library import FigureRefs
 from .trained.lab import Lab
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StagedRef(library.FigureRef):
+    """A figure as the stage drew it: its dark-scheme files are among ``files``
+    (``dark.svg``, ``dark.gif``, ``dark.last.svg``: :data:`theme.DARK_PARTS`)."""
+
+    #: The least width in CSS px at which its smallest text is legible.MIN_TEXT_PX px
+    #: (0: no SVG to measure, e.g. a photograph).
+    phone_px: int = 0
+
+
+def _with_dark(r: library.Resolved) -> library.Resolved:
+    """``r`` with the dark variants of its files added to its ref (drawn by build.draw)."""
+    files = dict(r.ref.files)
+    for part, dark in theme.DARK_PARTS.items():
+        if part in files:
+            files[dark] = theme.dark_path(files[part])
+    return replace(r, ref=replace(r.ref, files=files))
+
+
+def _staged(ref: library.FigureRef, report: build.Report) -> StagedRef:
+    sizes = {part: len(report.files[path]) for part, path in ref.files.items()}
+    still = ref.files.get("svg")
+    phone = legible.legible_px(report.files[still]) if still else 0
+    return StagedRef(**{f.name: getattr(ref, f.name) for f in fields(ref)} | {"sizes": sizes},
+                     phone_px=phone)
 
 
 @dataclass(frozen=True)
@@ -50,11 +77,12 @@ def render(cache_dir: Path, jobs: int | None = None,
            with_trained: bool = True) -> StageResult:
     """The stage with an explicit cache folder (``settings.path("cache_dir")``)."""
     cache_dir = Path(cache_dir)
-    figures = list(library.resolve(catalog.FIGURES, PreparedCache(cache_dir / "prepared")))
+    figures = [_with_dark(r) for r in
+               library.resolve(catalog.FIGURES, PreparedCache(cache_dir / "prepared"))]
     with build.Renderer(cache_dir / "figures", jobs) as renderer:
         renderer.add(figures)  # the pool starts on the catalog's misses …
         if with_trained:
-            more = _trained(cache_dir)  # … while the trained networks are loaded
+            more = [_with_dark(r) for r in _trained(cache_dir)]  # … while the trained networks are loaded
             taken = {r.ref.id for r in figures}
             for r in more:
                 if r.ref.id in taken:
@@ -65,8 +93,7 @@ def render(cache_dir: Path, jobs: int | None = None,
         report = renderer.finish()
     refs = FigureRefs()
     for r in figures:
-        sizes = {part: len(report.files[path]) for part, path in r.ref.files.items()}
-        refs[r.ref.id] = replace(r.ref, sizes=sizes)
+        refs[r.ref.id] = _staged(r.ref, report)
     outputs = [Output(path, data) for path, data in sorted(report.files.items())]
     return StageResult(outputs, refs)
 

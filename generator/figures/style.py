@@ -10,6 +10,8 @@ a dark background.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 #: Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -187,3 +189,78 @@ def frame_image(ax) -> None:
     for spine in ax.spines.values():
         spine.set_color(MUTED)
         spine.set_linewidth(0.6)
+
+
+# ------------------------------------------------------------------ dark theme
+# Every figure also exists recoloured for Material's dark "slate" scheme
+# (:mod:`.theme` rewrites the colours of the drawn files; nothing is drawn twice).
+# The neutrals get dark counterparts chosen here; the Okabe & Ito hues stay
+# exactly as they are (they read on dark too); every other colour (a tint, a
+# shade, an anti-aliased edge) keeps its hue and chroma and has its lightness
+# mirrored, so a light tint on paper becomes a dark tint on dark paper, and
+# ink on it becomes light ink.
+
+DARK_CARD = "#262A33"       #: figure background in the dark scheme (Material's slate is ~#1E2129)
+DARK_PAPER = "#1B1E25"      #: empty cells: darker than the card, as white is lighter than the card
+DARK_INK = "#E8EAED"        #: text and strong lines
+DARK_MUTED = "#A3AAB4"      #: secondary text, cell edges
+DARK_FAINT = "#6A7282"      #: the "0" in padding cells, dashed edges
+DARK_INSERTED_ZERO = "#3A3F4A"
+
+#: Colours with a chosen dark counterpart (upper-case hex -> hex); :func:`dark` mirrors the rest.
+DARK_OF = {
+    **{c.upper(): c.upper() for c in OKABE_ITO.values() if c != OKABE_ITO["black"]},
+    CARD.upper(): DARK_CARD, PAPER.upper(): DARK_PAPER, INK.upper(): DARK_INK,
+    MUTED.upper(): DARK_MUTED, FAINT.upper(): DARK_FAINT,
+    INSERTED_ZERO.upper(): DARK_INSERTED_ZERO,
+    KERNEL_DARK.upper(): KERNEL,   # kernel text and outlines: on dark cells the hue itself reads
+}
+
+
+def _linear(v: float) -> float:
+    return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+
+def _gamma(v: float) -> float:
+    v = min(max(v, 0.0), 1.0)
+    return 12.92 * v if v <= 0.0031308 else 1.055 * v ** (1 / 2.4) - 0.055
+
+
+def oklab(colour: str) -> tuple[float, float, float]:
+    """``colour`` in Björn Ottosson's OKLab: (lightness 0..1, a, b)."""
+    r, g, b = (_linear(v) for v in _rgb(colour))
+    lms = [(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b) ** (1 / 3),
+           (0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b) ** (1 / 3),
+           (0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b) ** (1 / 3)]
+    l_, m_, s_ = lms
+    return (0.2104542553 * l_ + 0.7936177850 * m_ - 0.0040720468 * s_,
+            1.9779984951 * l_ - 2.4285922050 * m_ + 0.4505937099 * s_,
+            0.0259040371 * l_ + 0.7827717662 * m_ - 0.8086757660 * s_)
+
+
+def from_oklab(lab: tuple[float, float, float]) -> str:
+    """The sRGB hex of an OKLab colour (clipped to the sRGB cube)."""
+    L, a, b = lab
+    l_ = (L + 0.3963377774 * a + 0.2158037573 * b) ** 3
+    m_ = (L - 0.1055613458 * a - 0.0638541728 * b) ** 3
+    s_ = (L - 0.0894841775 * a - 1.2914855480 * b) ** 3
+    rgb = (4.0767416621 * l_ - 3.3077115913 * m_ + 0.2309699292 * s_,
+           -1.2684380046 * l_ + 2.6097574011 * m_ - 0.3413193965 * s_,
+           -0.0041960863 * l_ - 0.7034186147 * m_ + 1.7076147010 * s_)
+    return _hex(tuple(_gamma(v) for v in rgb))
+
+
+@lru_cache(maxsize=None)
+def dark(colour: str) -> str:
+    """The counterpart of ``colour`` in the dark scheme (upper-case hex).
+
+    :data:`DARK_OF` first; otherwise OKLab lightness mirrored so that paper
+    maps to :data:`DARK_PAPER` and ink to :data:`DARK_INK`, hue and chroma kept.
+    """
+    key = colour.upper()
+    if key in DARK_OF:
+        return DARK_OF[key]
+    L, a, b = oklab(colour)
+    lp, li = oklab(PAPER)[0], oklab(INK)[0]
+    dp, di = oklab(DARK_PAPER)[0], oklab(DARK_INK)[0]
+    return from_oklab((dp + (lp - L) * (di - dp) / (lp - li), a, b))
