@@ -61,24 +61,41 @@ _OPERATOR_KINDS = frozenset({"add", "multiply", "concat", "crop"})
 class Dialect:
     """Where a torchvision definition departs from one module per spec layer."""
 
-    #: Kinds whose LAST top-level layer is a functional call (``F.relu(x)``).
+    #: Kinds called as functions everywhere (``F.relu`` in GoogLeNet's BasicConv2d).
+    functional: tuple[str, ...] = ()
+    #: Kinds called as functions inside blocks, modules at the top level.
+    functional_inside: tuple[str, ...] = ()
+    #: Kinds whose LAST top-level layer is a functional call.
     last_functional: tuple[str, ...] = ()
-    #: ConvNeXt blocks: a 1×1 conv after a layernorm is ``nn.Linear`` on channels-last
-    #: data, and that layernorm is ``nn.LayerNorm`` itself.
+    #: Kinds whose LAST top-level layer is a tensor method (``x.mean([2, 3])``).
+    last_operator: tuple[str, ...] = ()
+    #: ConvNeXt blocks: a layernorm before a 1×1 conv is ``nn.Linear``'s channels-last
+    #: ``nn.LayerNorm``, and the 1×1 convs after it (GELU between) are ``nn.Linear``.
     channels_last_blocks: bool = False
     #: Why, in one line (for the reference page).
     note: str = ""
 
 
+_POOL = ("adaptive_avgpool", "global_pool")
+
 #: torchvision function name prefix -> its dialect. Every other definition (and
 #: ``tests/torch_build.py``) runs each spec layer as its own module.
 DIALECTS: dict[str, Dialect] = {
-    "mobilenet_v2": Dialect(("adaptive_avgpool",), note="the final pooling is "
-                            "F.adaptive_avg_pool2d"),
-    "densenet": Dialect(("relu", "adaptive_avgpool"), note="the final relu and pooling "
-                        "are F.relu and F.adaptive_avg_pool2d"),
+    "mobilenet_v2": Dialect(last_functional=("adaptive_avgpool",),
+                            note="the final pooling is F.adaptive_avg_pool2d"),
+    "densenet": Dialect(last_functional=("relu", "adaptive_avgpool"),
+                        note="the final relu and pooling are F.relu and "
+                        "F.adaptive_avg_pool2d"),
+    "googlenet": Dialect(functional=("relu",), note="every relu is F.relu (BasicConv2d)"),
+    "inception_v3": Dialect(functional=("relu",), functional_inside=("maxpool", "avgpool"),
+                            note="every relu is F.relu, the pooling inside the modules "
+                            "F.max_pool2d and F.avg_pool2d"),
+    "mnasnet": Dialect(last_operator=_POOL, note="the final pooling is x.mean([2, 3])"),
+    "shufflenet_v2": Dialect(last_operator=_POOL, note="the final pooling is "
+                             "x.mean([2, 3])"),
     "convnext": Dialect(channels_last_blocks=True, note="the block's 1×1 layers are "
-                        "nn.Linear on channels-last data, its layer scale a parameter"),
+                        "nn.Linear on channels-last data after nn.LayerNorm, its layer "
+                        "scale a parameter of the block"),
 }
 
 
@@ -93,32 +110,37 @@ def dialect_of(table: Table) -> Dialect:
 
 def calls(table: Table) -> list[tuple[Row, object, str]]:
     """``(row, layer, how)`` for every leaf row: how the torch definition runs it."""
-    dialect = dialect_of(table)
+    d = dialect_of(table)
     pairs = list(leaves(table))
-    last = {}
     top = {id(r) for r in table.rows}
+    last = {}
     for i, (row, _) in enumerate(pairs):
-        if id(row) in top and row.type in dialect.last_functional:
+        if id(row) in top:
             last[row.type] = i
-    functional = set(last.values())
-    out = []
-    previous = None
+    functional = {last[k] for k in d.last_functional if k in last}
+    operator = {last[k] for k in d.last_operator if k in last}
+    hows = []
     for i, (row, layer) in enumerate(pairs):
+        inside = id(row) not in top
         how = MODULE
-        if row.type in _OPERATOR_KINDS:
+        if row.type in _OPERATOR_KINDS or i in operator:
             how = OPERATOR
-        elif i in functional:
+        elif (i in functional or row.type in d.functional
+              or (inside and row.type in d.functional_inside)):
             how = FUNCTION
-        elif dialect.channels_last_blocks and id(row) not in top:
-            if row.type == "layernorm":
+        elif d.channels_last_blocks and inside:
+            after = pairs[i + 1][0] if i + 1 < len(pairs) else None
+            before = hows[-1] if hows else None
+            if (row.type == "layernorm" and after is not None and after.type == "conv"
+                    and pairs[i + 1][1].kernel == (1, 1)):
                 how = LAYERNORM_CHANNELS_LAST
-            elif (row.type == "conv" and previous is not None
-                  and previous[0] in (LAYERNORM_CHANNELS_LAST, LINEAR_CHANNELS_LAST, "gelu")
-                  and layer.kernel == (1, 1)):
+            elif row.type == "conv" and layer.kernel == (1, 1) and (
+                    before == LAYERNORM_CHANNELS_LAST
+                    or (pairs[i - 1][0].type == "gelu" and len(hows) > 1
+                        and hows[-2] == LINEAR_CHANNELS_LAST)):
                 how = LINEAR_CHANNELS_LAST
-        out.append((row, layer, how))
-        previous = (how if how != MODULE else row.type, row)
-    return out
+        hows.append(how)
+    return [(row, layer, how) for (row, layer), how in zip(pairs, hows)]
 
 
 # ------------------------------------------------------------------ the tools' rules
@@ -150,6 +172,8 @@ def _fvcore(row, layer, how) -> int:
     # bias), batch_norm at inference 2 per value (1 without the affine), layer_norm
     # 5 per value (4 without), adaptive_avg_pool2d one per input value, upsampling; nothing else.
     kind = row.type
+    if how == OPERATOR:  # x.mean([2, 3]) is aten::mean: not counted
+        return 0
     if kind in ("conv", "conv_transpose", "linear"):
         return row.macs
     if kind == "batchnorm":
