@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from . import fingerprint
+from . import descriptions, fingerprint
 from .errors import UserError
 from .output import Output, SyncReport, check_out_dir, sync_tree
 from .settings import Settings
@@ -135,6 +135,7 @@ def collect(settings: Settings, producers: list[Producer | str] | None = None) -
                 )
             seen[out.path] = produce.__module__
             outputs.append(out)
+    outputs = descriptions.add(outputs)  # every page's meta description (issue #18)
     _check_nav(outputs)
     return outputs
 
