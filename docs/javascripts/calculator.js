@@ -1221,7 +1221,14 @@
     maxpool: {kernel: "2"},
     avgpool: {kernel: "2"},
     adaptive_avgpool: {output: "1"},
+    adaptive_maxpool: {output: "1"},
     linear: {out: "10"},
+    lrn: {size: "5"},
+    channel_shuffle: {groups: "2"},
+    channel_split: {chunks: "2", index: "0"},
+    upsample: {scale: "2"},
+    crop: {size: "8"},
+    pad: {padding: "1"},
   };
   var DEFAULT_HASH = "v1&name=My%20network&in=3,32,32&l=conv:out=16,kernel=3,padding=1;relu;" +
     "maxpool:kernel=2;conv:out=32,kernel=3,padding=1;relu;maxpool:kernel=2;flatten;linear:out=10";
@@ -1665,7 +1672,8 @@
     this.addLine.hidden = graph;
     this.graphNote.hidden = !graph;
     this.graphNote.textContent = graph ? "This network is computed from its YAML (above): blocks are rows with " +
-      "their layers below them. Load a plain sequence, or an empty network, to edit layer by layer." : "";
+      "their layers below them, in PyTorch's convention. Load a plain sequence, or an empty network, to edit " +
+      "layer by layer and compare with TensorFlow." : "";
     this.tfBox.disabled = graph;
     this.nameInput.disabled = graph;
     this.inputs.forEach(function (input) { input.disabled = graph; });
@@ -2336,7 +2344,7 @@
     PyFloat: PyFloat,
     MISSING: MISSING,
     _internal: {floatRepr: floatRepr, formatG: formatG, strRepr: strRepr, found: found,
-      FIRST_CARDS: FIRST_CARDS, CARD_BATCH: CARD_BATCH},
+      FIRST_CARDS: FIRST_CARDS, CARD_BATCH: CARD_BATCH, STARTERS: STARTERS, cardKinds: cardKinds},
   };
   window.AtlasCalc = api;
 

@@ -321,23 +321,26 @@
     if (inChannels % groups) throw new ShapeError("groups " + groups + " does not divide the " + inChannels + " input channels");
     if (outChannels % groups) throw new ShapeError("groups " + groups + " does not divide the " + outChannels + " output channels");
   }
+  /** outer × (inner / groups) × kh × kw, once the groups divide both channel counts. */
+  function grouped(cin, cout, groups, outer, inner, kernel) {
+    checkGroups(cin, cout, groups);
+    return outer * Math.floor(inner / groups) * kernel[0] * kernel[1];
+  }
   /** [weights, biases]: weight (out, in / groups, kh, kw). */
   function conv2dParams(cin, cout, kernel, groups, bias) {
-    checkGroups(cin, cout, groups);
-    return [cout * Math.floor(cin / groups) * kernel[0] * kernel[1], bias ? cout : 0];
+    return [grouped(cin, cout, groups, cout, cin, kernel), bias ? cout : 0];
   }
+  /** One dot product of (in / groups) × kh × kw terms per output value. */
   function conv2dMacs(cin, cout, kernel, outHW, groups) {
-    checkGroups(cin, cout, groups);
-    return cout * outHW[0] * outHW[1] * Math.floor(cin / groups) * kernel[0] * kernel[1];
+    return grouped(cin, cout, groups, cout * outHW[0] * outHW[1], cin, kernel);
   }
   /** [weights, biases]: weight (in, out / groups, kh, kw). */
   function convTranspose2dParams(cin, cout, kernel, groups, bias) {
-    checkGroups(cin, cout, groups);
-    return [cin * Math.floor(cout / groups) * kernel[0] * kernel[1], bias ? cout : 0];
+    return [grouped(cin, cout, groups, cin, cout, kernel), bias ? cout : 0];
   }
+  /** Each input value multiplied into (out / groups) × kh × kw outputs. */
   function convTranspose2dMacs(cin, cout, kernel, inHW, groups) {
-    checkGroups(cin, cout, groups);
-    return cin * inHW[0] * inHW[1] * Math.floor(cout / groups) * kernel[0] * kernel[1];
+    return grouped(cin, cout, groups, cin * inHW[0] * inHW[1], cout, kernel);
   }
   function linearParams(nin, nout, bias) {
     return [nin * nout, bias ? nout : 0];

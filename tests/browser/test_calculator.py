@@ -242,6 +242,49 @@ def test_graph_specs_match_python(engine):
     assert console_errors(engine) == []
 
 
+#: Mistakes in pasted specs, one each: an unknown field or kind (with Python's hint), a
+#: cycle, a later layer, blocks that are missing, repeat themselves or lack a parameter,
+#: shapes that cannot be cropped, concatenated or added, merges with one input, ...
+MISTAKES = [
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - conv: {out: 4, kernal: 3}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - cnov: {out: 4}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - relu: {name: a, inputs: a}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - relu: {inputs: b}\n  - relu: {name: b}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - repeat: {block: nope}\n',
+    'name: x\ninput: [3, 8, 8]\nblocks:\n  b: {params: {c: ~}, layers: [{conv: {out: $c, kernel: 1}}]}\nlayers:\n  - repeat: {block: b}\n',
+    'name: x\ninput: [3, 8, 8]\nblocks:\n  b: {layers: [{repeat: {block: b}}]}\nlayers:\n  - repeat: {block: b}\n',
+    'name: x\ninput: [3, 8, 8]\nblocks:\n  b: {params: {c: 1}, layers: [{conv: {out: $d, kernel: 1}}]}\nlayers:\n  - repeat: {block: b, params: {c: 2}}\n',
+    'name: x\ninput: [3, 8, 8]\nblocks:\n  b: {params: {c: 1}, layers: [relu]}\nlayers:\n  - repeat: {block: b, each: [{c: 2}, {e: 3}]}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - crop: {size: 9}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - relu: {name: a}\n  - maxpool: {kernel: 2, name: b}\n  - concat: {inputs: [a, b]}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - relu: {name: a}\n  - conv: {out: 2, kernel: 1, name: b}\n  - add: {inputs: [a, b]}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - add: {inputs: [input]}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - relu: {inputs: [input, input]}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - upsample: {}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - concat: {branches: [[relu]]}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - residual: {main: [{conv: {out: 4, kernel: 1}}]}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - repeat: {block: b, times: 2, each: [{}]}\nblocks: {b: {layers: [relu]}}\n',
+    'name: x\ninput: [3, 8, 8]\nblocks: {b: {layers: [relu], extra: 1}}\nlayers: [relu]\n',
+    'name: x\ninput: [3, 8, 8]\nblocks: {1b: {layers: [relu]}}\nlayers: [relu]\n',
+    'name: x\ninput: [3, 8, 8]\nlayers: [relu]\npublished: {source: me}\n',
+    "name: x\ninput: [3, 8, 8]\nlayers: [relu]\ndescription: ''\n",
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - relu: {name: a}\n  - relu: {name: a}\n  - add: {inputs: [a, input]}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - channel_split: {chunks: 4, index: 3}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - basic: {out: 4}\n  - flatten\n  - bottleneck: {width: 2}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - gelu: {approximate: fast}\n',
+    'name: x\ninput: [3, 8, 8]\nlayers:\n  - pad: {padding: [1, 2, 3]}\n',
+]
+
+
+def test_mistakes_in_a_pasted_spec_are_pythons_one_line(engine):
+    got = engine.execute_script(
+        "return arguments[0].map(function (t) { return AtlasCalc.table(t).error; });", MISTAKES)
+    for text, error in zip(MISTAKES, got):
+        with pytest.raises(UserError) as exc:
+            layer_table(parse_spec(text, SOURCE, "calc"))
+        assert error == str(exc.value), text
+
+
 def test_every_builtin_network_loads_with_pythons_table(engine):
     """Every built-in (BUILTINS, whatever is added), from its YAML file as the page gets it."""
     networks = engine.execute_script("return ATLAS_CALC.networks")
@@ -256,6 +299,28 @@ def test_every_builtin_network_loads_with_pythons_table(engine):
         table = table_dict(layer_table(load_builtin(net["id"])))
         want = {"error": None, "layers": table["layers"], "totals": table["totals"]}
         assert _as_python(got, want) == want, net["id"]
+
+
+def test_a_card_offers_every_leaf_kind_and_a_new_one_is_a_valid_layer(engine):
+    """Cards hold a plain sequence: every kind of the registry but blocks and merges; a
+    layer added as a card starts valid (its required fields filled), as Python reads it."""
+    from generator.specs import kinds
+    card_kinds = engine.execute_script("return AtlasCalc._internal.cardKinds()")
+    assert card_kinds == [k.name for k in kinds.KINDS
+                          if k.calculator and not k.composite and not k.spec.MERGE]
+    got = engine.execute_script("""
+        return arguments[0].map(function (kind) {
+          var starter = AtlasCalc._internal.STARTERS[kind] || {};
+          var spec = AtlasCalc.stateSpec({name: 'n', input: ['8', '16', '16'],
+                                          layers: [{kind: kind, texts: Object.assign({}, starter)}]});
+          return {yaml: AtlasCalc.toYAML(spec), row: AtlasCalc.compute(spec).layers[0]};
+        });""", card_kinds)
+    for kind, g in zip(card_kinds, got):
+        if kind == "linear":  # needs a flat input
+            continue
+        assert g["row"]["status"] == "ok", (kind, g["row"].get("error"))
+        want = table_dict(layer_table(parse_spec(g["yaml"], SOURCE, "n")))["layers"][0]
+        assert {k: g["row"][k] for k in ROW_KEYS} == {k: want[k] for k in ROW_KEYS}, kind
 
 
 def test_exported_yaml_is_read_by_the_table_command(calc, tmp_path):
