@@ -45,10 +45,17 @@ def figure_id(net_id: str) -> str:
     return f"architecture-{slug}-{digest}"
 
 
+#: The users' specs :func:`spec_figures` read, by the SHA-256 of their text: what
+#: ``prepare`` parses. Kept out of the figures' parameters, which the gallery prints.
+_USER_SPECS: dict[str, tuple[str, str, str]] = {}
+
+
 def spec_figures(folder, root) -> list:
     """The diagrams of the users' specs in ``folder`` (paths shown relative to ``root``):
-    catalog entries whose parameters hold the spec's text, so the computed inputs' key
-    changes with it. A spec that cannot be read is the page producer's one-line error."""
+    catalog entries named by :func:`figure_id` whose parameters are the spec's id and
+    the SHA-256 of its text (so the computed inputs' key changes with it; the text and
+    the file name stay out of the parameters, which the gallery prints). A spec that
+    cannot be read is left to the page producer, which reports it on one line."""
     from ..specs import user_spec_files
     from ..specs.files import spec_id
     from .catalog import Figure
@@ -62,25 +69,28 @@ def spec_figures(folder, root) -> list:
         try:
             spec = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
-            continue  # reported by the page producer, which reads the same file
-        out.append(Figure(figure_id(spec_id(path)), "architecture",
-                          {"spec": spec, "source": shown, "id": spec_id(path)}))
+            continue
+        digest = hashlib.sha256(spec.encode("utf-8")).hexdigest()
+        _USER_SPECS[digest] = (spec, shown, spec_id(path))
+        fid = figure_id(spec_id(path))
+        out.append(Figure(fid, "architecture", {"spec": fid, "sha256": digest}))
     return out
 
 
 def _network(p: dict):
     from ..specs import load_builtin, parse_spec
 
-    if "spec" in p:
-        return parse_spec(p["spec"], p["source"], p["id"])
+    if "sha256" in p:
+        return parse_spec(*_USER_SPECS[p["sha256"]])
     return load_builtin(p["network"])
 
 
 def prepare(p: dict) -> Prepared:
     """A network's diagram tree, from its spec and layer table (``generator.tables``).
 
-    Parameters: ``network``, a built-in id (``generator.specs.BUILTINS``); or ``spec``
-    (a spec's YAML text), ``source`` (its file, for messages) and ``id``.
+    Parameters: ``network``, a built-in id (``generator.specs.BUILTINS``); or, for a
+    user's spec, ``spec`` (its figure id) and ``sha256`` (of its text, which
+    :func:`spec_figures` read).
 
     facts: ``name``; ``input`` and ``output`` shapes; ``tree`` (see
     :mod:`.architecture_graph`); ``layers``, the rows of the table; ``params``.
@@ -89,7 +99,7 @@ def prepare(p: dict) -> Prepared:
 
     net = _network(p)
     table = layer_table(net)
-    return Prepared({}, {"network": net.id, "name": net.name,
+    return Prepared({}, {"network": net.id, "name": net.name, "user": "sha256" in p,
                          "input": list(table.input_shape),
                          "output": list(table.rows[-1].output_shape) if table.rows
                          else list(table.input_shape),
@@ -137,7 +147,9 @@ def describe(p: dict, f: dict) -> tuple[str, str]:
     folds = [v["count"] for k, v in walk(f["tree"]) if k in ("group", "compact") and v["count"] > 1]
     alt = (f"Diagram of {f['name']}, top to bottom, each edge labelled with its shape "
            f"({text.SHAPE_LAYOUT}): " + _seq_text(f["tree"]) + ".")
-    caption = (f"{f['name']}: {text.shape(f['input'])} \u2192 {text.shape(f['output'])}; "
+    # a caption is Markdown: a user's name is data, printed as itself
+    name = text.markdown(f["name"]) if f.get("user") else f["name"]
+    caption = (f"{name}: {text.shape(f['input'])} \u2192 {text.shape(f['output'])}; "
                f"each box is a layer with the batchnorm and activation after it, each edge "
                f"is labelled with its shape ({text.SHAPE_LAYOUT})")
     if folds:
@@ -152,7 +164,7 @@ def describe(p: dict, f: dict) -> tuple[str, str]:
 
 #: Sizes in inches; text sizes come from the style module.
 PADX, PADY = 0.08, 0.05     #: inside a box, around its text
-EDGE_H = 0.36               #: the gap between two items (the arrow and its label)
+EDGE_H = 0.32               #: the gap between two items (the arrow and its label)
 LABEL_DX = 0.07             #: an edge's label, right of its arrow
 TRACK_GAP = 0.08            #: around a skip's vertical line
 ENTRY_H = 0.16              #: room for the skips that leave a sequence's input
@@ -176,7 +188,7 @@ def text_w(s: str, kind: str = "small") -> float:
 
 
 def line_h(kind: str = "small") -> float:
-    return 1.3 * _size(kind) / 72
+    return 1.25 * _size(kind) / 72
 
 
 COLOURS = {
@@ -197,13 +209,27 @@ COLOURS = {
 FRAME = style.tint(style.MUTED, 0.07, style.CARD)
 
 
+#: Characters on one line of a box before it wraps (a narrow diagram reads on a phone).
+WRAP = 26
+
+
+def wrap(parts: list[str], sep: str) -> list[str]:
+    """``parts`` joined by ``sep`` into lines of at most :data:`WRAP` characters where
+    they allow (a part longer than that is a line of its own, cut by :func:`clip`)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1] + sep + part) <= WRAP:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return [clip(line) for line in lines]
+
+
 def _lines(n: dict) -> list[tuple[str, str]]:
-    """A node's text lines with their sizes: what it computes, then its settings."""
-    out = [(clip(CHAIN.join(n["chain"])), "main")]
-    rest = ", ".join(x for x in (n["name"], n["details"]) if x)
-    if rest:
-        out.append((clip(rest), "small"))
-    return out
+    """A node's text lines with their sizes: what it computes, then its name and settings."""
+    out = [(line, "main") for line in wrap(n["chain"], CHAIN)]
+    parts = ([n["name"]] if n["name"] else []) + (n["details"].split(", ") if n["details"] else [])
+    return out + [(line, "small") for line in wrap(parts, ", ")]
 
 
 def _compact_lines(g: dict) -> list[tuple[str, str]]:
@@ -374,7 +400,7 @@ class Group:
         self.body = Seq(el["body"])
         self.times = f"\u00d7 {el['count']}" if el["count"] > 1 else ""
         what = el["title"] if el["title"] == el["kind"] else f"{el['title']} ({el['kind']})"
-        self.title = clip(what)
+        self.title = clip(what, 30)
         head_w = LABEL_DX + text_w(self.times + "  ", "main") + text_w(self.title)
         self.left = self.body.left + FRAME_PAD
         self.right = max(self.body.right, head_w) + FRAME_PAD

@@ -284,13 +284,24 @@ class Diagram:
         el = {"t": "group", "id": self.new_id("g"), "count": len(run), "title": title,
               "kind": clip(kind), "details": "" if first.type == "block" else clip(first.details),
               "out": out}
+        body = self.body(first)
+        items = body["items"]
+        while len(items) == 1 and not body["skips"] and items[0]["t"] == "group" \
+                and items[0]["count"] == 1:  # a block that is one block: one frame
+            body = items[0]["body"]
+            items = body["items"]
+        self.twin = outer
+        if len(run) == 1 and len(items) == 1 and items[0]["t"] == "node" and not body["skips"]:
+            node = items[0]  # a block of one layer (a conv with its batchnorm): a box
+            node["name"] = title
+            node["out"] = out
+            return node
         if coarse in self.shown:
             el["t"] = "compact"
             el["same_as"] = self.shown[coarse]
         else:
             self.shown[coarse] = title
-            el["body"] = self.body(first)
-        self.twin = outer
+            el["body"] = body
         return el
 
 

@@ -4,7 +4,10 @@ gets its diagram like the built-ins."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import tempfile
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -50,9 +53,14 @@ def drawn_texts(svg: str) -> list[str]:
     return [t.strip() for t in re.findall(r"<!-- (.*?) -->", svg)]
 
 
-def _spec_facts(spec: str, id_: str = "mynet") -> dict:
-    params = {"spec": spec, "source": f"docs/specs/{id_}.yaml", "id": id_}
-    return params, library.resolve_one(Figure("architecture-" + id_, "architecture", params)).facts
+def _spec_facts(spec: str, id_: str = "mynet") -> tuple[dict, dict]:
+    """A user's spec resolved as the figure stage resolves it: (parameters, facts)."""
+    with tempfile.TemporaryDirectory() as root:
+        folder = Path(root) / "docs" / "specs"
+        folder.mkdir(parents=True)
+        (folder / f"{id_}.yaml").write_text(spec)
+        fig, = architecture.spec_figures(folder, Path(root))
+        return fig.params, library.resolve_one(fig).facts
 
 
 # ------------------------------------------------------------------ edges
@@ -200,13 +208,24 @@ def test_a_users_spec_gets_its_diagram_like_the_built_ins(tmp_path):
     folder.mkdir(parents=True)
     (folder / "My_Net.v2.yaml").write_text(RESIDUAL.replace("Two residual", "$x$ <b>"))
     figs = architecture.spec_figures(folder, tmp_path)
-    assert [f.params["source"] for f in figs] == ["docs/specs/My_Net.v2.yaml"]
     fid = figs[0].id
     assert fid == architecture.figure_id("my_net.v2") and re.fullmatch(
         r"architecture-my-net-v2-[0-9a-f]{8}", fid)
+    # the parameters (which the gallery prints) hold no text of the user's
+    assert figs[0].params == {"spec": fid, "sha256": hashlib.sha256(
+        (folder / "My_Net.v2.yaml").read_bytes()).hexdigest()}
     resolved = library.resolve(figs)
     files = build.render_all(resolved, tmp_path / "cache", jobs=1).files
     svg = files[f"figures/{fid}.svg"].decode()
-    assert "$x$ <b> blocks: 3×16×16 \u2192 4 (C×H×W)" in svg.replace("&lt;", "<").replace("&gt;", ">")
+    assert "$x$ &lt;b&gt; blocks: 3×16×16 \u2192 4 (C×H×W)" in drawn_texts(svg)
     assert re.search(r'<g id="skip-entry-', svg)
-    assert resolved[0].ref.caption.startswith("$x$ <b> blocks: 3×16×16 \u2192 4;")
+    # the caption is Markdown: the user's name in it prints as itself
+    assert resolved[0].ref.caption.startswith(text.markdown("$x$ <b> blocks") +
+                                              ": 3×16×16 \u2192 4;")
+    assert "<b>" not in resolved[0].ref.caption
+
+
+def test_the_page_of_a_network_names_the_diagram_the_stage_draws():
+    assert architecture.figure_id("resnet50") == "architecture-resnet50"
+    for network in BUILTINS:  # the catalog's id of each built-in's diagram
+        assert any(f.id == architecture.figure_id(network) for f in library.catalog.FIGURES)
