@@ -130,7 +130,7 @@ def _item_text(it: dict) -> str:
     times = f"{it['count']}\u00d7 " if it["count"] > 1 else ""
     head = f"{times}{it['kind']} {it['title']}" if it["title"] != it["kind"] else f"{times}{it['kind']}"
     if it["t"] == "compact":
-        return f"{head}, inside as {it['same_as']} \u2192 {it['out']['label']}"
+        return f"{head}, with the structure of {it['same_as']} \u2192 {it['out']['label']}"
     return f"{head} [{_seq_text(it['body'])}] \u2192 {it['out']['label']}"
 
 
@@ -155,6 +155,9 @@ def describe(p: dict, f: dict) -> tuple[str, str]:
     if folds:
         caption += (f"; a frame marked \u00d7 N stands for N blocks in a row with the same "
                     f"inside, drawn once")
+    if any(k == "compact" for k, _ in walk(f["tree"])):
+        caption += ("; a grey box stands for blocks built like a framed one above, whose "
+                    "name it gives (the shapes on its edges are its own)")
     if skips:
         caption += "; arrows on the right are skip connections"
     return alt, caption + "."
@@ -236,7 +239,7 @@ def _compact_lines(g: dict) -> list[tuple[str, str]]:
     times = f"\u00d7 {g['count']}  " if g["count"] > 1 else ""
     what = g["kind"] + (f", {g['details']}" if g["details"] else "")
     return [(clip(times + g["title"]), "main"), (clip(what), "small"),
-            (clip(f"inside as {g['same_as']}"), "small")]
+            (clip(f"structure as {g['same_as']}"), "small")]
 
 
 class Box:

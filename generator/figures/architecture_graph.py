@@ -13,7 +13,8 @@ The result is a tree of JSON values, top to bottom:
 * ``group``: a block drawn framed with its inside (``body``), standing for ``count``
   consecutive blocks of the same structure ("× N");
 * ``compact``: a group whose inside has the same structure as a group drawn
-  earlier (``same_as``): one box, so a 200-layer network stays short.
+  earlier (``same_as``; the same layers that compute, its activations may
+  differ): one box, so a 200-layer network stays short.
 
 Every item has ``out``: the label of the edge leaving it, ``{"label", "src",
 "src_last"}``: ``label`` is :func:`generator.text.shape` of the output of row
@@ -54,14 +55,25 @@ def _is_merge(row) -> bool:
     return bool(k and (k.spec.MERGE or (k.composite and not row.children)))
 
 
+def _pointwise(row) -> bool:
+    """A layer that keeps its input's shape and computes no sum (batchnorm, an activation,
+    dropout): drawn inside the box of the layer before it."""
+    k = _kind(row)
+    return (k is not None and not k.composite and not k.spec.MERGE and not row.sources
+            and row.input_shape == row.output_shape and row.macs == 0)
+
+
 def _signature(row, fine: bool, base: str = "") -> tuple:
     """The structure of ``row``: kinds, paths, inputs (relative to their list) and nesting;
-    with ``fine``, also the settings (``details``) of every layer but a block instance."""
+    with ``fine``, also the settings (``details``) of every layer but a block instance
+    (without, the shape-keeping layers are left out: a block with ReLU and one with
+    hardswish have the same structure)."""
     sources = tuple(s[len(base):] if base and s.startswith(base) else s for s in row.sources)
     own = (row.type, row.path, sources, len(row.output_shape))
     if fine and row.type != "block":
         own += (row.details,)
-    return own + (tuple(_signature(c, fine, row.index + ".") for c in row.children),)
+    inner = [c for c in row.children if fine or not _pointwise(c)]
+    return own + (tuple(_signature(c, fine, row.index + ".") for c in inner),)
 
 
 class _Seq:
@@ -214,11 +226,8 @@ class Diagram:
 
     def leaf(self, seq: _Seq, row) -> None:
         last = seq.items[-1] if seq.items else None
-        k = _kind(row)
         if (last is not None and last["t"] == "node" and last["kind"] not in ("input", "output")
-                and not row.sources and k is not None and not k.composite and not k.spec.MERGE
-                and row.input_shape == row.output_shape and row.macs == 0
-                and last["out"].get("src") not in self.referenced):
+                and _pointwise(row) and last["out"].get("src") not in self.referenced):
             last["chain"].append(row.type)
             last["out"] = self.out(row)
             seq.outs[last["id"]] = last["out"]
