@@ -109,7 +109,8 @@ def render_figure(params: dict, data: dict, facts: dict):
 
 
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
-    return {"svg": encode.svg(render_figure(params, data, facts))}
+    # a PNG: a photograph's colours are its content, so it gets no dark-scheme recolouring
+    return {"png": encode.png_palette(render_figure(params, data, facts))}
 
 
-KIND = Kind("rgb_planes", short(__name__), "Volumes", prepare, describe)
+KIND = Kind("rgb_planes", short(__name__), "Volumes", prepare, describe, still="png")
