@@ -38,7 +38,7 @@ _PARAM_SLOTS = {
     "Conv": (1, 2), "ConvTranspose": (1, 2), "Gemm": (1, 2), "MatMul": (1,),
     "BatchNormalization": (1, 2, 3, 4), "Clip": (1, 2), "Pad": (1, 2, 3),
     "Slice": (1, 2, 3, 4), "Resize": (1, 2, 3), "Upsample": (1,), "Reshape": (1,),
-    "Dropout": (1, 2), "Squeeze": (1,), "ReduceMean": (1,), "ReduceMax": (1,),
+    "Dropout": (1, 2), "Squeeze": (1,), "LayerNormalization": (1, 2), "ReduceMean": (1,), "ReduceMax": (1,),
 }
 
 
@@ -205,10 +205,11 @@ class _Reader:
         text = (f"Imported from the ONNX model {Path(self.src).name} (opset {opset}"
                 + (f", made by {producer}" if producer else "") + ").")
         if self.folded:
-            text += (f" Batch normalisation that the exporter folded into {self.folded} "
-                     "convolutions stays folded: each of them has a bias and no batchnorm "
-                     "after it, so the parameter count lacks the batchnorm's scale and shift "
-                     "per channel, and there are no running statistics.")
+            convs = "1 convolution" if self.folded == 1 else f"{self.folded} convolutions"
+            text += (f" Batch normalisation that the exporter folded into {convs} stays "
+                     "folded: such a convolution has a bias and no batchnorm after it, so "
+                     "the parameter count lacks the batchnorm's scale and shift per channel, "
+                     "and there are no running statistics.")
         note = self.b.placeholder_note()
         if note:
             text += "\n\n" + note

@@ -330,6 +330,8 @@ class _Mapper:
             dim = node.kwargs.get("dim", node.args[1] if len(node.args) > 1 else 0)
             if dim not in (1, -3 if len(out) == 3 else 1):
                 return self.fail(node, "only a concatenation on the channels (dim 1)")
+            if len(data) == 1:
+                return self.alias(node)
             return self.add(node, "concat", {}, data)
         if what in ("flatten", "view", "reshape"):
             if out == self.shape(data[0]):
