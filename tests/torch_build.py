@@ -8,6 +8,10 @@ module holding a parameter named ``scale``); additions, products, concatenations
 crops are tensor operators inside small merge modules. Graph specs (``inputs``,
 ``repeat``) are supported.
 
+Built with a :class:`~generator.tables.tools.Dialect`, it runs each layer as that
+dialect says (a function call, a tensor method, ConvNeXt's channels-last layers), so the
+dialects' predictions can be checked on small specs too.
+
 Weights are left as ``torch.nn`` initialises them (seeded): the tools count, they do not
 compare values.
 """
@@ -21,6 +25,7 @@ from torch import nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from generator import specs as s  # noqa: E402
+from generator.tables import tools  # noqa: E402
 from generator.tables.table import layer_table  # noqa: E402
 
 __all__ = ["build"]
@@ -73,13 +78,64 @@ class Crop(nn.Module):
         return x[:, :, top:top + th, left:left + tw]
 
 
+class Function(nn.Module):
+    """A layer run as a ``torch.nn.functional`` call or a tensor method: no hook sees it
+    as the layer's module."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x)
+
+
+class ChannelsLast(nn.Module):
+    """``module`` on channels-last data (ConvNeXt's nn.LayerNorm and nn.Linear)."""
+
+    def __init__(self, module):
+        super().__init__()
+        self.inner = module
+
+    def forward(self, x):
+        x = self.inner(x.permute(0, 2, 3, 1))  # (N, C, H, W) -> (N, H, W, C)
+        return x.permute(0, 3, 1, 2)  # (N, H, W, C) -> (N, C, H, W)
+
+
+_FUNCTIONS = {
+    "relu": lambda layer: lambda x: F.relu(x),  # looked up at call time, as torchvision
+    "maxpool": lambda l: lambda x: F.max_pool2d(x, l.kernel, l.stride or l.kernel,
+                                                l.padding, l.dilation, l.ceil_mode),
+    "avgpool": lambda l: lambda x: F.avg_pool2d(x, l.kernel, l.stride or l.kernel,
+                                                l.padding, l.ceil_mode,
+                                                l.count_include_pad),
+    "adaptive_avgpool": lambda l: lambda x: F.adaptive_avg_pool2d(x, l.output),
+}
+
+
+def _as(how, layer, row, module):
+    """``module`` (the layer as its own module) run the way ``how`` says."""
+    if how == tools.FUNCTION:
+        return Function(_FUNCTIONS[layer.KIND](layer))
+    if how == tools.OPERATOR and layer.KIND in ("adaptive_avgpool", "global_pool"):
+        return Function(lambda x: x.mean([2, 3], keepdim=True))
+    if how == tools.LINEAR_CHANNELS_LAST:
+        return ChannelsLast(nn.Linear(row.input_shape[0], layer.out, layer.bias))
+    if how == tools.LAYERNORM_CHANNELS_LAST:
+        return ChannelsLast(nn.LayerNorm(row.input_shape[0], eps=layer.eps,
+                                         elementwise_affine=layer.affine))
+    return module
+
+
 class Sequence(nn.Module):
     """A list of layers as a graph: each takes the one before, or the ones it names."""
 
     def __init__(self, layers, rows):
         super().__init__()
         self.sources = [layer.sources for layer in layers]
-        self.items = nn.ModuleList(_module(l, r) for l, r in zip(layers, rows))
+        self.items = nn.ModuleList(
+            _as(_HOWS.get(id(r), tools.MODULE), l, r, _module(l, r))
+            for l, r in zip(layers, rows))
 
     def forward(self, x):
         outs = []
@@ -98,7 +154,12 @@ class Residual(nn.Module):
         n = len(res.main)
         self.main = Sequence(res.main, rows[:n])
         self.shortcut = Sequence(res.shortcut, rows[n:n + len(res.shortcut)])
-        self.act = _activation(res.activation) if res.activation != "none" else None
+        self.act = None
+        if res.activation != "none":  # its row follows the addition's
+            row = rows[n + len(res.shortcut) + 1]
+            how = _HOWS.get(id(row), tools.MODULE)
+            self.act = (Function(_FUNCTIONS[res.activation](None)) if how == tools.FUNCTION
+                        else _activation(res.activation))
 
     def forward(self, x):
         out = self.main(x) + self.shortcut(x)
@@ -197,8 +258,18 @@ def _module(layer, row):
     return _activation(kind)
 
 
-def build(network):
-    """The torch model of ``network`` (eval mode, seeded)."""
-    table = layer_table(network)
+_HOWS: dict[int, str] = {}  # id(row) -> how, while a model is built
+
+
+def build(network, input_shape=None, dialect=None):
+    """The torch model of ``network`` (eval mode, seeded), one module per layer, or as
+    ``dialect`` runs its layers."""
+    table = layer_table(network, input_shape)
     torch.manual_seed(0)
-    return Sequence(network.layers, table.rows).eval()
+    _HOWS.clear()
+    if dialect is not None:
+        _HOWS.update((id(row), how) for row, _, how in tools.calls(table, dialect))
+    try:
+        return Sequence(network.layers, table.rows).eval()
+    finally:
+        _HOWS.clear()

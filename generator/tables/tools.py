@@ -108,9 +108,10 @@ def dialect_of(table: Table) -> Dialect:
     return Dialect()
 
 
-def calls(table: Table) -> list[tuple[Row, object, str]]:
-    """``(row, layer, how)`` for every leaf row: how the torch definition runs it."""
-    d = dialect_of(table)
+def calls(table: Table, dialect: Dialect | None = None) -> list[tuple[Row, object, str]]:
+    """``(row, layer, how)`` for every leaf row: how the torch definition runs it (in
+    ``dialect``; default: the network's own, :func:`dialect_of`)."""
+    d = dialect_of(table) if dialect is None else dialect
     pairs = list(leaves(table))
     top = {id(r) for r in table.rows}
     last = {}
@@ -312,9 +313,10 @@ class Prediction:
         return sum(d for _, d in self.differences)
 
 
-def predict(table: Table) -> tuple[Prediction, ...]:
-    """Every tool's number for ``table``'s network (batch of one), with what it adds."""
-    runs = calls(table)
+def predict(table: Table, dialect: Dialect | None = None) -> tuple[Prediction, ...]:
+    """Every tool's number for ``table``'s network (batch of one), with what it adds, for
+    its torch definition (or the one written in ``dialect``)."""
+    runs = calls(table, dialect)
     out = []
     for tool in TOOLS:
         total = 0

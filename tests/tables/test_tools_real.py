@@ -21,7 +21,7 @@ import pytest
 
 from generator.specs import BUILTINS, load_builtin, load_spec
 from generator.tables import layer_table
-from generator.tables.tools import TOOLS, predict
+from generator.tables.tools import DIALECTS, TOOLS, predict
 from tests import torchvision_oracle
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "generator/specs/examples").glob("*.yaml"))
@@ -39,6 +39,10 @@ def _load(name):
 
 
 NETWORKS = list(BUILTINS) + [p.stem for p in EXAMPLES]
+#: Small specs built in a torchvision dialect (tests/torch_build.py), so each way a
+#: dialect runs a layer is checked on a network that is not torchvision's.
+IN_DIALECTS = [("convnext-block", "convnext"), ("example-tiny", "densenet"),
+               ("example-tiny", "mnasnet"), ("example-tiny", "inception_v3")]
 
 
 def _input(net):
@@ -91,23 +95,32 @@ def _measure(model, shape) -> dict[str, float]:
     return got
 
 
-def _model(net, name):
-    if net.torchvision:
+def _model(net, table, dialect=None):
+    if net.torchvision and dialect is None:
         return torchvision_oracle.build(net)
     torch_build = pytest.importorskip("tests.torch_build")
-    return torch_build.build(net)
+    return torch_build.build(net, table.input_shape, dialect)
 
 
-@pytest.mark.parametrize("name", NETWORKS)
-def test_predicted_numbers_are_what_the_tools_print(name):
+def _check(name, dialect=None):
     net = _load(name)
     table = _input(net)
-    got = _measure(_model(net, name), table.input_shape)
-    predicted = {p.tool: p.value for p in predict(table)}
+    got = _measure(_model(net, table, dialect), table.input_shape)
+    predicted = {p.tool: p.value for p in predict(table, dialect)}
     assert set(predicted) == {t.name for t in TOOLS} == set(got)
     wrong = {tool: (predicted[tool], got[tool]) for tool in got
              if predicted[tool] != got[tool] or type(predicted[tool]) is not type(got[tool])}
     assert not wrong, f"{name} at {table.input_shape}: predicted vs printed {wrong}"
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_predicted_numbers_are_what_the_tools_print(name):
+    _check(name)
+
+
+@pytest.mark.parametrize("name, dialect", IN_DIALECTS)
+def test_predictions_in_a_dialect_on_a_small_spec(name, dialect):
+    _check(name, DIALECTS[dialect])
 
 
 def test_thop_returns_a_float_and_the_others_integers():
