@@ -146,11 +146,27 @@ def _find_runs(graph: _Graph):
         if best is None:
             runs.append((i, 1, 1, None))
             i += 1
-        else:
-            period, count, shape = best
-            runs.append((i, period, count, shape))
-            i += period * count
+            continue
+        period, count, shape = best
+        # the same run may start a little later, where the model's names say a block starts
+        offset, score = 0, _coherence(graph, i, period, count)
+        for d in range(1, period):
+            c, sh = graph.run(i + d, period)
+            if c >= count and len(graph.varying(i + d, period, c)) <= MAX_PARAMS:
+                better = _coherence(graph, i + d, period, c)
+                if better > score:
+                    offset, score, count, shape = d, better, c, tuple(sh)
+        runs += [(j, 1, 1, None) for j in range(i, i + offset)]
+        runs.append((i + offset, period, count, shape))
+        i += offset + period * count
     return _reuse(graph, runs)
+
+
+def _coherence(graph: _Graph, start, period, count) -> int:
+    """How much the names of each window share: the length of their common labels."""
+    return sum(len(_label([graph.layers[j][1]["name"]
+                           for j in range(start + k * period, start + (k + 1) * period)]))
+               for k in range(count))
 
 
 def _reuse(graph: _Graph, runs):
@@ -242,6 +258,9 @@ def to_yaml(model: Imported) -> str:
         local = []
         for o in range(period):
             suffix = _common_suffix([graph.layers[s + o][1]["name"] for s in instances])
+            if len(instances) > 1 and suffix and suffix[0] not in _SEP:  # cut at a separator
+                cut = min((suffix.find(c) for c in _SEP if c in suffix), default=-1)
+                suffix = suffix[cut:] if cut >= 0 else suffix
             local_name = suffix.lstrip(_SEP) or f"{graph.layers[instances[0] + o][0]}{o + 1}"
             while local_name in local or local_name == INPUT:
                 local_name = f"{local_name}#{o + 1}"
