@@ -788,6 +788,14 @@
   }
 
   var SAFE = Number.MAX_SAFE_INTEGER;
+  var INEXACT = "a number above 2^53 is beyond exact arithmetic in the browser";
+
+  /** True when every number of a leaf's row is an exact integer in a double (below 2^53). */
+  function exact(leaf) {
+    var numbers = [leaf.weights, leaf.biases, leaf.macs, prod(leaf.output_shape)];
+    (leaf.field || []).forEach(function (f) { numbers.push(f.size, f.jump, -f.start); });
+    return numbers.every(function (n) { return n <= SAFE; });
+  }
 
   /** A layer of a basic or bottleneck block's expansion (layers._inner): defaults, then ``values``. */
   function inner(kind, parent, path, index, values) {
@@ -870,11 +878,7 @@
       if (!(e instanceof ShapeError)) throw e;
       throw this.fail(layer, e.message);
     }
-    var numbers = [leaf.weights, leaf.biases, leaf.macs, prod(leaf.output_shape)];
-    (leaf.field || []).forEach(function (f) { numbers.push(f.size, f.jump, -f.start); });
-    if (numbers.some(function (n) { return n > SAFE; })) {
-      throw this.fail(layer, "a number above 2^53 is beyond exact arithmetic in the browser");
-    }
+    if (!exact(leaf)) throw this.fail(layer, INEXACT);
     var params = leaf.weights + leaf.biases;
     return rowDict({
       index: index, name: layer.v.name, type: layer.kind, details: leaf.details, path: path,
@@ -1101,12 +1105,8 @@
       }
       try {
         var out = LEAVES[layer.kind](layer.v, shape, field, tf);
-        var activations = out.output_shape.reduce(function (a, b) { return a * b; }, 1);
-        var numbers = [out.weights, out.biases, out.macs, activations];
-        (out.field || []).forEach(function (f) { numbers.push(f.size, f.jump, -f.start); });
-        numbers.forEach(function (n) {
-          if (n > SAFE) throw new ShapeError("a number above 2^53 is beyond exact arithmetic in the browser");
-        });
+        var activations = prod(out.output_shape);
+        if (!exact(out)) throw new ShapeError(INEXACT);
         var params = out.weights + out.biases;
         Object.assign(row, {
           details: out.details, input_shape: shape, output_shape: out.output_shape,
