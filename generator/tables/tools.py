@@ -129,7 +129,7 @@ def calls(table: Table, dialect: Dialect | None = None) -> list[tuple[Row, objec
         elif (i in functional or row.type in d.functional
               or (inside and row.type in d.functional_inside)):
             how = FUNCTION
-        elif d.channels_last_blocks and inside:
+        elif d.channels_last_blocks:
             after = pairs[i + 1][0] if i + 1 < len(pairs) else None
             before = hows[-1] if hows else None
             if (row.type == "layernorm" and after is not None and after.type == "conv"
