@@ -63,10 +63,10 @@ def engine(browser, tmp_path_factory):
     scripts = "".join(f'<script src="{n}"></script>' for n in
                       ("formulas.js", "js-yaml.min.js", "data.js", "calculator.js"))
     (folder / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>engine</title>'
-                                       + scripts + "\n", encoding="utf-8")
+                                       '<div id="atlas-calc"></div>' + scripts + "\n", encoding="utf-8")
     with serve(folder) as (url, _):
         browser.get(url)
-        _wait(browser, "return !!(window.AtlasCalc && window.AtlasCalc.table)")
+        _wait(browser, "return !!(window.AtlasCalc && AtlasCalc.page)")
         console_errors(browser)
         yield browser
 
@@ -283,6 +283,34 @@ def test_mistakes_in_a_pasted_spec_are_pythons_one_line(engine):
         with pytest.raises(UserError) as exc:
             layer_table(parse_spec(text, SOURCE, "calc"))
         assert error == str(exc.value), text
+
+
+def test_cards_edited_as_yaml_and_a_spec_file_loaded(engine, tmp_path):
+    """'Edit as YAML' turns the cards into their spec, computed as a pasted one with the same
+    rows; a spec file chosen in the file input is read and computed like a built-in."""
+    by = _by()
+    engine.get(engine.current_url.split("#")[0] + "#" + "v1&name=x&in=1,28,28&l="
+               "conv:out=4,kernel=5;maxpool:kernel=2;flatten;linear:out=10")
+    engine.refresh()
+    _wait(engine, "return !!(window.AtlasCalc && AtlasCalc.page)")
+    cards = [r[2] for r in _cells(engine)]
+    assert cards == ["4×24×24", "4×12×12", "576", "10"]
+    engine.find_element(by.CSS_SELECTOR, "#atlas-calc-specbox summary").click()
+    engine.find_element(by.ID, "atlas-calc-edit-yaml").click()
+    text = engine.find_element(by.ID, "atlas-calc-spec").get_attribute("value")
+    assert yaml.safe_load(text)["layers"][0] == {"conv": {"out": 4, "kernel": 5}}
+    assert [r[2] for r in _cells(engine)] == cards
+    assert engine.find_element(by.ID, "atlas-calc-layers").get_attribute("hidden") is not None
+    _wait(engine, "return location.hash.indexOf('#y1&yaml=') === 0")
+
+    path = tmp_path / "mine.yaml"
+    path.write_text((SPEC_DIR / "squeezenet1-1.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    engine.find_element(by.ID, "atlas-calc-file").send_keys(str(path))
+    table = layer_table(load_builtin("squeezenet1-1"))
+    _wait(engine, "return document.querySelector('#atlas-calc-table tfoot').textContent"
+                  ".indexOf(arguments[0]) >= 0", 10, f"{table.totals.params:,}")
+    assert engine.find_element(by.ID, "atlas-calc-spec-error").text == ""
+    assert console_errors(engine) == []
 
 
 def test_every_builtin_network_loads_with_pythons_table(engine):
