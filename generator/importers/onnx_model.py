@@ -29,8 +29,12 @@ SUPPORTED: tuple[str, ...] = (
     "Gemm", "MatMul", "BatchNormalization", "Relu", "Clip", "Sigmoid", "HardSigmoid",
     "HardSwish", "Tanh", "Softmax", "Gelu", "Mul", "Add", "Concat", "Flatten", "Reshape",
     "Squeeze", "Resize", "Upsample", "Pad", "Slice", "LRN", "Dropout", "Identity",
-    "ReduceMean", "ReduceMax",
+    "ReduceMean", "ReduceMax", "Transpose", "LayerNormalization",
 )
+#: The operators mapped on channels-last data (after a Transpose from NCHW).
+_CHANNELS_LAST_OPS = ("Transpose", "LayerNormalization", "MatMul", "Add", "Mul", "Relu",
+                      "Gelu", "Sigmoid", "Tanh", "Clip", "HardSwish", "HardSigmoid",
+                      "Identity", "Dropout")
 #: The largest file read (protobuf's own limit is 2 GiB).
 MAX_ONNX_BYTES = 2 << 30
 #: Inputs that hold weights or settings, per operator: not data.
@@ -98,6 +102,14 @@ class _Reader:
         for node in graph.node:
             for v in node.input:
                 self.consumers.setdefault(v, []).append(node)
+        # values that do not depend on the data input: weights and what is computed from them
+        self.static = {v.name for v in graph.input if v.name != self.data_input}
+        self.static |= set(self.inits)
+        for node in graph.node:
+            if all(not v or v in self.static for v in node.input):
+                self.static.update(node.output)
+        #: values in channels-last layout (N, H, W, C), after a Transpose from NCHW
+        self.nhwc = set()
 
     # ---------------------------------------------------------------- set-up
 
@@ -118,9 +130,10 @@ class _Reader:
             return memo[v]
 
         data = [vi for vi in graph.input if vi.name not in self.inits and not weight(vi.name)]
-        if len(data) != 1:
-            raise UserError(f"{self.src}: the model has {len(data)} data inputs "
-                            f"({', '.join(repr(v.name) for v in data)}); a spec has one")
+        if not data:
+            raise UserError(f"{self.src}: the model has no data input")
+        # exporters list the data input first; inputs after it hold weights (a model
+        # exported without its parameters) that a layer scale or a bias may use
         vi = data[0]
         dims = vi.type.tensor_type.shape.dim
         if input_shape is not None:
@@ -190,6 +203,13 @@ class _Reader:
             if method is None or node.op_type not in SUPPORTED:
                 self.unsupported(node, "no spec layer represents it")
                 continue
+            if node.op_type not in _CHANNELS_LAST_OPS and any(v in self.nhwc for v in data):
+                self.unsupported(node, "it works on channels-last data here (only "
+                                       f"{', '.join(_CHANNELS_LAST_OPS)} are mapped there)")
+                continue
+            if len({v in self.nhwc for v in data}) > 1:
+                self.unsupported(node, "it mixes channels-last and channels-first data")
+                continue
             method(node)
         outputs = [o.name for o in graph.output]
         if len(outputs) != 1:
@@ -234,7 +254,7 @@ class _Reader:
             if node.op_type == "MatMul" and len(uses) == 1 and uses[0].op_type == "Add":
                 add = uses[0]
                 other = [v for v in add.input if v != node.output[0]]
-                if len(other) == 1 and other[0] in self.consts | self._const_outputs():
+                if len(other) == 1 and other[0] in self.static:
                     self.fused_bias[id(node)] = add
                     self.skipped.add(id(add))
 
@@ -249,6 +269,8 @@ class _Reader:
         self.b.placeholder(node.op_type, self.node_name(node), source, list(node.output))
 
     def add(self, node, kind, fields, sources=None, outputs=None):
+        if any(v in self.nhwc for v in (sources or node.input[:1])):
+            self.nhwc.update(outputs or node.output[:1])
         for out in node.output[:1]:
             self.shape(out, node)  # every layer's output has a static shape
         return self.b.add(kind, fields, self.node_name(node),
@@ -409,15 +431,48 @@ class _Reader:
         self.add(node, "linear", _drop_defaults({"out": int(out), "bias": bias}))
 
     def op_MatMul(self, node):
-        self._flat(node, node.input[0])
         bdims = self.dims.get(node.input[1])
         if self.b.has(node.input[1]) or bdims is None or len(bdims) != 2:
             return self.unsupported(node, "only a product with a 2-D weight is mapped")
         add = self.fused_bias.get(id(node))
         outputs = [add.output[0]] if add is not None else [node.output[0]]
-        self.add(node, "linear", _drop_defaults({"out": int(bdims[1]),
-                                                 "bias": add is not None}),
-                 outputs=outputs)
+        fields = {"out": int(bdims[1]), "bias": add is not None}
+        if node.input[0] in self.nhwc:  # a linear layer on each pixel: a 1×1 convolution
+            self.nhwc.update(outputs)
+            return self.add(node, "conv", _drop_defaults({"out": fields["out"], "kernel": 1,
+                                                          "bias": fields["bias"]}),
+                            outputs=outputs)
+        self._flat(node, node.input[0])
+        self.add(node, "linear", _drop_defaults(fields), outputs=outputs)
+
+    def op_Transpose(self, node):
+        perm = tuple(self.attrs(node).get("perm") or ())
+        x = node.input[0]
+        if perm == (0, 2, 3, 1) and x not in self.nhwc:
+            self.nhwc.add(node.output[0])
+        elif perm == (0, 3, 1, 2) and x in self.nhwc:
+            pass
+        else:
+            return self.unsupported(node, f"a transpose {list(perm)}: only NCHW to "
+                                          "channels-last and back")
+        self.b.alias(node.output[0], x)
+
+    def op_LayerNormalization(self, node):
+        a = self.attrs(node)
+        rank = len(self.shape(node.input[0], node)) + 1
+        if node.input[0] not in self.nhwc or a.get("axis", -1) % rank != rank - 1:
+            return self.unsupported(node, "only a layer norm over the channels of "
+                                          "channels-last data")
+        fields = {}
+        eps = float(f"{a.get('epsilon', 1e-5):.6g}")
+        if not math.isclose(eps, 1e-5):
+            fields["eps"] = eps
+        if len(node.input) < 3 or not node.input[2]:
+            fields["affine"] = False if len(node.input) < 2 else None
+            if fields["affine"] is None:
+                return self.unsupported(node, "a scale without a shift")
+        self.nhwc.add(node.output[0])
+        self.add(node, "layernorm", fields)
 
     def op_BatchNormalization(self, node):
         a = self.attrs(node)
@@ -501,7 +556,12 @@ class _Reader:
             return self.add(node, kind, {}, data)
         other = next(v for v in node.input if not self.b.has(v))
         shape = self.shape(data[0], node)
+        if data[0] in self.nhwc:  # (H, W, C): a scale per channel has shape [C]
+            shape = (shape[-1], *shape[:-1])
         cdims = self.dims.get(other)
+        if kind == "multiply" and data[0] in self.nhwc and cdims is not None and \
+                tuple(d for d in cdims if d != 1) == (shape[0],) and cdims[-1] == shape[0]:
+            return self.add(node, "scale", {}, data)
         if kind == "multiply" and cdims is not None and len(shape) == 3 and \
                 tuple(d for d in cdims if d != 1) == (shape[0],) and \
                 tuple(cdims[-2:]) == (1, 1):

@@ -14,9 +14,8 @@ from generator.tables import layer_table
 
 TORCHVISION = [i for i in BUILTINS if load_builtin(i).torchvision]
 #: Built-ins whose ONNX graphs use what the importer does not map yet: ShuffleNet's
-#: channel shuffle (Reshape, Transpose, Reshape) and split (Split); ConvNeXt's
-#: channels-last LayerNorm and Linear between Transposes, and its layer scale.
-NOT_MAPPED = {"shufflenet-v2-x1-0", "convnext-tiny"}
+#: channel shuffle (Reshape, Transpose, Reshape) and channel split (Slice of channels).
+NOT_MAPPED = {"shufflenet-v2-x1-0"}
 
 
 def counted_rows(table, fold_batchnorm):
