@@ -136,6 +136,8 @@ def _find_runs(graph: _Graph):
     while i < n:
         best = None
         for period in range(2, min(MAX_PERIOD, (n - i) // 2) + 1):
+            if graph.layers[i + period][0] != graph.layers[i][0]:
+                continue  # the next window cannot start like this one
             count, shape = graph.run(i, period)
             if not count:
                 continue
