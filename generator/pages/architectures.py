@@ -28,7 +28,7 @@ from ..specs import parse_spec, schema
 from ..tables import compare, layer_table, to_csv, to_json
 from ..tables.formats import bytes_text, count_text, display_row, field_texts, si_text
 from ..tables.published import QUANTITIES
-from . import exercises, memory, site_map
+from . import counting, exercises, memory, site_map
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +259,7 @@ def _network_context(net, table, user_file: str | None, path: str) -> dict:
         "sources": _unique((c["source"], c["url"], c["note"]) for c in comparisons),
         "totals": _totals(table),
         "memory": memory.context(table),
+        "counting": counting.network_context(table, path),
         "csv": f"{net.id}.csv",
         "json": f"{net.id}.json",
         "spec_format": _href(path, FORMAT_PAGE),

@@ -32,7 +32,8 @@ def outputs(ctx):
     }
     for entry in REFERENCE.pages:
         yield page(REFERENCE.path(entry), REFERENCE.template(entry), meta=entry.front_matter(),
-                   title=entry.title, **values[entry.slug]())
+                   title=entry.title,
+                   **(values.get(entry.slug) or entry.values_function())())
     colophon = site_map.page("contributing", "colophon")
     yield page(CONTRIBUTING.path(colophon), CONTRIBUTING.template(colophon),
                meta=colophon.front_matter(), title=colophon.title, packages=_versions())

@@ -198,6 +198,10 @@ REFERENCE = Section(
              "filter = kernel, feature map = activation map, and the other synonyms."),
         Page("errata", "Errata of the course notes",
              "where the notes' numbers differ from the computed ones, and why."),
+        Page("counting-conventions", "Counting conventions",
+             "MACs, FLOPs, mult-adds: what torchinfo, fvcore, ptflops and thop count, "
+             "and why they disagree.", "generator.pages.counting:values",
+             tags=("flops", "gflops", "macs", "torchinfo", "fvcore", "ptflops", "thop")),
     ),
 )
 

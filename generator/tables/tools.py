@@ -82,19 +82,20 @@ _POOL = ("adaptive_avgpool", "global_pool")
 #: ``tests/torch_build.py``) runs each spec layer as its own module.
 DIALECTS: dict[str, Dialect] = {
     "mobilenet_v2": Dialect(last_functional=("adaptive_avgpool",),
-                            note="the final pooling is F.adaptive_avg_pool2d"),
+                            note="the final pooling is `F.adaptive_avg_pool2d`"),
     "densenet": Dialect(last_functional=("relu", "adaptive_avgpool"),
-                        note="the final relu and pooling are F.relu and "
-                        "F.adaptive_avg_pool2d"),
-    "googlenet": Dialect(functional=("relu",), note="every relu is F.relu (BasicConv2d)"),
+                        note="the final relu and pooling are `F.relu` and "
+                        "`F.adaptive_avg_pool2d`"),
+    "googlenet": Dialect(functional=("relu",),
+                         note="every relu is `F.relu` (in `BasicConv2d`)"),
     "inception_v3": Dialect(functional=("relu",), functional_inside=("maxpool", "avgpool"),
-                            note="every relu is F.relu, the pooling inside the modules "
-                            "F.max_pool2d and F.avg_pool2d"),
-    "mnasnet": Dialect(last_operator=_POOL, note="the final pooling is x.mean([2, 3])"),
-    "shufflenet_v2": Dialect(last_operator=_POOL, note="the final pooling is "
-                             "x.mean([2, 3])"),
+                            note="every relu is `F.relu`, the pooling inside the modules "
+                            "`F.max_pool2d` and `F.avg_pool2d`"),
+    "mnasnet": Dialect(last_operator=_POOL, note="the final pooling is `x.mean([2, 3])`"),
+    "shufflenet_v2": Dialect(last_operator=_POOL,
+                             note="the final pooling is `x.mean([2, 3])`"),
     "convnext": Dialect(channels_last_blocks=True, note="the block's 1×1 layers are "
-                        "nn.Linear on channels-last data after nn.LayerNorm, its layer "
+                        "`nn.Linear` on channels-last data after `nn.LayerNorm`, its layer "
                         "scale a parameter of the block"),
 }
 
@@ -272,28 +273,31 @@ class Tool:
 
 TOOLS: tuple[Tool, ...] = (
     Tool("torchinfo", "summary(model, (1, C, H, W)).total_mult_adds", "mult-adds",
-         "a module's parameters × its output positions for a class named Conv*, × 1 "
-         "otherwise: bias and batchnorm parameters added, a transposed conv counted by "
-         "its output, a Linear on channels-last data (ConvNeXt) by its parameters only",
-         _torchinfo),
+         "a leaf module's parameters × its output positions when its class name holds "
+         "`Conv`, × the batch (1) otherwise: biases and batchnorm parameters added, a "
+         "transposed conv counted by its output, an `nn.Linear` on channels-last data "
+         "(ConvNeXt) by its parameters only", _torchinfo),
     Tool("fvcore", "FlopCountAnalysis(model, x).total()", "flops",
-         "weight MACs of the traced convolutions and matrix products (no bias), plus "
-         "two per batchnorm value, five per layer-norm value, one per input value of "
-         "adaptive average pooling; activations, max pooling and additions are free",
+         "weight MACs of the traced convolutions and matrix products (no bias), plus 2 "
+         "per batchnorm value, 5 per layer-norm value, 1 per input value of adaptive "
+         "average pooling, upsampling; activations, max pooling and additions are free",
          _fvcore),
     Tool("ptflops (pytorch)", "get_model_complexity_info(..., backend='pytorch')[0]",
          "MACs",
-         "weight MACs plus biases, batchnorm 2 per value, every listed activation and "
-         "pooling counted per value, and twice when the module calls a patched "
-         "torch.nn.functional (nn.ReLU, nn.MaxPool2d); unlisted classes (LayerNorm2d, "
-         "SiLU modules) and tensor operators (+, *, cat) are free", _ptflops),
+         "weight MACs plus biases, batchnorm 2 per value, listed activations and pooling "
+         "1 per value, twice when the module calls a `torch.nn.functional` it patches "
+         "(`nn.ReLU`, `nn.GELU`, `nn.MaxPool2d`); subclasses (`LayerNorm2d`), unlisted "
+         "classes (`nn.SiLU` counts only through `F.silu`) and tensor operators (`+`, "
+         "`*`, `torch.cat`) are free", _ptflops),
     Tool("ptflops (aten)", "get_model_complexity_info(..., backend='aten')[0]", "MACs",
-         "weight MACs of aten.convolution, aten.addmm and aten.mm, plus one per output "
-         "value of a layer with bias; nothing else", _ptflops_aten),
+         "weight MACs of `aten.convolution`, `aten.addmm` and `aten.mm`, plus 1 per "
+         "output value of a layer with bias; nothing else", _ptflops_aten),
     Tool("thop", "profile(model, (x,))[0]", "ops",
-         "weight MACs by output values (a transposed conv's wrongly so), batchnorm 4 per "
-         "value with its affine, adaptive average pooling (window + 1) per output; no "
-         "biases, activations or max pooling; a float", _thop),
+         "a conv's output values × its input channels per group × its kernel (right "
+         "for a conv, wrong for a transposed conv), linear layers by their weights, "
+         "batchnorm 4 per value with its affine, average pooling, adaptive average "
+         "pooling (window + 1) per output; no biases, activations or max pooling; "
+         "returns a float", _thop),
 )
 
 
@@ -304,13 +308,14 @@ class Prediction:
     unit: str
     value: int | float
     reason: str
-    #: (row kind, what the tool counts for that kind minus its weight MACs), non-zero only,
-    #: in the order the kinds first appear.
-    differences: tuple[tuple[str, int], ...]
+    #: (row kind, how it runs when not as its module: "function", ..., or "", what the
+    #: tool counts for those layers minus their weight MACs), non-zero only, in the order
+    #: they first appear.
+    differences: tuple[tuple[str, str, int], ...]
 
     @property
     def difference(self) -> int:
-        return sum(d for _, d in self.differences)
+        return sum(d for _, _, d in self.differences)
 
 
 def predict(table: Table, dialect: Dialect | None = None) -> tuple[Prediction, ...]:
@@ -320,14 +325,14 @@ def predict(table: Table, dialect: Dialect | None = None) -> tuple[Prediction, .
     out = []
     for tool in TOOLS:
         total = 0
-        by_kind: dict[str, int] = {}
+        by_kind: dict[tuple[str, str], int] = {}
         for row, layer, how in runs:
             n = tool.count(row, layer, how)
             total += n
             d = n - (row.macs if row.type in ("conv", "conv_transpose", "linear") else 0)
-            key = row.type if how in (MODULE, OPERATOR) else f"{row.type} ({how})"
+            key = (row.type, "" if how in (MODULE, OPERATOR) else how)
             by_kind[key] = by_kind.get(key, 0) + d
         value = float(total) if tool.name == "thop" else total
         out.append(Prediction(tool.name, tool.call, tool.unit, value, tool.reason,
-                              tuple((k, int(d)) for k, d in by_kind.items() if d)))
+                              tuple((*k, int(d)) for k, d in by_kind.items() if d)))
     return tuple(out)
