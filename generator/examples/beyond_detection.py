@@ -1,7 +1,7 @@
 from generator import learn
 
 a = (0, 0, 4, 4)        # x1, y1, x2, y2
-b = (2, 1, 6, 5)        # 2 right, 1 down: they share 2 x 3 = 6
+b = (2, 1, 6, 5)        # 2 right, 1 down: they share 2 × 3 = 6
 print(learn.iou(a, b))  # 6 / (16 + 16 - 6)
 
 boxes = [(0, 0, 10, 10), (1, 1, 11, 11), (20, 20, 30, 30)]

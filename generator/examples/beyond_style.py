@@ -1,7 +1,7 @@
 import numpy as np
 from generator import learn
 
-a = np.array([[[1, 0], [2, 1]],    # channel 1: a 2x2 map
+a = np.array([[[1, 0], [2, 1]],    # channel 1: a 2×2 map
               [[0, 3], [1, 1]]])   # channel 2
 print(learn.gram_matrix(a))        # G[k, k'] = sum of a_k * a_k'
 

@@ -60,3 +60,54 @@ def test_pages_state_the_computed_shape(slug, want, gone):
 def test_convnet39_name_is_channels_first():
     net = load_builtin("convnet39")
     assert text.shape(net.input) in net.name and "39×39×3" not in net.name
+
+
+# --- the snippets ("Compute it yourself"): their code and what they print are on the pages
+
+#: a size written with an ASCII x (5x5, 5x5x3): the site writes × through text.shape.
+ASCII_SIZE = re.compile(r"(?<![\w.])\d+ ?x ?\d+(?: ?x ?\d+)?\b")
+#: a×a×c with c ≠ a: a square plane written before its channels (5×5×100, 5x5x3).
+SQUARE_FIRST = re.compile(r"\b(\d+) ?[x×] ?(\d+) ?[x×] ?(\d+)\b")
+
+
+def snippet_slips(source: str, printed: str) -> list[str]:
+    """Sizes a snippet writes the notes' way: ASCII x in its code or output, or a shape
+    whose square plane comes before its channels in what it prints."""
+    found = [m.group(0) for t in (source, printed) for m in ASCII_SIZE.finditer(t)]
+    found += [m.group(0) for m in SQUARE_FIRST.finditer(printed)
+              if m[1] == m[2] != m[3]]
+    return sorted(set(found + channels_last(printed)))
+
+
+def test_snippet_detector_catches_the_old_output():
+    assert snippet_slips("", "10 filters 5x5x3: 750 + 10 = 760") == ["5x5x3"]
+    assert snippet_slips("", "50 filters 5×5×100: 125000 + 50") == ["5×5×100"]
+    assert snippet_slips("", "stride 2: output 3x3") == ["3x3"]
+    assert snippet_slips("w = 1  # six 5x5x3 filters", "") == ["5x5x3"]
+    assert snippet_slips("", "50 filters 100×5×5 and 10×37×37, (1, 10, 32, 32)") == []
+
+
+def _snippet_names():
+    from generator.pages import snippets
+
+    return sorted(p.stem for p in snippets.EXAMPLES.iterdir() if p.suffix in (".py", ".sh"))
+
+
+@pytest.mark.parametrize("name", _snippet_names())
+def test_snippets_write_shapes_channels_first(name):
+    from generator.pages import snippets
+
+    snippet = snippets.run(name)
+    assert snippet_slips(snippet.source, snippet.output) == []
+
+
+@pytest.mark.parametrize("name,line", [
+    ("parameters", f"10 filters {text.shape((3, 5, 5))}: 750 + 10 = 760"),
+    ("parameters", f"50 filters {text.shape((100, 5, 5))}: 125000 + 50 = 125050"),
+    ("fully_connected_vs_convolution", f"conv 10 filters {text.shape((3, 5, 5))}:  (750, 10)"),
+    ("stride", f"stride 3: output {text.shape((2, 2))}"),
+])
+def test_snippets_print_the_computed_shape(name, line):
+    from generator.pages import snippets
+
+    assert line in snippets.run(name).output.splitlines()
