@@ -60,11 +60,14 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
         data = json.loads(raw.decode("utf-8"))
     except (zipfile.BadZipFile, KeyError):
         raise UserError(f"{shown}: not a .keras file (a zip holding config.json)") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise UserError(f"{shown}: not a Keras JSON config ({type(exc).__name__})") from None
     except OSError as exc:
         raise UserError(f"{shown}: cannot be read: {exc.strerror}") from None
-    return _Reader(shown, data, input_shape, skip_unsupported).read(name)
+    try:
+        return _Reader(shown, data, input_shape, skip_unsupported).read(name)
+    except RecursionError:
+        raise UserError(f"{shown}: the config is nested too deeply") from None
 
 
 class _Reader:
@@ -206,7 +209,11 @@ class _Reader:
             self.b.placeholder(str(cls), name, sources[0], [name])
             self.shapes[name] = self.shapes[sources[0]]
             return name
-        shape = method(layer, cfg, name, sources)
+        try:
+            shape = method(layer, cfg, name, sources)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            raise self.fail(layer, f"its config is not as Keras writes it "
+                                   f"({type(exc).__name__}: {str(exc)[:80]})", False) from None
         self.shapes[name] = shape
         return name
 

@@ -210,7 +210,13 @@ class _Reader:
             if len({v in self.nhwc for v in data}) > 1:
                 self.unsupported(node, "it mixes channels-last and channels-first data")
                 continue
-            method(node)
+            try:
+                method(node)
+            except (KeyError, TypeError, ValueError, IndexError) as exc:
+                raise Unsupported(self.src, self.node_name(node), node.op_type,
+                                  f"its attributes or inputs are not as the operator "
+                                  f"defines them ({type(exc).__name__}: {str(exc)[:80]})"
+                                  ) from None
         outputs = [o.name for o in graph.output]
         if len(outputs) != 1:
             raise UserError(f"{self.src}: the model has {len(outputs)} outputs; a spec has one")

@@ -126,3 +126,15 @@ def test_not_a_keras_file(tmp_path, capsys):
         assert main(["import", str(src), "-o", str(tmp_path / "o.yaml")]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "not a" in err and not (tmp_path / "o.yaml").exists()
+
+
+def test_a_malformed_keras_config_is_one_line(tmp_path, capsys):
+    def bad_filters(layers):
+        layers[0]["config"]["filters"] = "six"
+    assert "node 'conv_valid' (Conv2D): its config is not as Keras writes it" in _bad(
+        tmp_path, capsys, bad_filters)
+    src = tmp_path / "deep.json"
+    src.write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["import", str(src), "-o", str(tmp_path / "d.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and not (tmp_path / "d.yaml").exists(), err
