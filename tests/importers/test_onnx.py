@@ -16,6 +16,8 @@ TORCHVISION = [i for i in BUILTINS if load_builtin(i).torchvision]
 #: Built-ins whose ONNX graphs use what the importer does not map yet: ShuffleNet's
 #: channel shuffle (Reshape, Transpose, Reshape) and channel split (Slice of channels).
 NOT_MAPPED = {"shufflenet-v2-x1-0"}
+#: The round trips the fast lane runs; the others are its slow, full-size twin.
+FAST = {"resnet18", "mobilenet-v2", "squeezenet1-1"}
 
 
 def counted_rows(table, fold_batchnorm):
@@ -40,7 +42,8 @@ def test_the_round_trip_covers_the_torchvision_built_ins():
                                        "efficientnet-b0", "vgg16-bn"} <= set(TORCHVISION)
 
 
-@pytest.mark.parametrize("id", TORCHVISION)
+@pytest.mark.parametrize("id", [pytest.param(i, marks=() if i in FAST else pytest.mark.slow)
+                                for i in TORCHVISION])
 def test_onnx_round_trip_gives_the_built_in_table(id, onnx_export):
     network = load_builtin(id)
     path = onnx_export(network)

@@ -22,7 +22,8 @@ def torchvision_available():
     torchvision_oracle.models()  # skips, saying why, without torch or torchvision
 
 
-@pytest.mark.parametrize("id", FX_SUBSET)
+@pytest.mark.parametrize("id", [pytest.param(i, marks=() if i == "resnet18" else pytest.mark.slow)
+                                for i in FX_SUBSET])
 def test_fx_import_gives_the_built_in_table(id, torchvision_available):
     network = load_builtin(id)
     text = to_yaml(load(f"torchvision:{network.torchvision}", network.input))
