@@ -65,7 +65,11 @@ def test_im2col_shapes_memory_and_macs():
     assert v["small"]["equal"] and v["small"]["cols_shape"] == (2 * 3 * 3, 2 * 2)
     first = v["vgg"][0]
     assert first["name"] == "conv1_2" and first["cols"] == (64 * 9, 224 * 224)
-    assert first["cols_mb"] == 64 * 9 * 224 * 224 * 4 / 1e6
+    assert first["cols_bytes"] == 64 * 9 * 224 * 224 * 4 and first["cols_memory"] == "110.2 MiB"
+    assert first["input_bytes"] == 64 * 224 * 224 * 4 and first["input_memory"] == "12.2 MiB"
+    assert all(r["kernel"] == (3, 3) for r in v["vgg"])
+    page = render_page("foundations", "im2col")
+    assert "| 12.2 MiB | 110.2 MiB | 9 |" in page and " MB |" not in page
     for r in v["vgg"]:
         assert r["macs"] == r["table_macs"] and r["blowup"] == 9
     assert v["lenet"]["algorithm"] == "im2col" and v["lenet"]["cols"] == (6 * 25, 100)
@@ -92,6 +96,9 @@ def test_depthwise_separable_counts():
     assert row["sep_macs"] == 14 * 14 * (9 * 512 + 512 * 512)
     for r in v["rows"]:
         assert r["ratio"] == pytest.approx(r["predicted"], rel=1e-12)
+    page = render_page("foundations", "depthwise-separable")
+    assert "filters is \\(c_{\\text{in}} \\times f \\times f\\) (C×H×W)" in page  # the site's layout
+    assert "[MobileNet](../architectures/mobilenet-v2.md)" in page
     assert v["check"]["error"] < 1e-12
 
 
@@ -107,3 +114,13 @@ def test_your_notes_links_every_erratum_and_real_pages():
             assert posixpath.normpath(posixpath.join("foundations", t["page"])) in declared, t["page"]
     page = render_page("foundations", "your-notes")
     assert "**Erratum 16**" in page and "125,100" in page
+
+
+def test_your_notes_links_every_foundations_and_beyond_page():
+    page = render_page("foundations", "your-notes")
+    for section in (site_map.FOUNDATIONS, site_map.section("beyond")):
+        for p in section.pages:
+            if p.slug in ("index", "your-notes"):
+                continue
+            target = posixpath.relpath(section.path(p), "foundations")
+            assert f"]({target})" in page, target

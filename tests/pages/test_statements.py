@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.nn import tensorflow as tfr
-from generator.pages.foundations import fields
+from generator.pages.foundations import fields, sizes
 from tests.pages.helpers import render_page
 
 
@@ -141,3 +143,43 @@ def test_transposed_convolution_three_views_agree():
                 for t in range(2):
                     by_hand[2 * i + j, 3 * (i + u) + (j + t)] = v["matrix"]["w"][u, t]
     np.testing.assert_array_equal(c, by_hand)
+
+
+# --- TensorFlow/Keras rules on the pages where a reader meets the topic, not only on output-size
+
+def test_pooling_page_says_what_keras_pooling_gives():
+    from generator.pages.foundations import volumes
+
+    tf = volumes.pooling()["tf"]
+    assert (tf["n"], tf["k"], tf["s"]) == (7, 2, 2)
+    assert tf["same"] == tfr.pool_output_size(7, 2, 2, "same")[0] == 4 and tf["pads"] == (0, 1)
+    assert tf["floor"] == tf["valid"] == 3 and tf["ceil"] == 4
+    page = render_page("foundations", "pooling")
+    assert "the same case gives **4**, padding\n  0 before and 1 after" in page
+    assert "\\begin{bmatrix} 3 & 4.5 \\\\ 7.5 & 9 \\end{bmatrix}" in page  # the divisor leaves the padding out
+    assert "\\begin{bmatrix} 3 & 2.25 \\\\ 3.75 & 2.25 \\end{bmatrix}" in page
+    assert "`ZeroPadding2D`" in page and "`count_include_pad=True`, not `False`" in page
+    assert "padding is\nrare for pooling" in page  # the PyTorch statement stays, the Keras one is added
+
+
+def test_dilation_page_says_keras_refuses_stride_with_dilation():
+    v = sizes.dilation()["strided"]
+    assert v["keras_refuses"] and v["s"] > 1 and v["d"] > 1
+    with pytest.raises(ValueError, match="dilation_rate > 1"):
+        tfr.keras_conv2d_output_hw((v["n"], v["n"]), v["k"], v["s"], "valid", v["d"])
+    assert tfr.nn_conv2d_output_hw((v["n"], v["n"]), v["k"], v["s"], "VALID", v["d"])[0] == (v["valid"],) * 2
+    assert v["torch"] == v["valid"] == 6 and v["same"] == 8
+    page = render_page("foundations", "dilation")
+    assert "**Keras's `Conv2D` refuses the pair**" in page
+    assert "gives 6 in PyTorch\nwithout padding" in page and "8 with `'SAME'`" in page
+
+
+def test_padding_page_says_keras_takes_no_pixels_and_tf_nn_does():
+    v = sizes.padding()["tf"]
+    assert (v["even"]["before"], v["even"]["after"]) == tfr.conv_output_size(v["even"]["n"], 4, padding="SAME")[1:]
+    assert v["even"]["after"] == v["even"]["before"] + 1  # the odd pixel after
+    assert v["explicit"]["out"] == tfr.conv_output_size(32, 5, 1, 1, (1, 3))[0] == 32
+    page = render_page("foundations", "padding")
+    assert "never a number of pixels" in page and "`ZeroPadding2D`" in page
+    assert "`tf.nn.conv2d` does take explicit padding per side" in page
+    assert "pads\n1 before and 2 after" in page

@@ -9,7 +9,7 @@ from ... import nn, text
 from ...nn import windows
 from ...nn.conv import conv2d_algorithm
 from ...specs import load_builtin
-from ...tables import counts, layer_table
+from ...tables import counts, formats, layer_table
 from .. import snippets
 
 #: Bytes of one float32 value, the dtype the site's networks compute in.
@@ -94,23 +94,25 @@ def im2col() -> dict:
     small = {"x_shape": x.shape[1:], "w_shape": w.shape, "cols_shape": cols.shape,
              "w_rows": w.reshape(w.shape[0], -1).shape, "out_shape": (w.shape[0], *geo.out_hw),
              "cols": cols, "equal": bool(np.array_equal(product.reshape(-1, *geo.out_hw), nn.conv2d(x, w)[0]))}
-    vgg = layer_table(load_builtin("vgg16"))
+    vgg_net = load_builtin("vgg16")
     rows = []
-    for r in vgg.rows:
+    for layer, r in zip(vgg_net.layers, layer_table(vgg_net).rows):
         if r.type != "conv" or r.name not in ("conv1_2", "conv3_1", "conv5_1"):
             continue
         c_in, (c_out, h, w_) = r.input_shape[0], r.output_shape
-        k = 3
-        col_shape = (c_in * k * k, h * w_)
-        geometry = nn.conv2d_geometry(r.input_shape[1:], k, padding=1)
+        kh, kw = layer.kernel
+        col_shape = (c_in * kh * kw, h * w_)
+        geometry = nn.conv2d_geometry(r.input_shape[1:], layer.kernel, layer.stride, layer.padding, layer.dilation)
+        input_bytes = int(np.prod(r.input_shape)) * FLOAT32_BYTES
+        cols_bytes = col_shape[0] * col_shape[1] * FLOAT32_BYTES
         rows.append({
-            "name": r.name, "input": r.input_shape, "output": r.output_shape,
-            "weights": (c_out, c_in * k * k), "cols": col_shape,
-            "cols_mb": col_shape[0] * col_shape[1] * FLOAT32_BYTES / 1e6,
-            "input_mb": int(np.prod(r.input_shape)) * FLOAT32_BYTES / 1e6,
-            "blowup": (col_shape[0] * col_shape[1]) / int(np.prod(r.input_shape)),
+            "name": r.name, "input": r.input_shape, "output": r.output_shape, "kernel": layer.kernel,
+            "weights": (c_out, c_in * kh * kw), "cols": col_shape,
+            "input_bytes": input_bytes, "cols_bytes": cols_bytes,
+            "input_memory": formats.bytes_text(input_bytes), "cols_memory": formats.bytes_text(cols_bytes),
+            "blowup": cols_bytes / input_bytes,
             "macs": c_out * col_shape[0] * col_shape[1], "table_macs": r.macs,
-            "algorithm": conv2d_algorithm(c_in, (c_out, c_in, k, k), geometry, 1),
+            "algorithm": conv2d_algorithm(c_in, (c_out, c_in, kh, kw), geometry, 1),
         })
     # LeNet-5's C3 is the kind of layer generator.nn really runs as im2col + one product
     lenet = load_builtin("lenet5")
@@ -180,4 +182,4 @@ def depthwise_separable() -> dict:
     combined = point_w[:, :, 0, 0][:, :, None, None] * depth_w[:, 0][None]  # (O, C, 3, 3)
     return {"rows": rows, "check": {"c": c, "o": o,
                                     "error": float(np.abs(separable - nn.conv2d(x, combined, padding=1)).max())},
-            "code": snippets.run("depthwise_separable")}
+            "layout": text.SHAPE_LAYOUT, "code": snippets.run("depthwise_separable")}

@@ -52,7 +52,7 @@ NOTES = [
     ("Notes, page 4: why CNNs work, transfer learning, autoencoders", [
         ("Use several kernels and learn them", "convolution.md", []),
         ("Images are numbers: an RGB image as three matrices", "images-as-tensors.md", ["RGB matrix with an entry"]),
-        ("A 3x32x32 image through six 5x5 filters: six maps", "volumes.md", []),
+        ("A 3×32×32 image through six 5x5 filters: six maps", "volumes.md", []),
         ("Max pooling keeps the most salient information", "pooling.md", []),
         ("Hyperparameters: number of kernels, kernel size, padding, stride", "output-size.md", []),
         ("Transfer learning and ImageNet", "../beyond/transfer-learning.md", ["14 million images"]),
@@ -77,6 +77,19 @@ NOTES = [
         ("Triplet loss", "../beyond/triplet-loss.md", []),
         ("Neural style transfer's cost and Gram matrix", "../beyond/style-transfer.md", []),
     ]),
+]
+
+#: What the course teaches around the notes but the notes do not write down: (topic, page).
+BEYOND_NOTES = [
+    ("Dilated (atrous) convolution: taps spread apart, the same weights over a larger patch", "dilation.md"),
+    ("Transposed convolution: scatter, insert zeros and convolve, or the transposed matrix; "
+     "and the size Keras gives", "transposed-convolution.md"),
+    ("im2col: a convolution as one matrix product, with a VGG-16 layer's shapes and memory", "im2col.md"),
+    ("Backpropagation through a convolution: a transposed convolution with the flipped filter",
+     "conv-backprop.md"),
+    ("Depthwise-separable convolution (MobileNet): parameters and MACs against a standard one",
+     "depthwise-separable.md"),
+    ("Training LeNet-5 on digits: the trained network the other pages reuse", "../beyond/training-lenet5.md"),
 ]
 
 
@@ -105,4 +118,5 @@ def your_notes() -> dict:
         files.append({"title": title, "topics": [
             {"topic": topic, "page": page, "title": _title(page), "errata": [_erratum(entries, piece) for piece in pieces]}
             for topic, page, pieces in topics]})
-    return {"files": files, "n_errata": len(entries)}
+    beyond = [{"topic": topic, "page": page, "title": _title(page)} for topic, page in BEYOND_NOTES]
+    return {"files": files, "beyond": beyond, "n_errata": len(entries)}

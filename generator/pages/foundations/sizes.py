@@ -121,7 +121,9 @@ def output_size() -> dict:
 def tensorflow_facts() -> dict:
     """Where TensorFlow/Keras part from PyTorch, each on one computed example."""
     x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
-    counted = nn.avg_pool2d(nn.pad(x, (0, 1, 0, 1)), 2, 2)  # zeros counted in the divisor
+    k, s = 2, 2
+    _, before, after = tfr.pool_output_size(x.shape[-1], k, s, "same")
+    counted = nn.avg_pool2d(nn.pad(x, (before, after, before, after)), k, s)  # zeros counted in the divisor
     negative = -np.arange(1.0, 17.0).reshape(1, 1, 4, 4)
     dilated = {"n": 15, "k": 3, "s": 2, "d": 2}
     try:
@@ -130,8 +132,8 @@ def tensorflow_facts() -> dict:
     except ValueError:
         keras_refuses = True
     return {
-        "avg": {"x": x[0, 0], "tf": tfr.avg_pool2d_same(x, 2, 2)[0, 0], "counted": counted[0, 0],
-                "pads": tfr.pool_output_size(3, 2, 2, "same")[1:]},
+        "avg": {"x": x[0, 0], "k": k, "s": s, "tf": tfr.avg_pool2d_same(x, k, s)[0, 0],
+                "counted": counted[0, 0], "pads": (before, after)},
         "negative": {"x": negative[0, 0],
                      "zero_max": tfr.zero_pad_then_valid(negative, 1, 3, 1, "max")[0, 0],
                      "torch_max": nn.max_pool2d(negative, 3, 1, padding=1)[0, 0],
@@ -153,25 +155,31 @@ def padding() -> dict:
     fig = figure_params("padding-6x6-same")
     n, f = fig["size"], fig["kernel"]
     half = (f - 1) // 2
+    table_n = 32
     rows = []
     for k in (1, 3, 5, 7):
         p = (k - 1) // 2
-        rows.append({"f": k, "p": p, "out": nn.conv_output_size(32, k, padding=p)})
+        rows.append({"f": k, "p": p, "out": nn.conv_output_size(table_n, k, padding=p)})
     small = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     modes = [
         {"mode": mode, "padded": nn.pad(small, (1, 1, 1, 1), mode=mode)[0, 0]}
         for mode in ("constant", "reflect", "replicate", "circular")
     ]
-    weights, biases = counts.conv2d_params(3, 10, (5, 5))
+    c, n_in, k, pad, filters = 3, 32, 5, 2, 10  # CS231n's worked layer
+    weights, biases = counts.conv2d_params(c, filters, (k, k))
+    hw = nn.conv2d_output_hw((n_in, n_in), k, padding=pad)
+    even = {"n": n, "f": 4}
+    even["out"], even["before"], even["after"] = tfr.conv_output_size(even["n"], even["f"], padding="SAME")
     return {
         "n": n, "f": f, "p": half,
         "valid": nn.conv_output_size(n, f), "same": nn.conv_output_size(n, f, padding=half),
         "padded_size": n + 2 * half,
         "full_p": f - 1, "full": nn.conv_output_size(n, f, padding=f - 1),
-        "rows": rows, "small": small[0, 0], "modes": modes,
-        "cs231n": {"hw": nn.conv2d_output_hw((32, 32), 5, padding=2), "weights": weights,
-                   "input": (3, 32, 32), "out": (10, *nn.conv2d_output_hw((32, 32), 5, padding=2)),
-                   "biases": biases, "per_filter": weights // 10 + 1, "total": weights + biases},
+        "rows": rows, "table_n": table_n, "small": small[0, 0], "modes": modes,
+        "cs231n": {"hw": hw, "weights": weights, "n": n_in, "f": k, "p": pad, "c": c, "filters": filters,
+                   "input": (c, n_in, n_in), "out": (filters, *hw),
+                   "biases": biases, "per_filter": weights // filters + 1, "total": weights + biases},
+        "tf": {"even": even, "explicit": tensorflow_facts()["explicit"]},
         "code": snippets.run("padding"),
     }
 
@@ -189,7 +197,10 @@ def dilation() -> dict:
     for d in (1, 2, 4):
         field = receptive.window(field, (3, 3), (1, 1), (d, d), (d, d))
         stack.append({"d": d, "size": field[0].size})
+    dilated = tensorflow_facts()["dilated"]
+    strided = dilated | {"torch": nn.conv_output_size(dilated["n"], dilated["k"], stride=dilated["s"],
+                                                       dilation=dilated["d"])}
     return {
         "spans": spans, "example": {"n": 7, "k": 3, "d": 2, "out": nn.conv_output_size(7, 3, dilation=2)},
-        "stack": stack, "code": snippets.run("dilation"),
+        "stack": stack, "strided": strided, "code": snippets.run("dilation"),
     }

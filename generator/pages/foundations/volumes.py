@@ -96,5 +96,19 @@ def pooling() -> dict:
         "avg_in": AVG_POOL_INPUT, "avg_out": averaged, "avg_windows": windows(AVG_POOL_INPUT, averaged),
         "gap": {"in": volume.shape[1:], "out": gap.shape[1:]},
         "vgg": {"in": (64, 224, 224), "out": (64, *nn.pool2d_output_hw((224, 224), 2, 2))},
+        "tf": _pooling_in_tensorflow(),
         "code": snippets.run("pooling"),
     }
+
+
+def _pooling_in_tensorflow() -> dict:
+    """Keras pooling beside PyTorch's, on the output-size page's own examples."""
+    from ...nn import tensorflow as tfr
+    from . import sizes
+
+    n, k, s = 7, 2, 2
+    out, before, after = tfr.pool_output_size(n, k, s, padding="same")
+    return {"n": n, "k": k, "s": s, "same": out, "pads": (before, after),
+            "valid": tfr.pool_output_size(n, k, s, padding="valid")[0],
+            "floor": nn.pool_output_size(n, k, s), "ceil": nn.pool_output_size(n, k, s, ceil_mode=True),
+            "facts": sizes.tensorflow_facts()}
