@@ -13,19 +13,29 @@ from pathlib import Path
 import pytest
 
 from generator import text
+from generator import pipeline
+from generator.figures import catalog, library
+from generator.figures.library import FigureRefs
 from generator.pages import architectures
+from generator.settings import load_settings
 from generator.specs import load_builtin
 from generator.tables import layer_table, to_csv, to_json
 
-from .test_pages import Element, _check_tables, _TreeBuilder, produce, site_markdown
+from .test_pages import Element, _check_tables, _TreeBuilder, site_markdown
 
 
 def _html(net_id: str):
     """The page of built-in ``net_id`` as the producer writes it, and as the site renders it."""
+    # the page's own figures only (its diagram, its chart), not the whole catalog
+    wanted = {f.id for f in catalog.FIGURES if net_id in f.id}
+    refs = FigureRefs((r.ref.id, r.ref) for r in library.resolve(
+        [f for f in catalog.FIGURES if f.id in wanted]))
     with tempfile.TemporaryDirectory() as root, pytest.MonkeyPatch.context() as mp:
         mp.setattr(architectures, "BUILTINS", (net_id,))
         (Path(root) / "docs/specs").mkdir(parents=True)
-        md = produce(Path(root))[0][f"architectures/{net_id}.md"].decode()
+        ctx = pipeline.BuildContext(load_settings(Path(root), out_dir="build/docs"), refs)
+        md = {o.path: o.data for o in architectures.outputs(ctx)}[
+            f"architectures/{net_id}.md"].decode()
     body = md.split("---\n", 2)[2]
     tree = _TreeBuilder()
     tree.feed(site_markdown().convert(body))
