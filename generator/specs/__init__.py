@@ -78,9 +78,11 @@ SPEC_DIR = Path(__file__).parent
 #: Built-in network ids (the CLI names), in the order the site lists them.
 BUILTINS: tuple[str, ...] = (
     "convnet39", "lenet5", "lenet5-course", "alexnet", "alexnet-original", "vgg11", "vgg16",
-    "vgg16-bn", "vgg19", "inception3a", "resnet18", "resnet34", "resnet50", "resnet101",
-    "resnet152", "wide-resnet50-2", "resnext50-32x4d", "mobilenet-v2", "efficientnet-b0", "densenet121",
-    "squeezenet1-0", "squeezenet1-1", "unet",
+    "vgg16-bn", "vgg19", "inception3a", "googlenet", "inception-v3", "resnet18", "resnet34",
+    "resnet50", "resnet101", "resnet152", "wide-resnet50-2", "resnext50-32x4d",
+    "regnet-x-400mf", "convnext-tiny", "mobilenet-v2", "mobilenet-v3-small",
+    "mobilenet-v3-large", "mnasnet1-0", "efficientnet-b0", "densenet121", "squeezenet1-0",
+    "squeezenet1-1", "shufflenet-v2-x1-0", "unet",
 )
 
 

@@ -1,7 +1,8 @@
 """Every built-in with a ``torchvision`` field against the model torchvision builds,
 layer by layer (skipped where torch or torchvision is absent).
 
-torchvision's model runs once on the spec's input. A :class:`torch.overrides.TorchFunctionMode`
+torchvision's model runs on the meta device (shapes, no arithmetic) on the spec's input
+and on a smaller one that is not square. A :class:`torch.overrides.TorchFunctionMode`
 records every call of an operator that a row of the table stands for (``F.conv2d`` from a
 ``Conv2d``, ``F.relu`` from a module or from a forward function, ``torch.cat``,
 ``x + y``, ``x.chunk(2, 1)``, ...): its kind, its output shape, the parameters it reads
@@ -13,9 +14,10 @@ table lists them, must give the same list; the totals must equal torchvision's.
 
 Some operators are written differently on the two sides and are compared as one kind:
 a global average is ``global_pool`` or ``adaptive_avgpool`` here, ``adaptive_avg_pool2d``
-or ``x.mean([2, 3])`` in torchvision; ConvNeXt's channels-last ``Linear`` is a 1×1
-``conv`` here (its output is compared channels first). torchvision's channel shuffle is
-a view, a transpose and a view: the table's ``channel_shuffle`` rows are left out.
+or ``x.mean([2, 3])`` in torchvision (which also flattens: a ``flatten`` row follows
+here); ConvNeXt's channels-last ``Linear`` is a 1×1 ``conv`` here (its output is compared
+channels first); torchvision's channel shuffle is a view, a transpose and a view, and
+its transpose stands for the ``channel_shuffle`` row.
 """
 
 from __future__ import annotations
@@ -32,8 +34,6 @@ NETWORKS = [n for n in BUILTINS if load_builtin(n).torchvision]
 
 #: The table's kind -> the kind both sides are compared as.
 OUR_KIND = {"global_pool": "avg to size", "adaptive_avgpool": "avg to size"}
-#: Kinds of the table not compared (no operator of their own in torchvision's forward).
-NOT_TRACED = {"channel_shuffle"}
 #: torchvision's operator (function or Tensor method name) -> the table's kind.
 THEIR_KIND = {
     "conv2d": "conv", "linear": "linear", "batch_norm": "batchnorm",
@@ -61,7 +61,7 @@ def _ours(table) -> list[tuple]:
     """(kind, output shape, parameters, MACs) of every leaf row, in table order."""
     rows = []
     for row in table.walk():
-        if row.children or row.type in ("block", "repeat") or row.type in NOT_TRACED:
+        if row.children or row.type in ("block", "repeat"):
             continue
         rows.append((OUR_KIND.get(row.type, row.type), row.output_shape, row.params,
                      row.macs))
@@ -94,6 +94,11 @@ class _Trace:
         tensors = [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor)]
         first = tensors[0] if tensors else None
         last_in = first is not None and id(first) in self.channels_last
+        if name == "transpose" and out.ndim == 5 and tuple(args[1:3]) == (1, 2):
+            # torchvision's channel shuffle: (N, g, C/g, H, W) -> (N, C/g, g, H, W)
+            n, k, g, h, w = out.shape
+            self.calls.append(("channel_shuffle", (k * g, h, w), 0, 0))
+            return
         if name == "permute" and isinstance(out, torch.Tensor):
             dims = tuple(args[1:]) if len(args) > 2 else tuple(args[1])
             if dims == (0, 2, 3, 1):
@@ -109,8 +114,12 @@ class _Trace:
         if name == "hardtanh" and (args[1:3] or (kwargs.get("min_val"),
                                                  kwargs.get("max_val"))) != (0.0, 6.0):
             raise AssertionError(f"hardtanh other than ReLU6: {args[1:3]} {kwargs}")
-        if name == "mean" and tuple(args[1]) != (2, 3):
-            raise AssertionError(f"a mean over {args[1]}, not a global average")
+        if name == "mean":
+            if tuple(args[1]) != (2, 3):
+                raise AssertionError(f"a mean over {args[1]}, not a global average")
+            if out.ndim == 2:  # x.mean([2, 3]): a global average, then flattened
+                self.calls.append((kind, (*out.shape[1:], 1, 1), 0, 0))
+                kind = "flatten"
         if kind == "multiply" and params:
             kind = "scale"  # ConvNeXt's layer_scale * x
         if kind == "concat" and len(args[0]) == 1:
@@ -133,10 +142,11 @@ class _Trace:
 
 
 def _theirs(torch, model, input_shape):
+    """The traced calls, torchvision's parameter count and its output shape, on the meta
+    device (shapes without the arithmetic)."""
     trace = _Trace(torch)
-    x = torch.randn(1, *input_shape, generator=torch.Generator().manual_seed(0))
     with torch.no_grad(), trace.mode():
-        y = model(x)
+        y = model(torch.empty(1, *input_shape, device="meta"))
     unread = [n for n, p in model.named_parameters() if trace.seen.get(id(p)) != 1]
     assert not unread, f"parameters not read exactly once by a traced operator: {unread[:5]}"
     return trace.calls, sum(p.numel() for p in model.parameters()), tuple(y.shape[1:])
@@ -150,13 +160,33 @@ def _first_difference(ours, theirs) -> str:
 
 
 
-@pytest.mark.parametrize("network", NETWORKS)
-def test_layer_by_layer_equal_to_torchvision(network):
-    net = load_builtin(network)
-    model = torchvision_oracle.build(net)
+def _build(net):
+    """torchvision's model with its parameters on the meta device: built there (no
+    random initialisation to compute), or, for a builder that computes with tensors
+    (RegNet derives its widths), built on the CPU and moved."""
+    torchvision_oracle.models()
     import torch
-    table = layer_table(net)
-    theirs, params, out_shape = _theirs(torch, model, net.input)
+    try:
+        with torch.device("meta"):
+            return torchvision_oracle.build(net)
+    except NotImplementedError:  # "Cannot copy out of meta tensor"
+        return torchvision_oracle.build(net).to("meta")
+
+
+#: A second input size, not square, that every network here accepts (Inception-v3 needs
+#: 75 or more).
+OTHER_SIZE = (97, 130)
+
+
+@pytest.mark.parametrize("size", ["spec", OTHER_SIZE])
+@pytest.mark.parametrize("network", NETWORKS)
+def test_layer_by_layer_equal_to_torchvision(network, size):
+    net = load_builtin(network)
+    shape = net.input if size == "spec" else (net.input[0], *size)
+    model = _build(net)
+    import torch
+    table = layer_table(net, shape)
+    theirs, params, out_shape = _theirs(torch, model, shape)
     ours = _ours(table)
     assert ours == theirs, _first_difference(ours, theirs)
     assert table.totals.params == params
