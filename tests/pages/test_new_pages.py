@@ -69,7 +69,7 @@ def test_im2col_shapes_memory_and_macs():
     assert first["input_bytes"] == 64 * 224 * 224 * 4 and first["input_memory"] == "12.2 MiB"
     assert all(r["kernel"] == (3, 3) for r in v["vgg"])
     page = render_page("foundations", "im2col")
-    assert "| 12.2 MiB | 110.2 MiB | 9 |" in page and " MB |" not in page
+    assert "| 12.2 MiB | 110.2 MiB | 9 | 1,849,688,064 | `winograd` |" in page and " MB |" not in page
     for r in v["vgg"]:
         assert r["macs"] == r["table_macs"] and r["blowup"] == 9
     assert v["lenet"]["algorithm"] == "im2col" and v["lenet"]["cols"] == (6 * 25, 100)
