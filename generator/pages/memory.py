@@ -40,10 +40,15 @@ def _where(row) -> str:
     return f"{text.markdown(row.name or row.type)} (row {row.index})"
 
 
+def _kinds(table) -> set[str]:
+    """The kinds of the layers of ``table`` (merges included)."""
+    return {r.type for r in table.walk() if not r.children}
+
+
 def _kept(table) -> list[dict]:
     """What autograd keeps for each kind of layer this network has, in the order of
     :data:`~generator.tables.memory.SAVED`."""
-    present = {r.type for r in table.walk() if not r.children}
+    present = _kinds(table)
     rows = [{"kinds": [k], "keeps": what} for k, (_, what) in m.SAVED.items() if k in present]
     nothing = [k for k in m.KEEP_NOTHING if k in present]
     if nothing:
@@ -81,8 +86,8 @@ def context(table) -> dict:
         "peak_at": _where(mem.peak.row),
         "peak_inplace": _bytes(mem.peak_inplace.bytes),
         "peak_inplace_at": _where(mem.peak_inplace.row),
-        "inplace_kinds": ", ".join(sorted(m.INPLACE)),
-        "view_kinds": ", ".join(sorted(m.VIEWS)),
+        "inplace_kinds": sorted(m.INPLACE),
+        "view_kinds": sorted(m.VIEWS & _kinds(table)),
         "batches": [count_text(n) for n in BATCHES],
         "training": [{"what": w, "note": note, "cells": [_bytes(v) for v in values]}
                      for w, note, values in training],
