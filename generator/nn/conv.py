@@ -8,7 +8,8 @@
   ``WINOGRAD_MIN_CHANNELS`` channels in and out and ``WINOGRAD_MIN_OUTPUTS``
   output pixels, by F(2×2, 3×3) (:mod:`generator.nn.winograd`);
 * ``"depthwise"``: groups == in_channels == out_channels, by channel blocks
-  (:mod:`generator.nn.depthwise`);
+  copied straight from the unpadded input (stride by phase planes), see
+  :mod:`generator.nn.depthwise`;
 * ``"grouped"``: other groups > 1 at stride 1, im2col from the flattened rows;
 * ``"banded"``: other groups-1 layers at stride 1 with at least
   ``BANDED_MIN_OUTPUTS`` output pixels (VGG's first layer): im2col and the
@@ -122,12 +123,12 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     elif algorithm == "winograd":
         out = winograd_conv3x3(x, w, geo.padding, b)
         b = None  # added inside
+    elif algorithm == "depthwise":
+        out = depthwise_conv2d(x, w, stride, dilation, geo.padding, (oh, ow))  # pads as it copies
     else:
         xp = zero_pad_hw(x, top, bottom, left, right)  # (N, C, Hp, Wp)
         wm = w.reshape(groups, f // groups, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KH*KW)
-        if algorithm == "depthwise":
-            out = depthwise_conv2d(xp, w, stride, dilation, (oh, ow))
-        elif algorithm == "banded":
+        if algorithm == "banded":
             out = _banded(xp, w.reshape(f, cg * kh * kw), b, (kh, kw), dilation, (oh, ow))
             b = None  # added inside
         elif algorithm == "grouped":
