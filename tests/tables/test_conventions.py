@@ -153,3 +153,24 @@ def test_resnet50_predictions_match_the_measured_numbers():
     assert p == {"torchinfo": 4_089_238_376, "fvcore": 4_111_512_576,
                  "ptflops (pytorch)": 4_132_436_968, "ptflops (aten)": 4_089_185_256,
                  "thop": 4_133_742_592.0}
+
+
+def test_the_pages_show_the_computed_numbers():
+    from generator.pages import counting as page
+    table = layer_table(load_builtin("resnet50"))
+    ctx = page.network_context(table, "architectures/resnet50.md")
+    assert [t["value"] for t in ctx["tools"]] == [f"{int(v):,}" for v in
+                                                 _predicted(table).values()]
+    assert ctx["conventions"][0]["value"] == "4,089,184,256"
+    assert ctx["conventions"][-1]["value"] == "8,178,368,512"  # FLOPs
+    assert ctx["reference"] == "../reference/counting-conventions.md"
+    values = page.values()
+    resnet = next(p for p in values["published"] if "ResNet" in p["network"])
+    # torchvision's 4.089G is the weight MACs (and, at four digits, the bias additions too)
+    assert resnet["matching"] == ["weight MACs", "+ bias additions"]
+    vgg = next(p for p in values["published"] if "VGG" in p["network"])
+    assert vgg["matching"] == ["weight MACs"]
+    rows = {r["kind"]: r["cells"] for r in values["kinds"]["rows"]}
+    # torchinfo and thop overcount the transposed conv, fvcore counts it right
+    assert rows["conv_transpose"][1] == "= weight MACs"
+    assert rows["conv_transpose"][0] != "= weight MACs" != rows["conv_transpose"][4]
