@@ -3,9 +3,10 @@
 Colours are Okabe & Ito's palette (safe for the common colour-vision
 deficiencies); each role also differs by lightness or line style, so a figure
 still reads in greyscale. Figures are drawn on an opaque light card
-(:data:`CARD`): the same file then reads on Material's white page and on its
-dark "slate" page (~#1e2129), where a transparent figure would put dark ink on
-a dark background.
+(:data:`CARD`); :mod:`.theme` turns each drawn SVG and GIF into its variant for
+Material's dark "slate" scheme with :func:`dark` (the ``DARK_*`` colours below),
+and the pages show the variant of the reader's scheme. Photographs (PNG) keep
+their light card in both schemes.
 """
 
 from __future__ import annotations

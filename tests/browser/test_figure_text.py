@@ -1,6 +1,7 @@
 """On a phone (390 CSS px wide) no figure's text is smaller than 9 CSS px: every figure
 image (SVG, and a GIF through its first frame's SVG) is measured as Chromium lays it
-out on the gallery, which embeds every figure with the figure macro, and on a page."""
+out on the gallery, which embeds every figure with the figure macro, and on a page.
+A figure wider than the screen scrolls in its own box, whose right edge fades."""
 
 from __future__ import annotations
 
@@ -25,10 +26,14 @@ var done = arguments[arguments.length - 1];
 var imgs = [].filter.call(document.querySelectorAll('figure.atlas-figure img'), function (i) {
   return i.offsetParent !== null; });
 imgs.forEach(function (i) { i.loading = 'eager'; });
-Promise.all(imgs.map(function (i) { return i.decode().catch(function () {}); })).then(function () {
+function frame() { return new Promise(function (r) { requestAnimationFrame(function () { r(); }); }); }
+Promise.all(imgs.map(function (i) { return i.decode().catch(function () {}); }))
+  .then(frame).then(frame).then(function () {  // scroll timelines follow the new layout
   done({width: document.documentElement.clientWidth, imgs: imgs.map(function (i) {
     return {src: new URL(i.getAttribute('src'), location.href).pathname,
-            width: i.getBoundingClientRect().width, loaded: i.naturalWidth > 0}; })});
+            width: i.getBoundingClientRect().width, loaded: i.naturalWidth > 0,
+            scrolls: i.closest('a').scrollWidth > i.closest('a').clientWidth + 1,
+            fade: parseFloat(getComputedStyle(i.closest('a')).getPropertyValue('--atlas-fade'))}; })});
 });"""
 
 
@@ -54,6 +59,8 @@ def small_texts(browser, base_url: str, built_site: Path, page: str) -> tuple[in
             continue  # photographs: no text of their own to read
         assert img["loaded"], path
         schemes.add("-dark." in path)
+        # a figure wider than its box scrolls in it, its right edge fading as the cue
+        assert (img["fade"] > 10) == img["scrolls"], (path, img)
         svg = re.sub(r"\.gif$", ".svg", path).replace("-dark.gif", "-dark.svg")
         width_pt, text_pt = smallest_text((built_site / svg).read_text("utf-8"))
         px = text_pt * img["width"] / width_pt  # t pt of a w pt wide SVG shown W px wide

@@ -102,3 +102,15 @@ def test_the_palette_toggle_turns_the_figures_dark_and_back(fresh, base_url):
     _check({**fresh.execute_async_script(LOOK), "fetched": []}, dark=True)
     fresh.execute_script(toggle)
     _check({**fresh.execute_async_script(LOOK), "fetched": []}, dark=False)
+
+
+def test_a_paused_animation_shows_the_last_frame_of_its_scheme(fresh, base_url):
+    _scheme(fresh, base_url, dark=True)
+    fresh.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
+        {"name": "prefers-color-scheme", "value": "dark"},
+        {"name": "prefers-reduced-motion", "value": "reduce"}]})
+    fresh.get(base_url + PAGES[0])
+    shown = fresh.execute_script(r"""
+return [].filter.call(document.querySelectorAll('figure.atlas-figure--animated img'), function (i) {
+  return i.offsetParent !== null; }).map(function (i) { return i.getAttribute('src'); });""")
+    assert shown and all(s.endswith("-last-dark.svg") for s in shown), shown
