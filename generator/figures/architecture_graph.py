@@ -38,6 +38,9 @@ MAX_TEXT = 44
 CHAIN = " \u00b7 "
 #: Between the first and the last instance's shapes in a folded group.
 RANGE = " \u2026 "
+#: Boxes drawn at most: a longer network's diagram ends in one box saying how many
+#: more items the layer table lists (drawing time and file size stay bounded).
+MAX_BOXES = 200
 
 
 def clip(s: str, n: int = MAX_TEXT) -> str:
@@ -163,9 +166,13 @@ class Diagram:
         seq.add(inp, None)
         seq.out_of["0"] = "input"
         self.fill(seq, t.rows, top=True)
-        seq.add({"t": "node", "id": "output", "kind": "output", "chain": ["output"],
-                 "details": "", "name": "", "out": {"label": "", "src": ""}}, None)
-        return seq.done()
+        tree = seq.done()
+        _trim(tree, MAX_BOXES)
+        items = tree["items"]
+        items.append({"t": "node", "id": "output", "kind": "output", "chain": ["output"],
+                      "details": "", "name": "", "out": {"label": "", "src": ""},
+                      "from_prev": True})
+        return tree
 
     def takes(self, seq: _Seq, row) -> list[str] | None:
         if not row.sources:
@@ -312,6 +319,38 @@ class Diagram:
             self.shown[coarse] = title
             el["body"] = body
         return el
+
+
+def boxes(tree: dict) -> int:
+    """How many boxes (layers, merges, folded groups) ``tree`` draws."""
+    return sum(1 for k, _ in walk(tree) if k in ("node", "compact"))
+
+
+def _trim(seq: dict, budget: int) -> None:
+    """Keep the items of ``seq`` that fit in ``budget`` boxes; the rest become one box
+    that says how many items are left out, with the shape of the last one's output."""
+    kept, used = [], 0
+    for k, item in enumerate(seq["items"]):
+        n = boxes({"t": "seq", "items": [item], "skips": []})
+        if used + n > budget - 1:
+            if item["t"] == "group" and not kept:  # one huge group: trim inside it
+                _trim(item["body"], budget - 1)
+                kept.append(item)
+                k += 1
+            rest = seq["items"][k:]
+            if rest:
+                more = {"t": "node", "id": "more", "kind": "more",
+                        "chain": [f"\u2026 {len(rest)} more"], "name": "",
+                        "details": "see the layer table", "out": rest[-1]["out"],
+                        "from_prev": True}
+                kept.append(more)
+            break
+        kept.append(item)
+        used += n
+    ids = {i["id"] for i in kept}
+    seq["items"] = kept
+    seq["skips"] = [s for s in seq["skips"]
+                    if s["to"] in ids and (s["from"] in ids or s["from"] == ENTRY)]
 
 
 def diagram(table) -> dict:

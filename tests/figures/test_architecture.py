@@ -14,7 +14,7 @@ import pytest
 
 from generator import text
 from generator.figures import architecture, build, library, style
-from generator.figures.architecture_graph import ENTRY, RANGE, walk
+from generator.figures.architecture_graph import ENTRY, MAX_BOXES, RANGE, boxes, diagram, walk
 from generator.figures.catalog import Figure
 from generator.specs import BUILTINS, load_builtin, parse_spec
 from generator.specs import layers as spec_layers
@@ -229,3 +229,15 @@ def test_the_page_of_a_network_names_the_diagram_the_stage_draws():
     assert architecture.figure_id("resnet50") == "architecture-resnet50"
     for network in BUILTINS:  # the catalog's id of each built-in's diagram
         assert any(f.id == architecture.figure_id(network) for f in library.catalog.FIGURES)
+
+
+def test_a_very_long_network_ends_in_one_box_for_the_rest():
+    convs = "\n".join(f"  - conv: {{name: c{i}, out: {4 + i % 3}, kernel: 1}}" for i in range(260))
+    spec = f"name: Long\ninput: [3, 8, 8]\nlayers:\n{convs}\n  - flatten\n"
+    table = layer_table(parse_spec(spec, "docs/specs/long.yaml", "long"))
+    tree = diagram(table)
+    assert boxes(tree) == MAX_BOXES + 1  # and the output box
+    more = tree["items"][-2]
+    # input, 260 convs and flatten: the input and 198 convs fit in the other 199 boxes
+    assert more["id"] == "more" and more["chain"] == ["\u2026 63 more"]
+    assert more["out"]["label"] == text.shape(table.rows[-1].output_shape) == "320"
