@@ -216,8 +216,8 @@ def _ptflops(row, layer, how) -> int:
     if kind == "upsample":  # the hook and the patched F.interpolate
         return 2 * out
     if kind == "lrn":  # inside F.local_response_norm: x.mul(x), avg_pool3d, .mul, .add
-        c, h, w = row.input_shape
-        return 3 * inp + (c + layer.size - 1) * h * w
+        c, hw = row.input_shape[0], _n(row.input_shape[1:])
+        return 3 * inp + (c + layer.size - 1) * hw
     return 0
 
 
