@@ -8,9 +8,11 @@ records every call of an operator that a row of the table stands for (``F.conv2d
 ``x + y``, ``x.chunk(2, 1)``, ...): its kind, its output shape, the parameters it reads
 (``nn.Parameter`` arguments: a module's weight, ConvNeXt's layer scale) and, for a
 convolution or a fully connected layer, its multiply-accumulates from the weight and
-output shapes. Forward hooks on every module that holds parameters check that the
-operators saw each parameter exactly once. The table's leaf rows, in the order the
-table lists them, must give the same list; the totals must equal torchvision's.
+output shapes. Every parameter of the model must be read by exactly one traced call (so
+no layer holding parameters escapes the trace, as a forward hook on modules would let
+the functional ReLUs and poolings of GoogLeNet or Inception-v3 escape). The table's leaf
+rows, in the order the table lists them, must give the same list; the totals must equal
+torchvision's.
 
 Some operators are written differently on the two sides and are compared as one kind:
 a global average is ``global_pool`` or ``adaptive_avgpool`` here, ``adaptive_avg_pool2d``
