@@ -11,8 +11,8 @@ thread (threadpoolctl for NumPy's BLAS, torch.set_num_threads); the ratio
 ours/torch is given as the median over the blocks with its min–max (by CPU
 time and by wall clock, see bench_conv.interleaved), and the
 largest |difference| of the outputs relative to their largest magnitude.
-MobileNetV2 (a graph spec) runs against the torch.nn model its tests compare
-it with, with that model's own weights (times only).
+MobileNetV2 (a graph spec) runs against the torchvision model its spec names,
+with that model's own weights (times only).
 Target (issue 20): at most 1.0×. This is a benchmark, not a test.
 """
 
@@ -141,16 +141,17 @@ def torch_forward(network: s.Network, weights: list[np.ndarray]):
     return run
 
 
-def _mobilenet_v2():
-    from tests.tables.test_graph_networks import mobilenet_v2_torch
+def _torchvision(spec_id):
+    """The torchvision model the spec names (tests/torchvision_oracle.py, the only way
+    the project imports torchvision), in eval mode with its own seeded weights."""
+    from tests.torchvision_oracle import build
 
-    model = mobilenet_v2_torch(torch).eval()
-    return model
+    return build(load_builtin(spec_id))
 
 
-#: Graph specs (inputs, add) the builder above does not follow: the torch.nn model
+#: Graph specs (inputs, add) the builder above does not follow: the torchvision model
 #: the tests check against the spec layer by layer.
-MODULE_BUILDERS = {"mobilenet-v2": _mobilenet_v2}
+MODULE_BUILDERS = {"mobilenet-v2": _torchvision}
 
 
 def main() -> None:
@@ -179,7 +180,7 @@ def main() -> None:
             if same_weights:
                 theirs_fn = torch_forward(net, fixed.arrays)
             else:
-                theirs_fn = MODULE_BUILDERS[spec_id]()
+                theirs_fn = MODULE_BUILDERS[spec_id](spec_id)
 
             def ours():
                 return fwd.forward(net, x)[0]
@@ -196,9 +197,9 @@ def main() -> None:
         note = f"{diff:10.1e}" if same_weights else f"{'own weights':>10}"
         print(f"{net.name:<12} {columns} {note}", flush=True)
     if any(n in MODULE_BUILDERS for n in args.nets):
-        print("own weights: a graph spec; torch runs the torch.nn model of "
-              "tests/tables/test_graph_networks.py (checked there layer by layer against the "
-              "spec) with its own random weights, in eval mode: times only")
+        print("own weights: a graph spec; torch runs the torchvision model the spec names "
+              "(tests/torchvision_oracle.py; checked layer by layer against the spec in "
+              "tests/tables) with its own random weights, in eval mode: times only")
 
 
 if __name__ == "__main__":
