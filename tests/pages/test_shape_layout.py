@@ -111,3 +111,20 @@ def test_snippets_print_the_computed_shape(name, line):
     from generator.pages import snippets
 
     assert line in snippets.run(name).output.splitlines()
+
+
+def _reference_pages():
+    from generator.pages import reference
+
+    return {out.path: out.data.decode("utf-8") for out in reference.outputs(None)
+            if out.path.startswith(site_map.REFERENCE.slug + "/")}
+
+
+def test_reference_pages_write_channels_first():
+    pages = _reference_pages()
+    assert {"reference/errata.md", "reference/cheat-sheet.md", "reference/glossary.md"} <= set(pages)
+    for path, markdown in pages.items():
+        assert channels_last(markdown) == [], path
+    errata = pages["reference/errata.md"]
+    assert "(a 3×32×32 input, which the notes write 32x32x3;" in errata
+    assert "the 3×39×39 example (the notes write 39x39x3)" in errata

@@ -64,7 +64,7 @@ NOTES = [
         ("Strided convolution and the general formula", "stride.md", []),
         ("Convolution over an RGB volume; ten 3×3×3 filters and their parameters", "parameters.md", []),
         ("The layer notation \\(f^{[l]}, p^{[l]}, s^{[l]}, n_C^{[l]}\\) on a 3×39×39 network (the notes' 39x39x3)", "layer-notation.md",
-         ["39x39x3 example, layer 1", "n_H^(1) = n_W^(1)"]),
+         ["3×39×39 example (the notes write 39x39x3), layer 1", "n_H^(1) = n_W^(1)"]),
         ("The LeNet-5 table: activation shapes, sizes, parameters", "../architectures/lenet5-course.md",
          ["FC4 parameters", "softmax layer parameters"]),
         ("AlexNet: ReLU, bigger, multi-GPU (two GPUs: grouped convolutions)", "../architectures/alexnet-original.md", []),
