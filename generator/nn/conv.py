@@ -11,11 +11,12 @@
   copied straight from the unpadded input (stride by phase planes), see
   :mod:`generator.nn.depthwise`;
 * ``"grouped"``: other groups > 1 at stride 1, im2col from the flattened rows;
-* ``"banded"``: other groups-1 layers at stride 1 with at least
-  ``BANDED_MIN_OUTPUTS`` output pixels (VGG's first layer): im2col and the
-  product one band of output rows at a time, the bias added while the band
-  is in cache;
-* ``"phase"``: groups 1 at stride > 1, im2col copied from the stride phases
+* ``"banded"``: other groups-1 layers with at least ``BANDED_MIN_OUTPUTS``
+  output pixels (VGG's first layer, ResNet's 7×7 stride-2 stem): im2col and
+  the product one band of output rows at a time, the bias added while the
+  band is in cache; a strided layer copies its bands from the stride phases
+  of the input, split once;
+* ``"phase"``: other groups-1 layers at stride > 1, im2col copied from the stride phases
   of the input (:func:`generator.nn.windows.phase_im2col`);
 * ``"im2col"``: everything else, im2col + one matrix product.
 
@@ -30,6 +31,7 @@ the same bits as before the dispatch: they stay on ``"im2col"``/col2im, or
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from .arrays import unbatch
 from .conv_checks import conv_operands, zero_pad_hw
@@ -51,6 +53,9 @@ WINOGRAD_MIN_OUTPUTS = 256
 BANDED_MIN_OUTPUTS = 4096
 #: ... each band's columns about this many bytes, so they are still in cache for the product.
 BAND_BYTES = 2**19
+#: ... and strided ones (the 7×7 stem) this many (measured for the stem at one thread:
+#: 2 MB of columns, 16 output rows, ran 1.13× as fast as 512 KB; the product's share grows).
+PHASE_BAND_BYTES = 2**21
 #: Sub-pixel transposed convolution from this product of input and output channels.
 SUBPIXEL_MIN_CHANNELS = 512
 
@@ -72,10 +77,10 @@ def conv2d_algorithm(in_channels: int, weight_shape, geometry, groups: int) -> s
         return "depthwise"
     if groups > 1 and stride == (1, 1):
         return "grouped"
-    if groups == 1 and stride != (1, 1):
-        return "phase"
     if groups == 1 and oh * ow >= BANDED_MIN_OUTPUTS:
         return "banded"
+    if groups == 1 and stride != (1, 1):
+        return "phase"
     return "im2col"
 
 
@@ -129,7 +134,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         xp = zero_pad_hw(x, top, bottom, left, right)  # (N, C, Hp, Wp)
         wm = w.reshape(groups, f // groups, cg * kh * kw)  # (F, Cg, KH, KW) -> (G, F/G, Cg*KH*KW)
         if algorithm == "banded":
-            out = _banded(xp, w.reshape(f, cg * kh * kw), b, (kh, kw), dilation, (oh, ow))
+            band = _banded if stride == (1, 1) else _banded_phases
+            out = band(xp, w.reshape(f, cg * kh * kw), b, (kh, kw), stride, dilation, (oh, ow))
             b = None  # added inside
         elif algorithm == "grouped":
             # grouped: the im2col copy dominates, so use the faster flat layout
@@ -148,7 +154,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return unbatch(out, unbatched)
 
 
-def _banded(xp, wm, b, kernel, dilation, out_hw):
+def _banded(xp, wm, b, kernel, stride, dilation, out_hw):
     """Stride-1 im2col + product, band of output rows by band of output rows.
 
     xp : (N, C, Hp, Wp) padded; wm : (F, C*KH*KW); returns (N, F, OH, OW) with the bias.
@@ -166,6 +172,47 @@ def _banded(xp, wm, b, kernel, dilation, out_hw):
                             dilation, (r, ow))[0]  # (C, KH, KW, r, OW) view
             band = cols[..., : r * ow]
             band.reshape(c, kh, kw, r, ow)[...] = v  # the copy
+            dest = out[i, :, y0 : y0 + r].reshape(f, r * ow)  # a view: rows of one band
+            np.matmul(wm, band.reshape(-1, r * ow), out=dest)  # (F, C*KK) @ (C*KK, r*OW)
+            if b is not None:
+                dest += b[:, None]
+    return out
+
+
+def _banded_phases(xp, wm, b, kernel, stride, dilation, out_hw):
+    """:func:`_banded` for a stride > 1 (ResNet's 7×7 stem): the padded image is split
+    into its SH·SW phase planes once (as in :func:`generator.nn.windows.phase_im2col`),
+    then each band's columns are copied from the planes, one copy per phase.
+
+    xp : (N, C, Hp, Wp) padded; wm : (F, C*KH*KW); returns (N, F, OH, OW) with the bias.
+    """
+    n, c, hp, wp = xp.shape
+    f = wm.shape[0]
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
+    hq, wq = -(-hp // sh), -(-wp // sw)  # plane sizes
+    if (hq * sh, wq * sw) != (hp, wp):  # pad to whole phases (never read)
+        grown = np.zeros((n, c, hq * sh, wq * sw), dtype=xp.dtype)
+        grown[:, :, :hp, :wp] = xp
+        xp = grown
+    # (N, C, Hq*SH, Wq*SW) -> (SH, SW, N, C, Hq, Wq)
+    planes = np.ascontiguousarray(xp.reshape(n, c, hq, sh, wq, sw).transpose(3, 5, 0, 1, 2, 4))
+    rows = max(1, min(oh, PHASE_BAND_BYTES // (wm.shape[1] * ow * xp.dtype.itemsize)))
+    out = np.empty((n, f, oh, ow), dtype=xp.dtype)
+    cols = np.empty((c, kh, kw, rows, ow), dtype=xp.dtype)
+    for i in range(n):
+        for y0 in range(0, oh, rows):
+            r = min(oh, y0 + rows) - y0
+            band = cols[:, :, :, :r]
+            for i0 in range(min(sh, kh)):
+                for j0 in range(min(sw, kw)):
+                    # taps i0, i0+SH, ... (j0, j0+SW, ...) read one plane, DH (DW) apart
+                    a, ry = divmod(i0 * dh, sh)
+                    e, rx = divmod(j0 * dw, sw)
+                    plane = planes[ry, rx, i, :, a + y0 :, e:]  # (C, rows left, Wq - e)
+                    taps = band[:, i0::sh, j0::sw]  # (C, taps, taps, r, OW)
+                    sc, sy, sx = plane.strides
+                    taps[...] = as_strided(plane, taps.shape, (sc, dh * sy, dw * sx, sy, sx),
+                                           writeable=False)
             dest = out[i, :, y0 : y0 + r].reshape(f, r * ow)  # a view: rows of one band
             np.matmul(wm, band.reshape(-1, r * ow), out=dest)  # (F, C*KK) @ (C*KK, r*OW)
             if b is not None:

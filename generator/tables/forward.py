@@ -218,7 +218,7 @@ class _Run:
         return x * gamma.reshape((1, -1) + (1,) * (x.ndim - 2))  # (C,) -> (1, C, 1, 1)
 
     def relu6(self, layer, x):
-        return F.relu6(x)
+        return F.relu6(x, inplace=self.owned)
 
     def hardswish(self, layer, x):
         return F.hardswish(x)

@@ -1,4 +1,4 @@
-"""The in-place forms of relu and batch_norm equal their out-of-place forms bit for bit,
+"""The in-place forms of relu, relu6 and batch_norm equal their out-of-place forms bit for bit,
 write into their input, and refuse what they cannot write into."""
 
 import numpy as np
@@ -16,6 +16,14 @@ def test_relu_inplace_equals_relu_and_overwrites_its_input():
     expected = nn.relu(x)
     y = nn.relu(x, inplace=True)
     assert y is x and np.array_equal(y, expected) and (x >= 0).all()
+
+
+def test_relu6_inplace_equals_clip_and_overwrites_its_input():
+    x = _x() * 8  # values below 0, between 0 and 6, above 6
+    expected = np.clip(x, 0, 6)
+    assert np.array_equal(nn.relu6(x), expected) and not np.array_equal(x, expected)
+    y = nn.relu6(x, inplace=True)
+    assert y is x and y.dtype == np.float32 and np.array_equal(y, expected)
 
 
 @pytest.mark.parametrize("affine", [True, False])
@@ -37,6 +45,8 @@ def test_inplace_refuses_what_it_cannot_write():
         nn.relu(ro, inplace=True)
     with pytest.raises(ValueError, match="writable"):
         nn.relu([[1.0, -1.0]], inplace=True)  # a list: nothing to write into
+    with pytest.raises(ValueError, match="writable"):
+        nn.relu6(ro, inplace=True)
     with pytest.raises(ValueError, match="writable"):
         nn.batch_norm(np.ones((2, 3), np.int64), np.zeros(3), np.ones(3), inplace=True)
 
