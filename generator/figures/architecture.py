@@ -337,7 +337,7 @@ class Seq:
             if s["a"] < 0:
                 y1 = top - self.entry_pad / 2
             else:
-                y1 = tops[s["a"]] - self.items[s["a"]].height - EDGE_H * 0.3
+                y1 = tops[s["a"]] - self.items[s["a"]].height - EDGE_H * 0.15
             target = self.items[s["b"]]
             y2 = target.cy
             gid = f"skip-{s['from']}-{s['to']}" + ("-identity" if s.get("identity") else "")
@@ -457,9 +457,7 @@ class _Drawer:
     def edge_label(self, x, y, out: dict, owner: str):
         if out.get("label"):
             self.text(x, y, out["label"], "small", ha="left", color=style.INK,
-                      gid=f"edge-{owner}",
-                      bbox={"boxstyle": "square,pad=0.05", "facecolor": style.CARD,
-                            "edgecolor": "none"}, zorder=5)
+                      gid=f"edge-{owner}", zorder=5)
 
     def line(self, pts, gid=None):
         xs, ys = zip(*pts)
@@ -510,8 +508,13 @@ def render_figure(params: dict, data: dict, facts: dict):
     return fig
 
 
+#: White space between two SVG elements (matplotlib indents every element): none of it
+#: is drawn, and a long network's diagram holds thousands of elements.
+_BETWEEN = re.compile(rb">\s+<")
+
+
 def render(params: dict, data: dict, facts: dict) -> dict[str, bytes]:
-    return {"svg": encode.svg(render_figure(params, data, facts))}
+    return {"svg": _BETWEEN.sub(b"><", encode.svg(render_figure(params, data, facts)))}
 
 
 KIND = Kind("architecture", short(__name__), "Architectures", prepare, describe)
