@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from . import descriptions, fingerprint
 from .errors import UserError
 from .output import Output, SyncReport, check_out_dir, sync_tree
-from .settings import Settings
+from .settings import REPOSITORY_TOKEN, Settings
 
 if TYPE_CHECKING:
     from .figures.library import FigureRefs
@@ -67,12 +67,15 @@ _NOT_COPIED = (".",)
 
 
 def handwritten(settings: Settings) -> list[Output]:
-    """The hand-written docs folder as outputs: its pages and assets, copied as they are.
+    """The hand-written docs folder as outputs: its pages and assets, copied as they are,
+    but for ``{{ repository }}`` in a Markdown page, which becomes the repository's address
+    (:data:`generator.settings.REPOSITORY_TOKEN`).
 
     Dot files are skipped, and so are the users' specs (inputs, not pages) and a
     ``generated`` folder left by versions that wrote into ``docs/``.
     """
     docs = settings.path("docs_dir")
+    token = REPOSITORY_TOKEN.encode()
     skip = {settings.path("user_specs").resolve()}
     legacy = docs / "generated"
     if (legacy / ".nav.json").is_file():
@@ -89,7 +92,14 @@ def handwritten(settings: Settings) -> list[Output]:
             if entry.is_dir():
                 walk(entry)
             elif entry.is_file():
-                found.append(Output(entry.relative_to(docs).as_posix(), entry.read_bytes()))
+                data = entry.read_bytes()
+                if entry.suffix == ".md" and token in data:
+                    if not settings.repository:
+                        raise UserError(
+                            f"{entry.relative_to(settings.root)}: writes {REPOSITORY_TOKEN}, "
+                            "but pyproject.toml has no Repository in [project.urls]")
+                    data = data.replace(token, settings.repository.encode())
+                found.append(Output(entry.relative_to(docs).as_posix(), data))
 
     walk(docs)
     return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import UserError
@@ -30,6 +30,10 @@ class Settings:
     cache_dir: str = ".cache/generator"
     #: The built site (``make site``), swapped in whole after a successful build.
     site_dir: str = "site"
+    #: The project's public repository, where readers clone the package that runs the
+    #: snippets. Read from ``Repository`` in ``[project.urls]`` of pyproject.toml, its one
+    #: place; hand-written pages write ``{{ repository }}`` (see :data:`REPOSITORY_TOKEN`).
+    repository: str = field(default="", compare=False)
 
     def path(self, name: str) -> Path:
         """The absolute path of the setting ``name``."""
@@ -50,7 +54,8 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
         except tomllib.TOMLDecodeError as exc:
             raise UserError(f"{pyproject.name}: not valid TOML: {exc}") from None
         table = data.get("tool", {}).get("convnet-atlas", {})
-    known = {f.name for f in fields(Settings)} - {"root"}
+        repository = data.get("project", {}).get("urls", {}).get("Repository", "")
+    known = {f.name for f in fields(Settings)} - {"root", "repository"}
     for key, value in table.items():
         if key not in known:
             raise UserError(
@@ -63,6 +68,8 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
                 f"found {type(value).__name__} {value!r}"
             )
     settings = replace(Settings(root=root), **table)
+    if pyproject.exists() and isinstance(repository, str):
+        settings = replace(settings, repository=repository)
     settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
     if not settings.out_dir and (root / BUILDER_CONFIG).is_file():
         settings = replace(settings, out_dir=builder_docs_dir(root))
@@ -70,6 +77,9 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
 
 
 BUILDER_CONFIG = "mkdocs.yml"
+#: What a hand-written Markdown page writes where the repository's address goes; the
+#: copy into the builder's folder puts :attr:`Settings.repository` there.
+REPOSITORY_TOKEN = "{{ repository }}"
 
 
 def builder_docs_dir(root: Path) -> str:
