@@ -91,10 +91,17 @@ def _beyond(name: str) -> str:
 
 def test_imagenet_facts_with_their_source_and_the_ocr_erratum():
     from generator.pages import errata
+    from generator.pages.beyond import transfer
+    from generator.render import _environment
 
-    page = _beyond("transfer-learning")
+    facts = transfer._imagenet()
+    assert (facts["images_millions"], facts["synsets_thousands"]) == (14, 22)
+    source = _beyond("transfer-learning")
+    paragraph = source[source.index("**ImageNet**"):source.index("[errata]")]
+    page = _environment().from_string(paragraph).render(imagenet=facts)  # the paragraph alone
     assert "about 14 million photographs in about 22 thousand categories" in page
-    assert "https://www.image-net.org/" in page
+    assert "[image-net.org](https://www.image-net.org/)" in page
+    assert "(14,197,122 images, 21,841 categories)" in page
     entry = next(e for e in errata.entries() if e["note"] == "720,000 classes")
     assert entry["value"] == errata.IMAGENET["synsets"] == 21_841
     assert round(errata.IMAGENET["synsets"], -3) == 22_000 and round(errata.IMAGENET["images"], -6) == 14_000_000

@@ -39,5 +39,15 @@ def values(lab: Lab) -> dict:
         "trainable_share": pct(t.trainable_params / t.params),
         "runs": runs, "head_ahead": any(r["head"] > r["scratch"] for r in runs),
         "c5_features": next(r.output_shape[0] for r in table.rows if r.name == "C5"),
+        "imagenet": _imagenet(),
         "code": snippets.run("beyond_transfer"),
     }
+
+
+def _imagenet() -> dict:
+    """ImageNet's counts as the errata quote them from image-net.org (one place), rounded
+    as the page says them."""
+    from ..errata import IMAGENET
+
+    return IMAGENET | {"images_millions": round(IMAGENET["images"] / 1e6),
+                       "synsets_thousands": round(IMAGENET["synsets"] / 1e3)}
