@@ -73,6 +73,9 @@ QUERIES = [
     ("cheat sheet", "reference/cheat-sheet/"),
     ("errata", "reference/errata/"),
     ("glossary", "reference/glossary/"),
+    ("counting conventions", "reference/counting-conventions/"),
+    ("torchinfo fvcore thop", "reference/counting-conventions/"),
+    ("mult-adds", "reference/counting-conventions/"),
 ]
 
 #: Queries that fail for a known reason, until the named front matter lands (see the
