@@ -148,6 +148,12 @@ def distinct_convs(spec_ids=("vgg16", "resnet50")):
 EXTRA = [  # label, input shape, weight shape, stride, padding, groups
     ("LeNet-5 C1 5x5 1>6 @32", (1, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1),
     ("depthwise 3x3 256 @28", (1, 256, 28, 28), (256, 1, 3, 3), 1, 1, 256),
+    # MobileNetV2's depthwise layers: large maps, strided, and many channels on a small map
+    ("depthwise 3x3 32 @112", (1, 32, 112, 112), (32, 1, 3, 3), 1, 1, 32),
+    ("depthwise 3x3 96 @112 s2", (1, 96, 112, 112), (96, 1, 3, 3), 2, 1, 96),
+    ("depthwise 3x3 144 @56", (1, 144, 56, 56), (144, 1, 3, 3), 1, 1, 144),
+    ("depthwise 3x3 144 @56 s2", (1, 144, 56, 56), (144, 1, 3, 3), 2, 1, 144),
+    ("depthwise 3x3 960 @7", (1, 960, 7, 7), (960, 1, 3, 3), 1, 1, 960),
 ]
 TRANSPOSED = [("conv_transpose 4x4 64>32 @56 s2", (1, 64, 56, 56), (64, 32, 4, 4), 2, 1)]
 
