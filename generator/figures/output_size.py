@@ -1,7 +1,7 @@
 """Output size against input size: the formula without rounding, PyTorch's floor,
 PyTorch pooling's ``ceil_mode`` and TensorFlow's 'SAME', one panel per setting.
 
-Input sizes where ``(n + 2p - k) / s + 1`` is not a whole number are shaded:
+Input sizes where ``(n + 2p - f) / s + 1`` is not a whole number are shaded:
 there the conventions can disagree. Markers are nudged sideways so equal
 values stay visible, and differ in shape as well as colour.
 """
@@ -66,14 +66,14 @@ def prepare(p: dict) -> Prepared:
 
 
 def describe(p: dict, f: dict) -> tuple[str, str]:
-    panels = "; ".join(f"kernel {s['kernel']}, stride {s['stride']}, padding {s['padding']}"
+    panels = "; ".join(f"filter f = {s['kernel']}, stride {s['stride']}, padding {s['padding']}"
                        for s in f["settings"])
     alt = (f"{plural(len(f['settings']), 'plot')} of output size against input size "
            f"{f['sizes'][0]} to {f['sizes'][1]} ({panels}). Each shows the unrounded formula "
-           f"(n + 2p \u2212 k)/s + 1 as a dashed line and, as markers, PyTorch's floor, "
+           f"(n + 2p \u2212 f)/s + 1 as a dashed line and, as markers, PyTorch's floor, "
            f"PyTorch pooling with ceil_mode=True and TensorFlow 'SAME'; input sizes where the "
            f"formula is not a whole number are shaded: only there can the conventions disagree.")
-    caption = ("Output size against input size: where (n + 2p \u2212 k)/s + 1 is not a whole "
+    caption = ("Output size against input size: where (n + 2p \u2212 f)/s + 1 is not a whole "
                "number, PyTorch rounds down, ceil_mode rounds up, and TensorFlow 'SAME' gives "
                "ceil(n/s) whatever the padding.")
     return alt, caption
@@ -109,7 +109,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
             ax.set_visible(False)
             continue
         st = settings[i]
-        ax.set_title(f"kernel {st['kernel']}, stride {st['stride']}, padding {st['padding']}",
+        ax.set_title(f"f = {st['kernel']}, s = {st['stride']}, p = {st['padding']}",
                      fontsize=style.FONT_SIZE, weight="bold", color=style.INK)
         for x in n[data["fractional"][i]]:
             ax.axvspan(x - 0.5, x + 0.5, color=style.INSERTED_ZERO, lw=0, zorder=0)
@@ -131,7 +131,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
         if i // cols == rows - 1 or i + cols >= len(settings):
             ax.set_xlabel("input size n", fontsize=style.FONT_SIZE * 0.9)
     handles = [Line2D([], [], color=style.MUTED, lw=1.0, ls=(0, (4, 2)),
-                      label="(n + 2p \u2212 k) / s + 1, not rounded")]
+                      label="(n + 2p \u2212 f) / s + 1, not rounded")]
     handles += [Line2D([], [], ls="none", marker=style.MARKERS[j], ms=5, color=style.SERIES[j],
                        mec=style.INK, mew=0.4, label=label)
                 for j, (_, label, _) in enumerate(SERIES)]

@@ -48,7 +48,9 @@ def blocks(network: str) -> list[dict]:
 
 def prepare(p: dict) -> Prepared:
     """Parameters: ``network`` (a built-in ResNet). facts: ``network``, ``blocks``."""
-    return Prepared({}, {"network": p["network"], "blocks": blocks(p["network"])})
+    from ..specs import load_builtin
+    return Prepared({}, {"network": load_builtin(p["network"]).name,
+                         "blocks": blocks(p["network"])})
 
 
 def describe(p: dict, f: dict) -> tuple[str, str]:
@@ -77,7 +79,7 @@ def render_figure(params: dict, data: dict, facts: dict):
     scale = style.MAX_WIDTH_INCH / width
     fig = Figure(figsize=(width * scale, height * scale), dpi=style.GIF_DPI)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(-0.3, width - 0.3)
+    ax.set_xlim(-0.3, width + 0.3)  # a[l+2]'s shape, centred at 14.1, ends near 15
     ax.set_ylim(0, height)
     ax.set_axis_off()
     txt = dict(ha="center", va="center", fontsize=style.FONT_SIZE, clip_on=False)
