@@ -50,28 +50,25 @@ def figure_id(net_id: str) -> str:
 _USER_SPECS: dict[str, tuple[str, str, str]] = {}
 
 
-def spec_figures(folder, root) -> list:
-    """The diagrams of the users' specs in ``folder`` (paths shown relative to ``root``):
-    catalog entries named by :func:`figure_id` whose parameters are the spec's id and
-    the SHA-256 of its text (so the computed inputs' key changes with it; the text and
-    the file name stay out of the parameters, which the gallery prints). A spec that
-    cannot be read is left to the page producer, which reports it on one line."""
+def spec_figures(folder) -> list:
+    """The diagrams of the users' specs in ``folder``: catalog entries named by
+    :func:`figure_id` whose parameters are the figure id and the SHA-256 of the spec's
+    text (so the computed inputs' key changes with it; the text and the file name stay
+    out of the parameters, which the gallery prints). A spec that cannot be read is
+    left to the page producer, which reports it on one line; one that cannot be parsed
+    fails in ``prepare`` with the parser's one line, naming the file as messages do."""
     from ..specs import user_spec_files
-    from ..specs.files import spec_id
+    from ..specs.files import shown_path, spec_id
     from .catalog import Figure
 
     out = []
     for path in user_spec_files(folder):
         try:
-            shown = path.relative_to(root).as_posix()
-        except ValueError:
-            shown = path.name
-        try:
             spec = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         digest = hashlib.sha256(spec.encode("utf-8")).hexdigest()
-        _USER_SPECS[digest] = (spec, shown, spec_id(path))
+        _USER_SPECS[digest] = (spec, shown_path(path), spec_id(path))
         fid = figure_id(spec_id(path))
         out.append(Figure(fid, "architecture", {"spec": fid, "sha256": digest}))
     return out

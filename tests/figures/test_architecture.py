@@ -59,7 +59,7 @@ def _spec_facts(spec: str, id_: str = "mynet") -> tuple[dict, dict]:
         folder = Path(root) / "docs" / "specs"
         folder.mkdir(parents=True)
         (folder / f"{id_}.yaml").write_text(spec)
-        fig, = architecture.spec_figures(folder, Path(root))
+        fig, = architecture.spec_figures(folder)
         return fig.params, library.resolve_one(fig).facts
 
 
@@ -207,7 +207,7 @@ def test_a_users_spec_gets_its_diagram_like_the_built_ins(tmp_path):
     folder = tmp_path / "docs" / "specs"
     folder.mkdir(parents=True)
     (folder / "My_Net.v2.yaml").write_text(RESIDUAL.replace("Two residual", "$x$ <b>"))
-    figs = architecture.spec_figures(folder, tmp_path)
+    figs = architecture.spec_figures(folder)
     fid = figs[0].id
     assert fid == architecture.figure_id("my_net.v2") and re.fullmatch(
         r"architecture-my-net-v2-[0-9a-f]{8}", fid)
@@ -241,3 +241,20 @@ def test_a_very_long_network_ends_in_one_box_for_the_rest():
     # input, 260 convs and flatten: the input and 198 convs fit in the other 199 boxes
     assert more["id"] == "more" and more["chain"] == ["\u2026 63 more"]
     assert more["out"]["label"] == text.shape(table.rows[-1].output_shape) == "320"
+
+
+def test_a_wrong_users_spec_is_one_line_naming_the_file_as_the_page_would(tmp_path):
+    from generator.errors import UserError
+    from generator.specs import load_spec
+
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    bad = folder / "bad.yaml"
+    bad.write_text("name: Bad\ninput: [1, 4, 4]\nlayers:\n  - conv: {name: c, out: 2, kernel: 7}\n")
+    fig, = architecture.spec_figures(folder)
+    with pytest.raises(UserError) as drawn:
+        library.resolve_one(fig)
+    with pytest.raises(UserError) as paged:
+        layer_table(load_spec(bad))
+    assert str(drawn.value) == str(paged.value) and "\n" not in str(drawn.value)
+    assert "layer 1 'c' (conv)" in str(drawn.value)
