@@ -74,11 +74,12 @@ def _trained(cache_dir: Path) -> list[library.Resolved]:
 
 
 def render(cache_dir: Path, jobs: int | None = None,
-           with_trained: bool = True) -> StageResult:
-    """The stage with an explicit cache folder (``settings.path("cache_dir")``)."""
+           with_trained: bool = True, extra=()) -> StageResult:
+    """The stage with an explicit cache folder (``settings.path("cache_dir")``); ``extra``:
+    catalog entries beyond the built-in catalog (the diagrams of the users' specs)."""
     cache_dir = Path(cache_dir)
     figures = [_with_dark(r) for r in
-               library.resolve(catalog.FIGURES, PreparedCache(cache_dir / "prepared"))]
+               library.resolve([*catalog.FIGURES, *extra], PreparedCache(cache_dir / "prepared"))]
     with build.Renderer(cache_dir / "figures", jobs) as renderer:
         renderer.add(figures)  # the pool starts on the catalog's misses …
         if with_trained:
@@ -100,5 +101,8 @@ def render(cache_dir: Path, jobs: int | None = None,
 
 def render_all(settings: Settings, jobs: int | None = None) -> tuple[list[Output], FigureRefs]:
     """Every figure file, and the refs by id: the figure stage of the pipeline."""
-    result = render(settings.path("cache_dir"), jobs)
+    from . import architecture
+
+    result = render(settings.path("cache_dir"), jobs,
+                    extra=architecture.spec_figures(settings.path("user_specs")))
     return result.outputs, result.refs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import subprocess
 import sys
 from dataclasses import replace
@@ -12,7 +13,11 @@ from generator.figures.catalog import Figure
 from .conftest import ROOT
 
 #: Limits a test holds every figure to (the page weight a reader downloads).
-MAX_BYTES = {"gif": 300_000, "svg": 200_000, "png": 300_000}
+MAX_BYTES = {"gif": 300_000, "svg": 500_000, "png": 300_000}
+#: What a reader transfers: the site's host compresses SVG (text) with gzip; the largest
+#: architecture diagrams (Inception-v3: 60 boxes, every edge labelled) are ~320 KB raw
+#: but ~25 KB compressed, their glyphs drawn as paths being most of the bytes.
+MAX_SVG_GZIP = 60_000
 
 SMALL = [
     Figure("t-conv", "sliding_window", {"size": 4, "kernel": 3}),
@@ -57,6 +62,9 @@ def test_sizes_within_limits(resolved, rendered):
         for part, path in r.ref.files.items():
             limit = MAX_BYTES[part.rsplit(".", 1)[-1]]
             assert len(rendered[path]) < limit, f"{path}: {len(rendered[path])} bytes > {limit}"
+            if path.endswith(".svg"):
+                packed = len(gzip.compress(rendered[path], mtime=0))
+                assert packed < MAX_SVG_GZIP, f"{path}: {packed} bytes gzipped > {MAX_SVG_GZIP}"
 
 
 def test_warm_build_does_not_import_matplotlib(rendered):
