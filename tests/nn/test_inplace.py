@@ -18,6 +18,15 @@ def test_relu_inplace_equals_relu_and_overwrites_its_input():
     assert y is x and np.array_equal(y, expected) and (x >= 0).all()
 
 
+def test_relu_keeps_nan_and_the_sign_of_zero_as_torch():
+    x = np.array([-0.0, 0.0, -2.5, np.nan, 7.0], np.float32)
+    for y in (nn.relu(x), nn.relu6(x)):
+        assert np.array_equal(np.signbit(y), [True, False, False, False, False])
+        assert np.isnan(y[3]) and y[2] == 0
+    assert nn.relu(x)[4] == 7 and nn.relu6(x)[4] == 6
+    assert np.array_equal(nn.relu(np.array([-3, 0, 4])), [0, 0, 4])  # integers: np.maximum
+
+
 def test_relu6_inplace_equals_clip_and_overwrites_its_input():
     x = _x() * 8  # values below 0, between 0 and 6, above 6
     expected = np.clip(x, 0, 6)
