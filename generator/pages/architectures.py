@@ -28,7 +28,7 @@ from ..specs import parse_spec, schema
 from ..tables import compare, layer_table, to_csv, to_json
 from ..tables.formats import bytes_text, count_text, display_row, field_texts, si_text
 from ..tables.published import QUANTITIES
-from . import counting, exercises, memory, site_map
+from . import concepts, counting, exercises, memory, site_map
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +260,7 @@ def _network_context(net, table, user_file: str | None, path: str) -> dict:
         "totals": _totals(table),
         "memory": memory.context(table),
         "counting": counting.network_context(table, path),
+        "concepts": concepts.context(net.id, table, path),
         "csv": f"{net.id}.csv",
         "json": f"{net.id}.json",
         "spec_format": _href(path, FORMAT_PAGE),

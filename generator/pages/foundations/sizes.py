@@ -19,6 +19,12 @@ def fraction(f: Fraction) -> str:
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
 
+#: The built-ins the stride page's AlexNet section compares (the paper's, torchvision's),
+#: and that section's anchor: their pages link to it (:mod:`generator.pages.concepts`).
+ALEXNET_NETWORKS = ("alexnet-original", "alexnet")
+ALEXNET_ANCHOR = "alexnet-224-or-227"
+
+
 def figure_params(fid: str) -> dict:
     """The parameters of catalog figure ``fid``: a page's worked example and its figure
     take their sizes from this one place."""
@@ -48,7 +54,7 @@ def alexnet_sizes() -> dict:
     ``alexnet`` input) and on 227x227 (the spec's), and torchvision's padding at 224."""
     from ...specs import load_builtin
 
-    paper, tv = load_builtin("alexnet-original"), load_builtin("alexnet")
+    paper, tv = (load_builtin(i) for i in ALEXNET_NETWORKS)
     conv, tv_conv = paper.layers[0], tv.layers[0]
     f, s = conv.kernel[0], conv.stride[0]
 
@@ -59,7 +65,7 @@ def alexnet_sizes() -> dict:
                 "fits": exact.denominator == 1, "out": out,
                 "unused": n + 2 * p - ((out - 1) * s + f)}
 
-    return {"f": f, "s": s, "filters": conv.out, "tv_filters": tv_conv.out,
+    return {"anchor": ALEXNET_ANCHOR, "f": f, "s": s, "filters": conv.out, "tv_filters": tv_conv.out,
             "paper": case(tv.input[1], conv.padding[0]),
             "original": case(paper.input[1], conv.padding[0]),
             "torchvision": case(tv.input[1], tv_conv.padding[0])}

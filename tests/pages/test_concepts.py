@@ -1,0 +1,148 @@
+"""Network pages link the ideas they use (issues #13/#15): the "Built from" section,
+related networks and the AlexNet 224/227 paragraph, computed from the layer tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.pages import architectures, concepts, site_map
+from generator.pages.foundations import sizes
+from generator.render import render
+from generator.specs import BUILTINS, load_builtin, parse_spec
+from generator.tables import layer_table
+from tests.pages.helpers import render_page
+from tests.torchvision_oracle import build
+
+TEMPLATES = Path(architectures.__file__).parent.parent / "templates"
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return {i: layer_table(load_builtin(i)) for i in BUILTINS}
+
+
+def test_every_target_is_a_foundations_page_in_the_site_map():
+    pages = {p.slug: p for p in site_map.FOUNDATIONS.pages}
+    assert len({c.slug for c in concepts.CONCEPTS}) == len(concepts.CONCEPTS)
+    for c in concepts.CONCEPTS:
+        assert c.slug in pages, c.slug
+        assert c.page is pages[c.slug]
+        assert c.path == f"{site_map.FOUNDATIONS.slug}/{c.slug}.md"
+        assert (TEMPLATES / site_map.FOUNDATIONS.template(c.page)).is_file(), c.slug
+    order = [p.slug for p in site_map.FOUNDATIONS.pages]
+    places = [order.index(c.slug) for c in concepts.CONCEPTS]
+    assert places == sorted(places)  # a page lists them in the site's order
+
+
+def test_counts_of_known_networks(tables):
+    got = {i: concepts.counts(tables[i]) for i in
+           ("resnet50", "resnet152", "mobilenet-v2", "unet", "alexnet", "vgg16")}
+    assert got["resnet50"]["residual-connections"] == 16
+    assert got["resnet152"]["residual-connections"] == 50
+    assert got["resnet50"]["one-by-one"] == 36 and got["resnet50"]["convolution"] == 53
+    assert got["mobilenet-v2"]["depthwise-separable"] == 17
+    assert got["mobilenet-v2"]["residual-connections"] == 10
+    assert got["unet"]["transposed-convolution"] == 4
+    assert got["alexnet"] == {"fully-connected-vs-convolution": 3, "convolution": 5,
+                              "padding": 5, "stride": 1, "pooling": 4}
+    assert "depthwise-separable" not in got["resnet50"]
+    assert "residual-connections" not in got["vgg16"]
+
+
+def test_counts_equal_the_tables_rows(tables):
+    """Every row of the table, walked as the page folds it, gives the same counts."""
+    for net_id, table in tables.items():
+        rows = [r for top in table.rows for r in top.walk()]
+        found = concepts.counts(table)
+        kinds = {"residual-connections": "add", "transposed-convolution": "conv_transpose",
+                 "fully-connected-vs-convolution": "linear", "convolution": "conv"}
+        for slug, kind in kinds.items():
+            assert found.get(slug, 0) == sum(r.type == kind for r in rows), (net_id, slug)
+        pools = sum(r.type.endswith("pool") for r in rows)
+        assert found.get("pooling", 0) == pools, net_id
+
+
+_TV_CHECKS = {
+    "convolution": lambda m: True,
+    "one-by-one": lambda m: tuple(m.kernel_size) == (1, 1),
+    "depthwise-separable": lambda m: 1 < m.groups == m.in_channels,
+    "stride": lambda m: max(m.stride) > 1,
+    "dilation": lambda m: max(m.dilation) > 1,
+    "padding": lambda m: max(m.padding) > 0,
+}
+
+
+@pytest.mark.parametrize("net_id", ["resnet50", "mobilenet-v2", "resnext50-32x4d",
+                                    "alexnet", "mobilenet-v3-small"])
+def test_convolution_counts_match_torchvision(net_id, tables):
+    """An oracle: torchvision's Conv2d modules, counted by the same properties."""
+    import torch.nn as tnn
+
+    model = build(load_builtin(net_id))
+    convs = [m for m in model.modules() if isinstance(m, tnn.Conv2d)]
+    found = concepts.counts(tables[net_id])
+    for slug, test in _TV_CHECKS.items():
+        assert found.get(slug, 0) == sum(map(test, convs)), (net_id, slug)
+    linears = sum(isinstance(m, tnn.Linear) for m in model.modules())
+    assert found.get("fully-connected-vs-convolution", 0) == linears, net_id
+
+
+def test_users_spec_dilation_transposed_and_escaping():
+    spec = ("name: My <b>net</b>\ninput: [3, 32, 32]\nlayers:\n"
+            "  - conv: {out: 8, kernel: 3, dilation: 2, padding: same}\n"
+            "  - conv: {out: 8, kernel: 3, groups: 8, padding: 1}\n"
+            "  - conv_transpose: {out: 4, kernel: 2, stride: 2}\n")
+    net = parse_spec(spec, "specs/resnet-mine.yaml", "resnet-mine")
+    table = layer_table(net)
+    assert concepts.counts(table) == {"convolution": 2, "padding": 2, "dilation": 1,
+                                      "transposed-convolution": 1, "depthwise-separable": 1}
+    ctx = concepts.context(net.id, table, "architectures/resnet-mine.md")
+    assert [r["href"] for r in ctx["related"]] == [
+        f"{i}.md" for i in ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")]
+    assert ctx["discussed"] == []
+    assert ctx["built_from"][0] == {"what": "2 convolutions", "title": "2-D convolution",
+                                    "href": "../foundations/convolution.md"}
+
+
+def test_related_networks_link_both_ways():
+    assert concepts.related("alexnet") == ["alexnet-original"]
+    assert concepts.related("alexnet-original") == ["alexnet"]
+    assert concepts.related("resnet50") == ["resnet18", "resnet34", "resnet101", "resnet152"]
+    assert concepts.related("vgg16") == ["vgg11", "vgg16-bn", "vgg19"]
+    assert concepts.related("unet") == []
+    for a in BUILTINS:
+        for b in concepts.related(a):
+            assert a in concepts.related(b), (a, b)
+
+
+def test_alexnet_pages_link_the_stride_paragraph_by_its_anchor(tables):
+    stride = render_page("foundations", "stride")
+    headings = re.findall(r"^## .*\{: #([\w-]+) \}$", stride, re.M)
+    assert headings == [sizes.ALEXNET_ANCHOR]
+    for net_id in sizes.ALEXNET_NETWORKS:
+        ctx = concepts.context(net_id, tables[net_id], f"architectures/{net_id}.md")
+        assert [d["href"] for d in ctx["discussed"]] == [
+            f"../foundations/stride.md#{sizes.ALEXNET_ANCHOR}"]
+        assert "takes 227×227" in ctx["discussed"][0]["what"]
+        assert "takes 224×224" in ctx["discussed"][0]["what"]
+    assert concepts.context("vgg16", tables["vgg16"], "architectures/vgg16.md")["discussed"] == []
+
+
+def test_the_network_page_shows_the_section(tables):
+    page = render("pages/architectures/concepts.md.j2", concepts=concepts.context(
+        "resnet50", tables["resnet50"], "architectures/resnet50.md"))
+    assert "## Built from" in page
+    assert ("- 16 additions of paths (residual connections): "
+            "[Residual connections](../foundations/residual-connections.md)") in page
+    assert "- 36 1×1 convolutions: [1x1 convolution and cost](../foundations/one-by-one.md)" in page
+    assert ("Related networks: [ResNet&#45;18](resnet18.md), [ResNet&#45;34](resnet34.md), "
+            "[ResNet&#45;101](resnet101.md), [ResNet&#45;152](resnet152.md).") in page
+    mobile = render("pages/architectures/concepts.md.j2", concepts=concepts.context(
+        "mobilenet-v2", tables["mobilenet-v2"], "architectures/mobilenet-v2.md"))
+    assert ("- 17 depthwise convolutions (groups = channels): "
+            "[Depthwise-separable convolution](../foundations/depthwise-separable.md)") in mobile
+    network = (TEMPLATES / "pages/architectures/network.md.j2").read_text(encoding="utf-8")
+    assert network.count('{% include "pages/architectures/concepts.md.j2" %}') == 1
