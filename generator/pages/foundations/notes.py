@@ -11,6 +11,7 @@ import posixpath
 
 from ...specs import load_builtin
 from .. import errata, site_map
+from .sizes import ALEXNET_ANCHOR
 
 #: (title of the note file, [(topic, page relative to foundations/, [pieces of errata "where"])]).
 NOTES = [
@@ -68,7 +69,8 @@ NOTES = [
         ("The LeNet-5 table: activation shapes, sizes, parameters", "../architectures/lenet5-course.md",
          ["FC4 parameters", "softmax layer parameters"]),
         ("AlexNet: ReLU, bigger, multi-GPU (two GPUs: grouped convolutions)", "../architectures/alexnet-original.md", []),
-        ("AlexNet's input, 224 or 227: the first layer's output size", "stride.md", []),
+        ("AlexNet's input, 224 or 227: the first layer's output size",
+         f"stride.md#{ALEXNET_ANCHOR}", []),
         ("VGG-16: 3x3 'same' convolutions and 2x2 pooling", "../architectures/vgg16.md", []),
         ("ResNet: the skip connection, and why it does not vanish", "residual-connections.md", []),
         ("1x1 convolutions cut the computation", "one-by-one.md", []),
@@ -104,6 +106,7 @@ def _erratum(entries, piece: str) -> dict:
 
 def _title(page: str) -> str:
     """The title of the site page at ``page`` (relative to foundations/), from where it is declared."""
+    page = page.partition("#")[0]  # a section of the page: the page's title
     section, _, slug = posixpath.normpath(posixpath.join("foundations", page)).rpartition("/")
     slug = slug.removesuffix(".md")
     if section == site_map.ARCHITECTURES.slug:
