@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import nn
+from ..nn.conv import conv2d_and_columns
 from ..specs import schema as s
 
 
@@ -51,11 +52,13 @@ class Conv(Layer):
 
     def forward(self, x, params):
         self.x = x
-        return nn.conv2d(x, params["weight"], params.get("bias"), **self.args)
+        # the im2col matrix the forward pass built is the one the weight gradient needs
+        y, self.columns = conv2d_and_columns(x, params["weight"], params.get("bias"), **self.args)
+        return y
 
     def backward(self, grad, params, need_input):
         gx, gw, gb = nn.conv2d_backward(grad, self.x, params["weight"], **self.args,
-                                        need_input=need_input)
+                                        need_input=need_input, columns=self.columns)
         grads = {"weight": gw}
         if "bias" in self.shapes:
             grads["bias"] = gb

@@ -41,7 +41,8 @@ from .subpixel import subpixel_conv_transpose2d
 from .windows import col2im, flat_im2col, im2col, phase_im2col, unflatten, window_view
 from .winograd import winograd_conv3x3
 
-__all__ = ["conv2d", "conv_transpose2d", "conv2d_algorithm", "conv_transpose2d_algorithm"]
+__all__ = ["conv2d", "conv2d_and_columns", "conv_transpose2d", "conv2d_algorithm",
+           "conv_transpose2d_algorithm"]
 
 #: Winograd pays for its transforms from this many input and output channels ...
 WINOGRAD_MIN_CHANNELS = 64
@@ -112,6 +113,14 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     dtype, with ``H' = floor((H + pad_top + pad_bottom - DH*(KH-1) - 1) / SH) + 1``
     and likewise for W' (see :func:`generator.nn.shapes.conv2d_output_hw`).
     """
+    return conv2d_and_columns(input, weight, bias, stride, padding, dilation, groups)[0]
+
+
+def conv2d_and_columns(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """:func:`conv2d`, and the im2col matrix (N, G, C/G·KH·KW, OH·OW) its path built (the
+    ``"im2col"`` and ``"phase"`` paths; None for the others), so that training can hand
+    it to :func:`generator.nn.grad.conv2d_backward` instead of copying it again."""
+    cols = None
     x, unbatched, w, b, groups = conv_operands(input, weight, bias, groups, "conv2d")
     n, c, h, wd = x.shape
     f, cg, kh, kw = w.shape
@@ -139,8 +148,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             b = None  # added inside
         elif algorithm == "grouped":
             # grouped: the im2col copy dominates, so use the faster flat layout
-            cols = flat_im2col(xp, (kh, kw), dilation, (oh, ow), groups)  # (N, G, Cg*KH*KW, Q)
-            out = np.matmul(wm, cols)  # (G, F/G, Cg*KK) @ (N, G, Cg*KK, Q) -> (N, G, F/G, Q)
+            flat = flat_im2col(xp, (kh, kw), dilation, (oh, ow), groups)  # (N, G, Cg*KH*KW, Q)
+            out = np.matmul(wm, flat)  # (G, F/G, Cg*KK) @ (N, G, Cg*KK, Q) -> (N, G, F/G, Q)
             out = unflatten(out.reshape(n, f, -1), (oh, ow), xp.shape[3])  # -> (N, F, OH, OW)
         else:
             if algorithm == "phase":
@@ -151,7 +160,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             out = out.reshape(n, f, oh, ow)  # (N, G, F/G, OH*OW) -> (N, F, OH, OW)
     if b is not None:
         out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
-    return unbatch(out, unbatched)
+    return unbatch(out, unbatched), cols
 
 
 def _banded(xp, wm, b, kernel, stride, dilation, out_hw):

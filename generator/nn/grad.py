@@ -36,7 +36,7 @@ def _grad_like(grad_output, expected_shape, dtype, op: str) -> np.ndarray:
 
 
 def conv2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1, groups=1,
-                    need_input=True):
+                    need_input=True, columns=None):
     """Gradients of :func:`generator.nn.conv2d` (bias assumed present).
 
     Parameters
@@ -47,6 +47,9 @@ def conv2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1,
     need_input : bool
         False skips the input gradient (a network's first layer has no use
         for it), returning None in its place.
+    columns : None, or the im2col matrix of ``input`` (N, G, C/G·KH·KW, H'·W') that
+        :func:`generator.nn.conv.conv2d_and_columns` returned in the forward pass: used
+        instead of copying it again (the same values, so the same gradients).
 
     Returns
     -------
@@ -70,7 +73,12 @@ def conv2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1,
     gog = go.reshape(n, groups, fg, oh * ow)  # (N, F, H', W') -> (N, G, F/G, H'W')
 
     xp = zero_pad_hw(x, top, bottom, left, right)  # (N, C, Hp, Wp)
-    cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), groups)  # (N, G, Cg*KK, H'W')
+    cols = columns
+    if cols is None:
+        cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), groups)  # (N, G, Cg*KK, H'W')
+    elif cols.shape != (n, groups, cg * kh * kw, oh * ow):
+        raise ValueError(f"conv2d_backward: columns must have shape "
+                         f"{(n, groups, cg * kh * kw, oh * ow)}, got {cols.shape}")
     # (N, G, F/G, H'W') @ (N, G, H'W', Cg*KK) -> (N, G, F/G, Cg*KK), summed over N
     grad_w = np.matmul(gog, cols.transpose(0, 1, 3, 2)).sum(axis=0)
     grad_w = grad_w.reshape(f, cg, kh, kw)  # (G, F/G, Cg*KK) -> (F, Cg, KH, KW)

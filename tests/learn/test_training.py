@@ -90,6 +90,33 @@ def test_skipping_unused_work_keeps_the_weights_bit_for_bit(monkeypatch):
     assert full.history.test_accuracy == test_only.history.test_accuracy
 
 
+def test_reusing_the_forward_columns_keeps_the_weights_bit_for_bit(monkeypatch):
+    """The weight gradient from the forward pass's im2col matrix, not a second copy: the
+    same LeNet-5 and autoencoder weights as copying it again."""
+    from generator.learn import layers
+    from generator.learn.trained import AUTOENCODER_SPEC
+    from generator.specs import load_spec
+
+    data = _subset(120, 30)
+    images = (data[0], data[0], data[2], data[2])
+    runs = [(Model(load_builtin("lenet5")), replace(SHORT, epochs=2), data),
+            (Model(load_spec(AUTOENCODER_SPEC, "autoencoder")),
+             replace(SHORT, epochs=2, loss="binary_cross_entropy"), images)]
+    reused = [train(m, m.init(0), config, *d) for m, config, d in runs]
+    given = []
+
+    def copy_again(*args, columns=None, **kwargs):
+        given.append(columns is not None)
+        return nn.conv2d_backward(*args, **kwargs)
+
+    ops = {name: getattr(nn, name) for name in nn.__all__}
+    monkeypatch.setattr(layers, "nn", SimpleNamespace(**{**ops, "conv2d_backward": copy_again}))
+    copied = [train(m, m.init(0), config, *d) for m, config, d in runs]
+    assert True in given  # the convolutions gave theirs (a transposed one has none)
+    for a, b in zip(reused, copied):
+        assert _digest(a.params) == _digest(b.params)
+
+
 def test_an_unknown_curve_is_refused():
     with pytest.raises(ValueError, match="curves: unknown sets \\['tests'\\]"):
         replace(LENET5, curves=("tests",))

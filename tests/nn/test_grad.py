@@ -144,3 +144,30 @@ def test_the_gradient_check_can_fail():
         assert_close(np.zeros(2), np.zeros(3))
     with pytest.raises(TypeError):
         numeric_grad(cube, a.astype(np.float32))
+
+
+def test_conv2d_backward_takes_the_forward_columns():
+    """The im2col matrix of the forward pass ("im2col" and strided "phase" paths) gives the
+    same gradients bit for bit; other paths keep none; a wrong shape is refused."""
+    from generator.nn.conv import conv2d_and_columns
+
+    rng = np.random.default_rng(5)
+    for x_shape, w_shape, kwargs in [((2, 3, 9, 8), (4, 3, 3, 3), dict(padding=1)),
+                                     ((2, 3, 11, 10), (4, 3, 3, 3), dict(stride=2, padding=1)),
+                                     ((1, 4, 9, 9), (6, 2, 3, 3), dict(groups=2))]:
+        x = rng.standard_normal(x_shape).astype(np.float32)
+        w = rng.standard_normal(w_shape).astype(np.float32)
+        y, cols = conv2d_and_columns(x, w, **kwargs)
+        assert np.array_equal(y, nn.conv2d(x, w, **kwargs))
+        g = rng.standard_normal(y.shape).astype(np.float32)
+        copied = nn.conv2d_backward(g, x, w, **kwargs)
+        given = nn.conv2d_backward(g, x, w, **kwargs, columns=cols)
+        for a, b in zip(copied, given):
+            assert np.array_equal(a, b)
+        assert (cols is None) == ("groups" in kwargs)  # grouped: flat columns, not kept
+    x = rng.standard_normal((1, 8, 6, 6)).astype(np.float32)
+    assert conv2d_and_columns(x, np.ones((4, 8, 1, 1), np.float32))[1] is None  # 1x1: no copy
+    _, cols = conv2d_and_columns(x, np.ones((4, 8, 3, 3), np.float32))
+    with pytest.raises(ValueError, match="columns must have shape"):
+        nn.conv2d_backward(np.ones((1, 4, 4, 4), np.float32), x, np.ones((4, 8, 3, 3), np.float32),
+                           columns=cols[..., :-1])
