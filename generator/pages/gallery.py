@@ -7,9 +7,9 @@ and files, which makes the page a visual regression check as well.
 
 from __future__ import annotations
 
-import html
 import json
 
+from .. import text
 from ..figures.library import page_context
 from ..render import page
 from .site_map import CONTRIBUTING
@@ -27,9 +27,11 @@ def _params(params: dict) -> str:
     return ", ".join(f"`{k}={json.dumps(v, separators=(',', ':'))}`" for k, v in params.items())
 
 
-def _cell(text: str) -> str:
-    """Plain text safe inside a Markdown list item."""
-    return html.escape(" ".join(text.split())).replace("|", "&#124;")
+def _cell(value: str) -> str:
+    """Text that prints as itself inside a Markdown list item: an alt text may hold a
+    user's network and layer names (the diagrams of users' specs), so every Markdown and
+    HTML character is escaped (:func:`generator.text.markdown`)."""
+    return text.markdown(" ".join(value.split()))
 
 
 def gallery(refs) -> tuple[str, str, dict]:
