@@ -6,8 +6,9 @@ through threadpoolctl, torch.set_num_threads); the default is 1 thread, the
 setting the targets are stated for: on a shared 2-core machine, 2-thread
 timings mostly measure the scheduler.  The layers are every distinct
 convolution of VGG-16 and ResNet-50 (read from the built-in specs while
-running them through generator.tables.forward), a depthwise 3×3, a
-transposed convolution and LeNet-5's first layer.  For each, the two
+running them through generator.tables.forward), MobileNetV2's depthwise 3×3
+shapes (stride 1 and 2, 7×7 to 112×112), a transposed convolution and
+LeNet-5's first layer.  For each, the two
 libraries take turns in short blocks (interleaved), and the table gives
 the median time of each, the median ratio ours/torch over the blocks with its
 min–max (by CPU time, which a busy shared machine disturbs far less, and by
