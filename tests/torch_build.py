@@ -240,6 +240,8 @@ def _module(layer, row):
         return Scale(c)
     if kind == "dropout":
         return nn.Dropout(layer.p)
+    if kind == "placeholder":  # stands for an op an import skipped: the identity
+        return nn.Identity()
     if kind == "flatten":
         return nn.Flatten()
     if kind == "softmax":

@@ -571,6 +571,9 @@
     dropout: function (v, shape, field) {
       return leaf(shape, "p=" + formatG(v.p), field);
     },
+    placeholder: function (v, shape, field) {  // table.placeholder_text
+      return leaf(shape, v.op ? "placeholder for " + v.op + " (not imported)" : "placeholder (not imported)", field);
+    },
     channel_shuffle: function (v, shape, field) {
       if (shape[0] % v.groups) {
         throw new ShapeError("groups " + v.groups + " does not divide the " + shape[0] + " channels");

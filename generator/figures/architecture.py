@@ -265,9 +265,11 @@ class Box:
                     (cx - self.w / 2 + k * STACK, y0 - self.h + k * STACK), self.w, self.h,
                     boxstyle="round,pad=0,rounding_size=0.04", facecolor=face,
                     edgecolor=style.MUTED, lw=0.6, zorder=2))
+        dashed = kind == "placeholder"  # an op the import could not map: not really there
         d.ax.add_patch(FancyBboxPatch((cx - self.w / 2, y0 - self.h), self.w, self.h,
                                       boxstyle="round,pad=0,rounding_size=0.04",
                                       facecolor=face, edgecolor=style.INK, lw=0.7, zorder=3,
+                                      linestyle=(0, (4, 2)) if dashed else "solid",
                                       gid=f"box-{self.el['id']}"))
         y = y0 - PADY
         for s, k in self.lines:

@@ -60,9 +60,11 @@ def _is_merge(row) -> bool:
 
 def _pointwise(row) -> bool:
     """A layer that keeps its input's shape and computes no sum (batchnorm, an activation,
-    dropout): drawn inside the box of the layer before it."""
+    dropout): drawn inside the box of the layer before it. A placeholder (an op an import
+    skipped) is not: it gets a box of its own, dashed."""
     k = _kind(row)
     return (k is not None and not k.composite and not k.spec.MERGE and not row.sources
+            and k.name != "placeholder"
             and row.input_shape == row.output_shape and row.macs == 0)
 
 
@@ -233,7 +235,8 @@ class Diagram:
 
     def leaf(self, seq: _Seq, row) -> None:
         last = seq.items[-1] if seq.items else None
-        if (last is not None and last["t"] == "node" and last["kind"] not in ("input", "output")
+        if (last is not None and last["t"] == "node"
+                and last["kind"] not in ("input", "output", "placeholder")
                 and _pointwise(row) and last["out"].get("src") not in self.referenced):
             last["chain"].append(row.type)
             last["out"] = self.out(row)

@@ -15,11 +15,7 @@ from ..errors import UserError
 from ..specs.fields import NOT_IN_LINE
 from ..specs.layers import INPUT
 
-__all__ = ["Imported", "Builder", "Unsupported", "pair_or_one", "clean_name", "PLACEHOLDER"]
-
-#: A placeholder (``--skip-unsupported``) is an identity written as a dropout with p 0,
-#: its name marked with this (the page shows the name; the description lists them all).
-PLACEHOLDER = "PLACEHOLDER for unsupported"
+__all__ = ["Imported", "Builder", "Unsupported", "pair_or_one", "clean_name"]
 
 
 @dataclass
@@ -101,16 +97,18 @@ class Builder:
         return name
 
     def placeholder(self, op: str, name: str, source: str, outputs: list[str]) -> str:
-        """An identity-shaped stand-in for an unsupported node (``--skip-unsupported``)."""
-        label = f"{clean_name(name)} ({clean_name(op) or '?'})"
-        self.placeholders.append(label)
-        return self.add("dropout", {"p": 0}, f"{PLACEHOLDER} {label}", [source], outputs)
+        """An identity-shaped stand-in for an unsupported node (``--skip-unsupported``): a
+        layer of kind ``placeholder`` named as the node, its ``op`` the node's op."""
+        op = clean_name(op)
+        layer = self.add("placeholder", {"op": op} if op else {}, name, [source], outputs)
+        self.placeholders.append(f"{layer} ({op or '?'})")
+        return layer
 
     def placeholder_note(self) -> str:
         if not self.placeholders:
             return ""
         return (f"{len(self.placeholders)} operation(s) the importer could not map stand as "
-                f"placeholders (layers named '{PLACEHOLDER} ...', dropouts with p 0) that "
+                "placeholders (layers of kind placeholder) that "
                 "pass their input through unchanged, so the shapes, "
                 "counts and receptive fields after them are not the model's: "
                 + ", ".join(self.placeholders) + ".")

@@ -179,6 +179,23 @@ def _run_row(run) -> dict:
     }
 
 
+def _display_row(row) -> dict:
+    """:func:`display_row`, a placeholder's details (they name the imported model's op, a
+    user's string) escaped."""
+    d = display_row(row)
+    if row.type == "placeholder":
+        d["details"] = text.markdown(row.details)
+        d["operation"] = text.markdown(d["operation"])
+    return d
+
+
+def _placeholders(table) -> list[dict]:
+    """The placeholders of an import (``--skip-unsupported``), for the page's warning."""
+    return [{"name": text.markdown(r.name) if r.name else f"layer {r.index}",
+             "details": text.markdown(r.details)}
+            for r in table.walk() if r.type == "placeholder"]
+
+
 def _rows(table) -> tuple[list[dict], list[dict]]:
     """The rows the layer table shows, and the groups that fold open below it.
 
@@ -189,9 +206,9 @@ def _rows(table) -> tuple[list[dict], list[dict]]:
     for run in stages(table.rows):
         first = run[0]
         if not first.children:
-            rows.append(display_row(first))
+            rows.append(_display_row(first))
             continue
-        d = _run_row(run) if len(run) > 1 else display_row(first)
+        d = _run_row(run) if len(run) > 1 else _display_row(first)
         rows.append(d)
         what = d["kind"] if len(run) > 1 else f"{first.type} block, {d['details']}"
         title = (f"{d['name'] if len(run) > 1 else text.markdown(first.name or first.type)} — "
@@ -200,7 +217,7 @@ def _rows(table) -> tuple[list[dict], list[dict]]:
         children = []
         for r in run:
             for c in r.walk():
-                row = display_row(c) | {"indent": "&emsp;" * (c.depth - first.depth)}
+                row = _display_row(c) | {"indent": "&emsp;" * (c.depth - first.depth)}
                 children.append(row)
         blocks.append({"row": d, "title": title, "children": children,
                        "total": "stage" if len(run) > 1 else "block"})
@@ -251,6 +268,8 @@ def _network_context(net, table, user_file: str | None, path: str) -> dict:
         "name": text.markdown(net.name),
         "description": paragraphs(net.description),
         "user_file": text.markdown(user_file) if user_file else None,
+        "placeholders": _placeholders(table),
+        "placeholder_count": count_text(sum(r.type == "placeholder" for r in table.walk())),
         "layout": text.SHAPE_LAYOUT,
         "input_memory": bytes_text(_prod(table.input_shape) * 4),
         "rows": rows,

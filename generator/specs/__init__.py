@@ -52,6 +52,7 @@ from .layers import (
     Layer,
     Linear,
     MaxPool,
+    Placeholder,
     ReLU,
     Residual,
     Sigmoid,
@@ -70,7 +71,8 @@ __all__ = [
     "Bottleneck", "Concat", "Add", "Multiply", "Repeat", "LocalResponseNorm", "LayerNorm",
     "Scale", "ReLU6", "Hardswish", "Hardsigmoid", "SiLU", "GELU", "ChannelShuffle", "ChannelSplit",
     "Upsample",
-    "Crop", "ZeroPad", "GlobalPool", "AdaptiveMaxPool", "INPUT", "BlockDef",
+    "Crop", "ZeroPad", "GlobalPool", "AdaptiveMaxPool", "Placeholder", "INPUT",
+    "BlockDef",
 ]
 
 SPEC_DIR = Path(__file__).parent

@@ -16,7 +16,7 @@ __all__ = [
     "Residual", "Basic", "Bottleneck", "Concat", "Add", "Multiply", "Repeat",
     "LocalResponseNorm", "LayerNorm", "Scale", "ReLU6", "Hardswish", "Hardsigmoid", "SiLU",
     "GELU", "ChannelShuffle", "ChannelSplit", "Upsample", "Crop", "ZeroPad", "GlobalPool",
-    "AdaptiveMaxPool",
+    "AdaptiveMaxPool", "Placeholder",
     "INPUT", "label", "located",
 ]
 
@@ -507,6 +507,18 @@ class AdaptiveMaxPool(Layer):
     KIND: ClassVar[str] = "adaptive_maxpool"
     output: tuple[int, int] = spec_field(T.SIZE, "Output height and width.")
 
+
+@dataclass(frozen=True, kw_only=True)
+class Placeholder(Layer):
+    """Stands for an operation an import could not map (``python -m generator import
+    --skip-unsupported``): the identity, with no parameters and no cost, so the layers
+    around it keep their shapes. The network's page lists every placeholder: the numbers
+    leave out what the missing operation does."""
+
+    KIND: ClassVar[str] = "placeholder"
+    op: str | None = spec_field(
+        T.TEXT, "The operation it stands for, as the imported model names it (e.g. `Einsum`).",
+        None)
 
 
 def label(layer_or_name, kind: str | None = None) -> str:

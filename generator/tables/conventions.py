@@ -171,7 +171,7 @@ def row_counts(row: Row, layer) -> Counts:
         return Counts(pooling=out * BILINEAR_COST if layer.mode == "bilinear" else 0)
     if kind in ("add", "multiply"):
         return Counts(pooling=out * (inputs_of(row, layer) - 1))
-    return Counts()  # copies: concat, flatten, crop, pad, shuffle, dropout
+    return Counts()  # copies: concat, flatten, crop, pad, shuffle; dropout, placeholder
 
 
 def counting(table: Table) -> Counting:

@@ -51,7 +51,7 @@ INT64_BYTES = 8
 INPUT = -1
 
 #: Kinds whose output is a view of (the same memory as) their first input, at inference.
-VIEWS = frozenset({"flatten", "crop", "dropout", "channel_split"})
+VIEWS = frozenset({"flatten", "crop", "dropout", "channel_split", "placeholder"})
 #: Kinds whose ``torch.nn`` module takes ``inplace=True``.
 INPLACE = frozenset({"relu", "relu6", "hardswish", "hardsigmoid", "silu"})
 
@@ -89,7 +89,7 @@ SAVED: dict[str, tuple[str, str]] = {
 }
 #: Kinds that keep nothing, for the page's list (a view, a copy, or a sum).
 KEEP_NOTHING = ("add", "concat", "flatten", "crop", "pad", "upsample", "channel_shuffle",
-                "channel_split")
+                "channel_split", "placeholder")
 
 
 @dataclass(frozen=True)

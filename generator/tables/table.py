@@ -496,9 +496,17 @@ class _Builder:
         return _Leaf((c * h * w,), f"{_shape_text(shape)} → {c * h * w}",
                      field=receptive.window(field, (h, w), (1, 1), (0, 0)))
 
+    def placeholder(self, layer: s.Placeholder, shape, field) -> _Leaf:
+        return _Leaf(shape, placeholder_text(layer.op), field=field)
+
     def elementwise(self, layer, shape, field) -> _Leaf:
         details = f"p={layer.p:g}" if isinstance(layer, s.Dropout) else ""
         return _Leaf(shape, details, field=field)
+
+
+def placeholder_text(op: str | None) -> str:
+    """The details of a placeholder's row: what it stands for, and that it is not there."""
+    return f"placeholder for {op} (not imported)" if op else "placeholder (not imported)"
 
 
 def _extras(dilation, groups, bias) -> str:

@@ -52,5 +52,5 @@ def test_fx_unsupported_is_one_line(torchvision_available, tmp_path, monkeypatch
         load("mymodels:leaky", (3, 8, 8))
     assert str(err.value).startswith("mymodels:leaky: node '1' (LeakyReLU): no spec layer")
     text = to_yaml(load("mymodels:leaky", (3, 8, 8), skip_unsupported=True))
-    assert "PLACEHOLDER for unsupported 1 (LeakyReLU)" in text
+    assert "- placeholder: {name: '1', op: LeakyReLU}" in text
     del torch

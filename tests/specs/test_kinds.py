@@ -90,7 +90,7 @@ def test_a_layer_of_every_kind_goes_through_the_table_and_the_forward_pass():
             "  - global_pool: {name: g, mode: max}\n  - multiply: {inputs: [c, g]}\n"
             "  - add: {name: a, inputs: [c, g]}\n  - concat: {inputs: [a, c]}\n"
             "  - repeat: {block: b, each: [{k: 3}, {k: 1}]}\n"
-            "  - adaptive_maxpool: {output: [3, 2]}\n"
+            "  - adaptive_maxpool: {output: [3, 2]}\n  - placeholder: {op: Einsum}\n"
             "  - adaptive_avgpool: {output: 2}\n  - flatten\n  - fc: {out: 3}\n"
             "blocks:\n  b:\n    params: {k: ~}\n"
             "    layers: [{conv: {name: x, out: 16, kernel: $k, padding: same}}, relu,\n"
