@@ -20,7 +20,7 @@ import yaml
 from ..specs.layers import INPUT
 from .model import Imported
 
-__all__ = ["to_yaml", "HEADER", "MAX_PARAMS", "MAX_PERIOD"]
+__all__ = ["to_yaml", "HEADER", "MAX_PARAMS", "MAX_PERIOD", "MIN_ALIKE"]
 
 #: The first line of every imported spec (the command overwrites only files that start
 #: with it, unless told to).
@@ -29,6 +29,8 @@ HEADER = "# Imported by `python -m generator import`: a spec like any other; edi
 MAX_PARAMS = 4
 #: Most layers in one window of a folded block.
 MAX_PERIOD = 48
+#: Fewest layers in a block whose windows are apart from each other (:func:`_alike`).
+MIN_ALIKE = 4
 _SEP = "/._-: "
 
 
@@ -161,7 +163,60 @@ def _find_runs(graph: _Graph):
         runs += [(j, 1, 1, None) for j in range(i, i + offset)]
         runs.append((i + offset, period, count, shape))
         i += offset + period * count
-    return _reuse(graph, runs)
+    return _alike(graph, _reuse(graph, runs))
+
+
+def _params_needed(graph: _Graph, starts, period) -> int:
+    """How many ``$parameters`` a block of the windows at ``starts`` needs (positions whose
+    values agree in every window share one), as :func:`to_yaml` names them."""
+    values = set()
+    for o in range(period):
+        for key in graph.layers[starts[0] + o][1]:
+            if key not in ("name", "inputs"):
+                seen = tuple(_flow(graph.layers[s + o][1][key]) for s in starts)
+                if len(set(seen)) > 1:
+                    values.add(seen)
+    return len(values)
+
+
+def _alike(graph: _Graph, runs):
+    """Windows of the same structure apart from each other (ResNet's first block of each
+    stage, the one with the projection shortcut, between the runs of identity blocks):
+    one block, each window a ``repeat`` of one. Only a stretch of single layers' first or
+    last :data:`MIN_ALIKE` to :data:`MAX_PERIOD` layers is a candidate, so the search
+    costs O(stretches × MAX_PERIOD²)."""
+    stretches, cur = [], []
+    for run in runs:
+        if run[3] is None:
+            cur.append(run[0])
+            continue
+        if cur:
+            stretches.append(cur)
+        cur = []
+    if cur:
+        stretches.append(cur)
+    found = {}  # shape -> starts, in order
+    for stretch in stretches:
+        first, end = stretch[0], stretch[-1] + 1
+        for period in range(MIN_ALIKE, min(MAX_PERIOD, end - first) + 1):
+            for start in dict.fromkeys((first, end - period)):
+                shape = [graph.shape_of(j, start) for j in range(start, start + period)]
+                if None in shape or not graph.closed(start, period, 1):
+                    continue
+                starts = found.setdefault(tuple(shape), [])
+                if not starts or starts[-1] + period <= start:  # no overlap
+                    starts.append(start)
+    taken, folded = set(), []
+    for shape, starts in sorted(found.items(), key=lambda kv: -len(kv[0]) * len(kv[1])):
+        period = len(shape)
+        starts = [s for s in starts if not taken & set(range(s, s + period))]
+        if len(starts) < 2 or _params_needed(graph, starts, period) > MAX_PARAMS:
+            continue
+        for s in starts:
+            taken.update(range(s, s + period))
+            folded.append((s, period, 1, shape))
+    out = [run for run in runs if run[3] is not None or run[0] not in taken]
+    return sorted(out + folded)
 
 
 def _coherence(graph: _Graph, start, period, count) -> int:
@@ -257,9 +312,16 @@ def to_yaml(model: Imported) -> str:
                     pname = f"{key}_{n}"
                 params[values] = pname
             names[(o, key)] = params[values]
+        # each layer's name inside its window: without the window's label (what the names
+        # of the window share), so "stage.1.0/in" and "stage.2.0/in" are "in", not "0/in"
+        window_labels = [_label([graph.layers[s + o][1]["name"] for o in range(period)])
+                         for s in instances]
         local = []
         for o in range(period):
-            suffix = _common_suffix([graph.layers[s + o][1]["name"] for s in instances])
+            own = [graph.layers[s + o][1]["name"] for s in instances]
+            if len(instances) > 1:
+                own = [n.removeprefix(lb) for n, lb in zip(own, window_labels)]
+            suffix = _common_suffix(own)
             if len(instances) > 1 and suffix and suffix[0] not in _SEP:  # cut at a separator
                 cut = min((suffix.find(c) for c in _SEP if c in suffix), default=-1)
                 suffix = suffix[cut:] if cut >= 0 else suffix

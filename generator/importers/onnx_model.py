@@ -3,7 +3,15 @@
 Reads the graph with the optional ``onnx`` package (weights are never needed, only
 their shapes), runs ONNX shape inference, and maps each node to spec layers in graph
 order, keeping node names as layer names. Nodes that only compute constants (shapes,
-indices) make no layer; an ``Identity`` or ``Dropout`` is its input.
+indices) make no layer; an ``Identity`` or ``Dropout`` is its input. Arithmetic on the
+static shapes (``Shape``, ``Gather``, ``Div``, ``Mul``...) is computed and shape inference
+run again with its results, so bounds that depend on a shape are known.
+
+ShuffleNetV2's channel operations: a ``Slice`` (or ``Split``) of the channels is the
+``channel_split`` that ``torch.chunk`` cuts; ``Reshape`` to groups, ``Transpose`` [0, 2,
+1, 3, 4] and ``Reshape`` back is one ``channel_shuffle``. With ``--skip-unsupported``
+an op no layer represents becomes a ``placeholder`` layer (the identity, marked on the
+page).
 
 Batch normalisation that the exporter folded into the convolution before it (the
 TorchScript exporter does in inference mode) stays folded: that convolution has a bias
@@ -16,8 +24,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import UserError
 from ..nn import shapes as torch_shapes
+from ..nn.split import chunk_sizes
 from .lowering import conv_padding, pool_padding, tf_same_pads
 from .model import Builder, Imported, Unsupported, clean_name, pair_or_one
 
@@ -29,7 +40,7 @@ SUPPORTED: tuple[str, ...] = (
     "Gemm", "MatMul", "BatchNormalization", "Relu", "Clip", "Sigmoid", "HardSigmoid",
     "HardSwish", "Tanh", "Softmax", "Gelu", "Mul", "Add", "Concat", "Flatten", "Reshape",
     "Squeeze", "Resize", "Upsample", "Pad", "Slice", "LRN", "Dropout", "Identity",
-    "ReduceMean", "ReduceMax", "Transpose", "LayerNormalization",
+    "ReduceMean", "ReduceMax", "Transpose", "LayerNormalization", "Split",
 )
 #: The operators mapped on channels-last data (after a Transpose from NCHW).
 _CHANNELS_LAST_OPS = ("Transpose", "LayerNormalization", "MatMul", "Add", "Mul", "Relu",
@@ -42,7 +53,7 @@ _PARAM_SLOTS = {
     "Conv": (1, 2), "ConvTranspose": (1, 2), "Gemm": (1, 2), "MatMul": (1,),
     "BatchNormalization": (1, 2, 3, 4), "Clip": (1, 2), "Pad": (1, 2, 3),
     "Slice": (1, 2, 3, 4), "Resize": (1, 2, 3), "Upsample": (1,), "Reshape": (1,),
-    "Dropout": (1, 2), "Squeeze": (1,), "LayerNormalization": (1, 2), "ReduceMean": (1,), "ReduceMax": (1,),
+    "Dropout": (1, 2), "Squeeze": (1,), "Split": (1,), "LayerNormalization": (1, 2), "ReduceMean": (1,), "ReduceMax": (1,),
 }
 
 
@@ -84,20 +95,13 @@ class _Reader:
         self.inits = {t.name: t for t in graph.initializer}
         self.consts = dict.fromkeys(self.inits)  # value name -> array, None until needed
         self.data_input = self._data_input(input_shape)
-        try:
-            inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True)
-        except Exception as exc:
-            raise UserError(f"{shown}: ONNX shape inference failed: "
-                            f"{str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}"
-                            ) from None
-        self.dims = {}
-        for vi in (*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output):
-            t = vi.type.tensor_type
-            if t.HasField("shape"):
-                self.dims[vi.name] = tuple(d.dim_value if d.HasField("dim_value") else None
-                                           for d in t.shape.dim)
-        for t in graph.initializer:
-            self.dims[t.name] = tuple(t.dims)
+        #: values computed from static shapes (``Shape`` and arithmetic on it) -> array
+        self.shape_consts = {}
+        self.dims = self._infer(model)
+        for _ in range(_MAX_FOLDS):  # each round may give shapes the next one folds
+            if not self._fold_shape_arithmetic():
+                break
+            self.dims = self._infer(self._with_folded())
         self.consumers = {}
         for node in graph.node:
             for v in node.input:
@@ -110,8 +114,82 @@ class _Reader:
                 self.static.update(node.output)
         #: values in channels-last layout (N, H, W, C), after a Transpose from NCHW
         self.nhwc = set()
+        #: values inside a channel shuffle -> (its input, groups, transposed yet)
+        self.shuffle = {}
 
     # ---------------------------------------------------------------- set-up
+
+    def _infer(self, model) -> dict:
+        """value name -> its dimensions (None where unknown), by ONNX shape inference."""
+        try:
+            inferred = self.onnx.shape_inference.infer_shapes(model, strict_mode=True)
+        except Exception as exc:
+            raise UserError(f"{self.src}: ONNX shape inference failed: "
+                            f"{str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}"
+                            ) from None
+        dims = {}
+        for vi in (*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output):
+            t = vi.type.tensor_type
+            if t.HasField("shape"):
+                dims[vi.name] = tuple(d.dim_value if d.HasField("dim_value") else None
+                                      for d in t.shape.dim)
+        for t in model.graph.initializer:
+            dims[t.name] = tuple(t.dims)
+        return dims
+
+    def _fold_shape_arithmetic(self) -> bool:
+        """Computes the values that follow from static shapes: a ``Shape`` of a value with
+        known dimensions, and :data:`_SHAPE_ARITHMETIC` on such values and constants (as
+        ShuffleNetV2's exported ``chunk``: Shape, Gather, Add, Div, Mul give the bounds
+        of its channel Slices). True when it computed a value not known before."""
+        new = False
+        for node in self.model.graph.node:
+            if any(o in self.shape_consts for o in node.output) or not node.output:
+                continue
+            if node.op_type == "Constant":
+                if node.output[0] not in self.consts:
+                    self._constant(node)
+                continue
+            if node.op_type == "Shape":
+                dims = self.dims.get(node.input[0])
+                if dims is None or any(d is None for d in dims[1:]):
+                    continue
+                a = self.attrs(node)
+                value = np.array((1, *dims[1:]), np.int64)[a.get("start", 0):a.get("end")]
+            elif node.op_type in _SHAPE_ARITHMETIC:
+                args = [self._small_const(v) for v in node.input]
+                if not args or any(x is None for x in args):
+                    continue
+                value = _SHAPE_ARITHMETIC[node.op_type](args, self.attrs(node))
+                if value is None:
+                    continue
+            else:
+                continue
+            self.shape_consts[node.output[0]] = np.asarray(value)
+            new = True
+        return new
+
+    def _small_const(self, value):
+        """The array of a constant ``value`` of at most :data:`_MAX_SHAPE_VALUES` values,
+        else None (weights are never read)."""
+        dims = self.inits[value].dims if value in self.inits else ()
+        if not value or math.prod(dims) > _MAX_SHAPE_VALUES:
+            return None
+        x = self.const(value)
+        return None if x is None or np.asarray(x).size > _MAX_SHAPE_VALUES else x
+
+    def _with_folded(self):
+        """A copy of the model whose folded values are initializers (their nodes gone),
+        for ONNX shape inference to see them."""
+        model = self.onnx.ModelProto()
+        model.CopyFrom(self.model)
+        keep = [n for n in model.graph.node
+                if not all(o in self.shape_consts for o in n.output)]
+        del model.graph.node[:]
+        model.graph.node.extend(keep)
+        model.graph.initializer.extend(
+            self.onnx.numpy_helper.from_array(v, name) for name, v in self.shape_consts.items())
+        return model
 
     def _data_input(self, input_shape):
         graph = self.model.graph
@@ -149,7 +227,10 @@ class _Reader:
         return {a.name: self.onnx.helper.get_attribute_value(a) for a in node.attribute}
 
     def const(self, value):
-        """The array of a constant value (an initializer or a Constant node's output)."""
+        """The array of a constant value (an initializer, a Constant node's output, or a
+        value computed from static shapes)."""
+        if value in self.shape_consts:
+            return self.shape_consts[value]
         if value not in self.consts:
             return None
         if self.consts[value] is None and value in self.inits:
@@ -186,7 +267,8 @@ class _Reader:
         self.folded = 0
         self._fusions()
         for node in graph.node:
-            if id(node) in self.skipped:
+            if id(node) in self.skipped or (node.output and all(
+                    o in self.shape_consts for o in node.output)):
                 continue
             data = [v for v in node.input if v and self.b.has(v)]
             if not data:  # computes a constant (shapes, indices, weights)
@@ -202,6 +284,11 @@ class _Reader:
             method = getattr(self, f"op_{node.op_type}", None)
             if method is None or node.op_type not in SUPPORTED:
                 self.unsupported(node, "no spec layer represents it")
+                continue
+            if node.op_type not in ("Transpose", "Reshape") and any(
+                    v in self.shuffle for v in data):
+                self.unsupported(node, "it works on channels cut into groups (only the "
+                                       "Transpose and Reshape of a channel shuffle are mapped)")
                 continue
             if node.op_type not in _CHANNELS_LAST_OPS and any(v in self.nhwc for v in data):
                 self.unsupported(node, "it works on channels-last data here (only "
@@ -454,6 +541,13 @@ class _Reader:
     def op_Transpose(self, node):
         perm = tuple(self.attrs(node).get("perm") or ())
         x = node.input[0]
+        if x in self.shuffle:  # the channel shuffle's middle step: swap groups and channels
+            source, groups, transposed = self.shuffle[x]
+            if transposed or perm != (0, 2, 1, 3, 4):
+                return self.unsupported(node, "a transpose of channels cut into groups: "
+                                              "only a channel shuffle [0, 2, 1, 3, 4]")
+            self.shuffle[node.output[0]] = (source, groups, True)
+            return self.b.alias(node.output[0], x)
         if perm == (0, 2, 3, 1) and x not in self.nhwc:
             self.nhwc.add(node.output[0])
         elif perm == (0, 3, 1, 2) and x in self.nhwc:
@@ -594,6 +688,18 @@ class _Reader:
     def op_Reshape(self, node):
         shape_in = self.shape(node.input[0], node)
         shape_out = self.shape(node.output[0], node)
+        x = node.input[0]
+        if x in self.shuffle:  # the channel shuffle's last step: back to C×H×W
+            source, groups, transposed = self.shuffle[x]
+            if transposed and shape_out == self.shape(source, node):
+                return self.add(node, "channel_shuffle", {"groups": groups}, [source])
+            return self.unsupported(node, "a reshape of channels cut into groups: only a "
+                                          "channel shuffle (Reshape, Transpose, Reshape)")
+        if len(shape_in) == 3 and len(shape_out) == 4 and shape_out[2:] == shape_in[1:] \
+                and shape_out[0] * shape_out[1] == shape_in[0]:
+            # C×H×W as g×(C/g)×H×W: the first step of a channel shuffle, checked by the next
+            self.shuffle[node.output[0]] = (x, shape_out[0], False)
+            return self.b.alias(node.output[0], x)
         if shape_out == shape_in:
             return self.b.alias(node.output[0], node.input[0])
         if shape_out == (math.prod(shape_in),):
@@ -673,6 +779,38 @@ class _Reader:
         self._map(node)
         self.add(node, "pad", {"padding": [pads[3], pads[7], pads[2], pads[6]]})
 
+    def _channel_part(self, node, channels, first, size, output):
+        part = _chunk_of(channels, first, size)
+        if part is None:
+            return self.unsupported(node, f"channels {first} to {first + size} of "
+                                          f"{channels}: only a part as torch.chunk cuts them")
+        chunks, index = part
+        self.add(node, "channel_split", {"chunks": chunks, "index": index},
+                 [node.input[0]], [output])
+
+    def op_Split(self, node):
+        """The parts of the channels, each a ``channel_split`` layer (torch.chunk)."""
+        c, h, w = self._map(node)
+        a = self.attrs(node)
+        if a.get("axis", 0) % 4 != 1:
+            return self.unsupported(node, "only a split of the channels (axis 1)")
+        sizes = a.get("split")
+        if len(node.input) > 1 and node.input[1]:
+            sizes = self.const(node.input[1])
+        if sizes is None:
+            sizes = [self.shape(o, node)[0] for o in node.output]
+        sizes = [int(v) for v in list(sizes)]
+        if len(sizes) != len(node.output) or sum(sizes) != c:
+            return self.unsupported(node, f"parts {sizes} of {c} channels")
+        first = 0
+        for out, size in zip(node.output, sizes):
+            if out and (self.consumers.get(out) or out in self._graph_outputs()):
+                self._channel_part(node, c, first, size, out)
+            first += size
+
+    def _graph_outputs(self):
+        return {o.name for o in self.model.graph.output}
+
     def op_Slice(self, node):
         c, h, w = self._map(node)
         c2, h2, w2 = self.shape(node.output[0], node)
@@ -681,6 +819,13 @@ class _Reader:
         starts = self.const(node.input[1])
         axes = self.const(node.input[3]) if len(node.input) > 3 and node.input[3] else None
         steps = self.const(node.input[4]) if len(node.input) > 4 and node.input[4] else None
+        if c2 != c and (h2, w2) == (h, w) and starts is not None and (
+                steps is None or all(int(s) == 1 for s in steps)):
+            axes = list(range(len(starts))) if axes is None else [int(x) % 4 for x in axes]
+            if axes.count(1) == 1:  # a part of the channels: as torch.chunk cuts them
+                first = int(starts[axes.index(1)])
+                return self._channel_part(node, c, max(0, first + c if first < 0 else first),
+                                          c2, node.output[0])
         if starts is None or c2 != c:
             return self.unsupported(node, "only a crop of the height and width with "
                                           "constant bounds")
@@ -698,6 +843,58 @@ class _Reader:
             return self.unsupported(node, f"a crop from row {first[2]}, column {first[3]}: "
                                           "only centred crops")
         self.add(node, "crop", {"size": pair_or_one((h2, w2))})
+
+
+def _gather(args, a):
+    data, index = args
+    return np.take(data, index, axis=a.get("axis", 0))
+
+
+def _int_div(args, a):
+    x, y = (np.asarray(v) for v in args)
+    if not (np.issubdtype(x.dtype, np.integer) and np.issubdtype(y.dtype, np.integer)) \
+            or np.any(y == 0):
+        return None
+    q = np.abs(x) // np.abs(y)  # ONNX's integer Div truncates toward zero
+    return np.where((x < 0) != (y < 0), -q, q).astype(np.result_type(x, y))
+
+
+def _unsqueeze(args, a):
+    axes = args[1] if len(args) > 1 else a.get("axes")
+    x = np.asarray(args[0])
+    for ax in sorted(int(v) % (x.ndim + len(axes)) for v in axes):
+        x = np.expand_dims(x, ax)
+    return x
+
+
+#: Operators on small integer arrays that shape arithmetic uses: op -> (inputs,
+#: attributes) -> array, or None when it is not computed here.
+_SHAPE_ARITHMETIC = {
+    "Gather": _gather,
+    "Add": lambda args, a: np.add(*args),
+    "Sub": lambda args, a: np.subtract(*args),
+    "Mul": lambda args, a: np.multiply(*args),
+    "Div": _int_div,
+    "Unsqueeze": _unsqueeze,
+    "Concat": lambda args, a: np.concatenate([np.atleast_1d(x) for x in args],
+                                             axis=a.get("axis", 0)),
+    "Identity": lambda args, a: args[0],
+}
+#: The most values an array of shape arithmetic holds (a shape has a few).
+_MAX_SHAPE_VALUES = 16
+#: The most rounds of folding and shape inference (ShuffleNetV2 needs 1).
+_MAX_FOLDS = 8
+
+
+def _chunk_of(channels: int, first: int, size: int):
+    """``(chunks, index)`` such that ``x.chunk(chunks, 1)[index]`` is the channels
+    ``first`` to ``first + size``, the fewest chunks; None if no chunk is."""
+    for chunks in range(1, channels + 1):
+        sizes = chunk_sizes(channels, chunks)
+        if first % sizes[0] == 0 and first // sizes[0] < len(sizes) \
+                and sizes[first // sizes[0]] == size:
+            return chunks, first // sizes[0]
+    return None
 
 
 def _text(v) -> str:

@@ -69,3 +69,44 @@ def test_a_value_taken_from_inside_a_window_stops_the_fold():
         in text
     net = parse_spec(text, "t.yaml", "t")
     assert layer_table(net).rows[-1].output_shape == (10,)
+
+
+def _residual(prefix, out, stride):
+    """A block with a projection shortcut: relu, conv, relu, conv, shortcut conv, add."""
+    into = f"{prefix}/in"
+    return [
+        {"relu": {"name": into}},
+        {"conv": {"name": f"{prefix}/conv1", "out": out, "kernel": 1, "stride": stride}},
+        {"relu": {"name": f"{prefix}/relu1"}},
+        {"conv": {"name": f"{prefix}/conv2", "out": out, "kernel": 3, "padding": 1}},
+        {"conv": {"name": f"{prefix}/down", "inputs": [into], "out": out, "kernel": 1,
+                  "stride": stride}},
+        {"add": {"name": f"{prefix}/add", "inputs": [f"{prefix}/conv2", f"{prefix}/down"]}},
+    ]
+
+
+def test_windows_alike_apart_from_each_other_share_one_block():
+    # stage.1 and stage.2 start with the same projection block, each followed by a run of
+    # plain blocks: the two projection blocks are one block, each a repeat of one
+    layers = [{"conv": {"name": "stem", "out": 8, "kernel": 1}}]
+    for i, out in ((1, 16), (2, 32)):
+        layers += _residual(f"stage.{i}.0", out, 2)
+        for j in (1, 2):
+            layers += _block(f"stage.{i}.{j}", out)
+    layers += [{"global_pool": {"name": "pool"}}, {"flatten": {"name": "flat"}},
+               {"linear": {"name": "fc", "out": 10}}]
+    model = Imported("Stages", (3, 32, 32), "", layers)
+    text = to_yaml(model)
+    repeats = [line for line in text.splitlines() if line.startswith("  - repeat:")]
+    assert repeats == [
+        "  - repeat: {name: stage.1.0, block: block1, params: {out: 16}}",
+        "  - repeat: {name: stage.1.1-2, block: block2, times: 2, params: {out: 16}}",
+        "  - repeat: {name: stage.2.0, block: block1, params: {out: 32}}",
+        "  - repeat: {name: stage.2.1-2, block: block2, times: 2, params: {out: 32}}",
+    ]
+    assert "      - conv: {name: down, inputs: [in], out: $out, kernel: 1, stride: 2}" in text
+    net = parse_spec(text, "t.yaml", "t")
+    assert _counted(layer_table(net)) == _counted(_flat_table(model))
+    # once only: nothing to share, the layers stay as they are
+    once = Imported("Once", (3, 32, 32), "", layers[:1] + _residual("s", 16, 2))
+    assert "repeat" not in to_yaml(once)
