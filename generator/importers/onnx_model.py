@@ -160,7 +160,10 @@ class _Reader:
                 args = [self._small_const(v) for v in node.input]
                 if not args or any(x is None for x in args):
                     continue
-                value = _SHAPE_ARITHMETIC[node.op_type](args, self.attrs(node))
+                try:
+                    value = _SHAPE_ARITHMETIC[node.op_type](args, self.attrs(node))
+                except (IndexError, ValueError, TypeError, OverflowError):
+                    continue  # not as the operator defines it: the node says so when met
                 if value is None:
                     continue
             else:

@@ -135,3 +135,17 @@ def test_anything_else_on_channels_cut_into_groups_is_one_line(tmp_path):
     message = str(err.value)
     assert "\n" not in message and "node 'act' (Relu): it works on channels cut into " \
                                    "groups" in message
+
+
+def test_shape_arithmetic_out_of_range_is_one_line_not_a_traceback(tmp_path):
+    # a Gather past the end of the shape: not computed; the Slice after it has no
+    # constant bounds and says so
+    n = helper.make_node
+    nodes = [n("Shape", ["x"], ["s"], name="Shape"),
+             n("Gather", ["s", "nine"], ["c"], name="Gather", axis=0),
+             n("Unsqueeze", ["c", "zero1"], ["end"], name="Unsqueeze"),
+             n("Slice", ["x", "zero1", "end", "one1"], ["y"], name="cut")]
+    model = _model(nodes, {"nine": 9, "zero1": [0], "one1": [1]})
+    with pytest.raises(UserError) as err:
+        _import(model, tmp_path)
+    assert "\n" not in str(err.value) and "node 'cut' (Slice)" in str(err.value)
