@@ -30,7 +30,7 @@ _EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "specs" / "examples"
 #: name or None, what it shows).
 EXAMPLES = (
     ("autoencoder-transposed", None,
-     "a transposed convolution: torchinfo and thop count it by its output"),
+     "torchinfo and thop count a ConvTranspose2d by its output"),
     ("convnext-block", None, "a ConvNeXt block written with 1×1 convolutions"),
     ("convnext-block", "convnext",
      "the same block as torchvision writes ConvNeXt: nn.Linear on channels-last data"),

@@ -201,7 +201,8 @@ REFERENCE = Section(
         Page("counting-conventions", "Counting conventions",
              "MACs, FLOPs, mult-adds: what torchinfo, fvcore, ptflops and thop count, "
              "and why they disagree.", "generator.pages.counting:values",
-             tags=("flops", "gflops", "macs", "torchinfo", "fvcore", "ptflops", "thop")),
+             tags=("flops", "gflops", "macs", "mult-adds", "torchinfo", "fvcore", "ptflops",
+                   "thop")),
     ),
 )
 
