@@ -38,7 +38,8 @@ from .conv_checks import conv_operands, zero_pad_hw
 from .depthwise import depthwise_conv2d
 from .shapes import conv2d_geometry, conv_transpose2d_geometry
 from .subpixel import subpixel_conv_transpose2d
-from .windows import col2im, flat_im2col, im2col, phase_im2col, unflatten, window_view
+from .windows import (col2im, flat_im2col, im2col, phase_im2col, phase_planes, unflatten,
+                      window_view)
 from .winograd import winograd_conv3x3
 
 __all__ = ["conv2d", "conv2d_and_columns", "conv_transpose2d", "conv2d_algorithm",
@@ -195,16 +196,10 @@ def _banded_phases(xp, wm, b, kernel, stride, dilation, out_hw):
 
     xp : (N, C, Hp, Wp) padded; wm : (F, C*KH*KW); returns (N, F, OH, OW) with the bias.
     """
-    n, c, hp, wp = xp.shape
+    n, c = xp.shape[:2]
     f = wm.shape[0]
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
-    hq, wq = -(-hp // sh), -(-wp // sw)  # plane sizes
-    if (hq * sh, wq * sw) != (hp, wp):  # pad to whole phases (never read)
-        grown = np.zeros((n, c, hq * sh, wq * sw), dtype=xp.dtype)
-        grown[:, :, :hp, :wp] = xp
-        xp = grown
-    # (N, C, Hq*SH, Wq*SW) -> (SH, SW, N, C, Hq, Wq)
-    planes = np.ascontiguousarray(xp.reshape(n, c, hq, sh, wq, sw).transpose(3, 5, 0, 1, 2, 4))
+    planes = phase_planes(xp, stride)  # (SH, SW, N, C, Hq, Wq)
     rows = max(1, min(oh, PHASE_BAND_BYTES // (wm.shape[1] * ow * xp.dtype.itemsize)))
     out = np.empty((n, f, oh, ow), dtype=xp.dtype)
     cols = np.empty((c, kh, kw, rows, ow), dtype=xp.dtype)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-__all__ = ["window_view", "im2col", "col2im", "flat_im2col", "unflatten", "phase_im2col"]
+__all__ = ["window_view", "im2col", "col2im", "flat_im2col", "unflatten", "phase_im2col",
+           "phase_planes"]
 
 
 def window_view(xp: np.ndarray, kernel, stride, dilation, out_hw) -> np.ndarray:
@@ -127,6 +128,22 @@ def col2im(cols: np.ndarray, padded_hw, stride, dilation) -> np.ndarray:
     return canvas
 
 
+def phase_planes(xp: np.ndarray, stride) -> np.ndarray:
+    """The stride's phase planes of a padded batch, contiguous: (N, C, Hp, Wp) ->
+    (SH, SW, N, C, ceil(Hp/SH), ceil(Wp/SW)); plane (ry, rx) holds the pixels whose row is
+    ry and column rx modulo the stride. A size that is not a whole number of phases is
+    padded with zeros that no window reads."""
+    n, c, hp, wp = xp.shape
+    sh, sw = stride
+    hq, wq = -(-hp // sh), -(-wp // sw)  # plane sizes
+    if (hq * sh, wq * sw) != (hp, wp):  # pad to whole phases (never read)
+        grown = np.zeros((n, c, hq * sh, wq * sw), dtype=xp.dtype)
+        grown[:, :, :hp, :wp] = xp
+        xp = grown
+    # (N, C, Hq*SH, Wq*SW) -> (SH, SW, N, C, Hq, Wq)
+    return np.ascontiguousarray(xp.reshape(n, c, hq, sh, wq, sw).transpose(3, 5, 0, 1, 2, 4))
+
+
 def phase_im2col(xp: np.ndarray, kernel, stride, dilation, out_hw) -> np.ndarray:
     """The same matrix as :func:`im2col` (groups 1), copied from stride phases.
 
@@ -142,15 +159,9 @@ def phase_im2col(xp: np.ndarray, kernel, stride, dilation, out_hw) -> np.ndarray
     -------
     ndarray of shape (N, 1, C * KH * KW, OH * OW), a copy
     """
-    n, c, hp, wp = xp.shape
+    n, c = xp.shape[:2]
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
-    hq, wq = -(-hp // sh), -(-wp // sw)  # plane sizes
-    if (hq * sh, wq * sw) != (hp, wp):  # pad to whole phases (never read)
-        grown = np.zeros((n, c, hq * sh, wq * sw), dtype=xp.dtype)
-        grown[:, :, :hp, :wp] = xp
-        xp = grown
-    # (N, C, Hq*SH, Wq*SW) -> (SH, SW, N, C, Hq, Wq)
-    planes = np.ascontiguousarray(xp.reshape(n, c, hq, sh, wq, sw).transpose(3, 5, 0, 1, 2, 4))
+    planes = phase_planes(xp, stride)  # (SH, SW, N, C, Hq, Wq)
     cols = np.empty((n, c, kh, kw, oh, ow), dtype=xp.dtype)
     for i in range(kh):
         a, ry = divmod(i * dh, sh)
