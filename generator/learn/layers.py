@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import nn
 from ..nn.conv import conv2d_and_columns
-from ..specs import schema as s
+from .. import specs as s
 
 
 class Layer:

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import UserError
 from ..specs import kinds
-from ..specs import schema as s
+from .. import specs as s
 from ..tables import layer_table
 from . import layers as L
 from .losses import LOSSES

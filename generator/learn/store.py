@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import closure
-from ..specs import schema as s
+from .. import specs as s
 from .config import TrainConfig
 from .loop import History
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import closure, nn
 from ..specs import load_builtin, load_spec
-from ..specs import schema as s
+from .. import specs as s
 from . import config as cfg
 from .config import TrainConfig
 from .data import Digits, load_digits

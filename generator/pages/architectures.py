@@ -24,7 +24,9 @@ from ..figures.architecture import figure_id
 from ..figures.library import page_context
 from ..render import Output, page
 from ..specs import BUILTINS, SPEC_DIR, SPEC_SUFFIXES, load_builtin, load_spec, user_spec_files
-from ..specs import parse_spec, schema
+from ..specs import Layer, Network, Published, parse_spec
+from ..specs.fields import default_text, is_required, spec_fields
+from ..specs.kinds import ALIASES, LAYER_KINDS
 from ..tables import compare, layer_table, to_csv, to_json
 from ..tables.formats import bytes_text, count_text, display_row, field_texts, si_text
 from ..tables.published import QUANTITIES
@@ -311,11 +313,11 @@ def _field_rows(cls, skip=()) -> list[dict]:
         {
             "name": f.name,
             "type": f.metadata["type"].label,
-            "default": schema.default_text(f),
-            "required": schema.is_required(f),
+            "default": default_text(f),
+            "required": is_required(f),
             "doc": f.metadata["doc"],
         }
-        for f in schema.spec_fields(cls) if f.name not in skip
+        for f in spec_fields(cls) if f.name not in skip
     ]
 
 
@@ -338,9 +340,9 @@ def _example() -> dict:
 
 
 def _format_context(builtins: list[dict], user_specs: str) -> dict:
-    common = {f.name for f in fields(schema.Layer)}
+    common = {f.name for f in fields(Layer)}
     aliases = {}
-    for alias, kind in schema.ALIASES.items():
+    for alias, kind in ALIASES.items():
         aliases.setdefault(kind, []).append(alias)
     kinds = [
         {
@@ -350,16 +352,16 @@ def _format_context(builtins: list[dict], user_specs: str) -> dict:
             "fields": _field_rows(cls, skip=common),
             "composite": cls.COMPOSITE,
         }
-        for kind, cls in schema.LAYER_KINDS.items()
+        for kind, cls in LAYER_KINDS.items()
     ]
     return {
         "title": FORMAT_TITLE,
         "user_specs": user_specs,
         "suffixes": [f"*{s}" for s in SPEC_SUFFIXES],
         "layout": text.SHAPE_LAYOUT,
-        "network_fields": _field_rows(schema.Network),
-        "common_fields": _field_rows(schema.Layer),
-        "published_fields": _field_rows(schema.Published),
+        "network_fields": _field_rows(Network),
+        "common_fields": _field_rows(Layer),
+        "published_fields": _field_rows(Published),
         "layers": [k for k in kinds if not k["composite"]],
         "blocks": [k for k in kinds if k["composite"]],
         "example": _example(),

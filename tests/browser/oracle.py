@@ -27,7 +27,7 @@ from generator.errors import UserError
 from generator.nn import shapes
 from generator.nn import tensorflow as tfr
 from generator.specs import parse_spec
-from generator.specs.schema import AvgPool, Conv, ConvTranspose, MaxPool
+from generator.specs import AvgPool, Conv, ConvTranspose, MaxPool
 from generator.tables import conv2d_macs, conv2d_params, layer_table
 from generator.tables.counts import conv_transpose2d_macs, conv_transpose2d_params
 from generator.tables.formats import table_dict

@@ -167,7 +167,7 @@ def test_the_key_follows_every_input():
 @pytest.mark.parametrize("module", [
     "nn/windows.py",  # im2col, imported by nn/conv.py
     "learn/optim.py",  # Adam, imported by the loop
-    "specs/schema.py",  # the spec classes a Model is built from
+    "specs/layers.py",  # the spec classes a Model is built from
     "tables/table.py",  # the shapes a Model's layers take
 ])
 def test_the_key_follows_the_code_training_imports(scratch, module):
