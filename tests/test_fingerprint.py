@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import fields
 from pathlib import Path
 
@@ -34,8 +35,11 @@ def _another_page(ctx):
     yield Output("another.md", b"# Another\n")
 
 
-def _settings(tmp_path: Path):
-    """Settings of the real project with every folder a build reads or writes under tmp_path."""
+def _settings(tmp_path: Path, cache: Path | None = None):
+    """Settings of the real project with every folder a build reads or writes under tmp_path;
+    ``cache``: a warm cache folder to start from (a copy, without any recorded state)."""
+    if cache is not None:
+        shutil.copytree(cache, tmp_path / "cache")
     folders = dict(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache",
                    user_specs=tmp_path / "docs/specs")
     if HAS_DOCS_DIR:
@@ -45,13 +49,26 @@ def _settings(tmp_path: Path):
     return load_settings(ROOT, **{k: str(v) for k, v in folders.items()})
 
 
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory) -> Path:
+    """A cache folder after one build (trained weights, figures, prepared data), with the
+    build's recorded state and code memo removed: each test copies it, so the builds below
+    test the fingerprint without each training the networks and drawing every figure."""
+    base = tmp_path_factory.mktemp("warm")
+    pipeline.build(_settings(base), [_one_page])
+    cache = base / "cache"
+    for name in (fingerprint.STATE_FILE, fingerprint.CODE_FILE):
+        (cache / name).unlink(missing_ok=True)
+    return cache
+
+
 def _count_files(folder: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(folder))
 
 
 @pytest.mark.site  # runs the whole generator: not in the fast lane
-def test_second_build_runs_nothing_until_something_changes(tmp_path):
-    settings = _settings(tmp_path)
+def test_second_build_runs_nothing_until_something_changes(tmp_path, warm_cache):
+    settings = _settings(tmp_path, warm_cache)
     CALLS.clear()
     pipeline.build(settings, [_one_page])
     assert CALLS == ["page"]
@@ -73,8 +90,8 @@ def test_second_build_runs_nothing_until_something_changes(tmp_path):
 
 
 @pytest.mark.site  # runs the whole generator: not in the fast lane
-def test_a_failed_build_is_not_recorded(tmp_path):
-    settings = _settings(tmp_path)
+def test_a_failed_build_is_not_recorded(tmp_path, warm_cache):
+    settings = _settings(tmp_path, warm_cache)
 
     def broken(ctx):
         raise RuntimeError("kaput")
@@ -110,8 +127,8 @@ def _not_utf8(path: Path):
     _damage_writing(""), _truncate, _a_folder, _not_utf8,
 ], ids=["list", "null", "empty-object", "string", "empty", "truncated", "folder", "not-utf8"])
 @pytest.mark.site  # runs the whole generator: not in the fast lane
-def test_an_unreadable_state_means_build_again(tmp_path, damage):
-    settings = _settings(tmp_path)
+def test_an_unreadable_state_means_build_again(tmp_path, warm_cache, damage):
+    settings = _settings(tmp_path, warm_cache)
     CALLS.clear()
     pipeline.build(settings, [_one_page])
     damage(tmp_path / "cache" / fingerprint.STATE_FILE)
@@ -124,10 +141,10 @@ def test_an_unreadable_state_means_build_again(tmp_path, damage):
 
 
 @pytest.mark.site  # runs the whole generator: not in the fast lane
-def test_a_state_that_does_not_match_its_digest_means_build_again(tmp_path):
+def test_a_state_that_does_not_match_its_digest_means_build_again(tmp_path, warm_cache):
     """Readable and plausible, but not what the last build recorded: the output was edited
     by hand and the state rewritten to say it is current."""
-    settings = _settings(tmp_path)
+    settings = _settings(tmp_path, warm_cache)
     CALLS.clear()
     pipeline.build(settings, [_one_page])
     state_file = tmp_path / "cache" / fingerprint.STATE_FILE
