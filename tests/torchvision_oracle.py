@@ -1,30 +1,25 @@
 """torchvision as a test oracle: the model a spec names in its ``torchvision`` field.
 
-torchvision is optional (like torch). torchvision 0.28 from PyPI installs beside the
-local torch 2.13 CPU build, but its compiled operators do not load against it
-("operator torchvision::nms does not exist"). Model definitions never use them; the
-module that registers their meta kernels is replaced by an empty one before the import.
+torchvision is optional (like torch). It is imported the way the importer imports it
+(:mod:`generator.importers.torchvision_models`: beside the local torch build, with the
+empty module that stands in for its compiled operators' registrations).
 """
 
 from __future__ import annotations
-
-import sys
-import types
 
 import pytest
 
 
 def models():
     """``torchvision.models``, or skip the calling test saying why it is absent."""
-    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional oracle)")
-    sys.modules.setdefault("torchvision._meta_registrations",
-                           types.ModuleType("torchvision._meta_registrations"))
+    pytest.importorskip("torch", reason="PyTorch is not installed (optional oracle)")
+    from generator.errors import UserError
+    from generator.importers.torchvision_models import models as import_models
+
     try:
-        import torchvision.models
-    except Exception as exc:  # not installed, or built for another torch
-        pytest.skip(f"torchvision is not importable: {type(exc).__name__}: {exc}"[:200])
-    del torch
-    return torchvision.models
+        return import_models()
+    except UserError as exc:
+        pytest.skip(str(exc))
 
 
 def build(network):

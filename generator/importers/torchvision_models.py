@@ -3,8 +3,8 @@
 torchvision 0.28 from PyPI installs beside the local torch 2.13 CPU build, but its
 compiled operators do not load against it ("operator torchvision::nms does not exist").
 Model definitions never use them; the module that registers their meta kernels is
-replaced by an empty one before the import. (tests/torchvision_oracle.py does the same
-for the tests.)
+replaced by an empty one before the import. The tests' oracle
+(tests/torchvision_oracle.py) imports torchvision through here too.
 """
 
 from __future__ import annotations
