@@ -124,7 +124,7 @@ def search_tags(net_id: str) -> list[str]:
     ``vgg16``; a variant (an id with a dash, ``vgg16-bn``) only its own ``vgg16bn``, so
     the plain network comes first for its family's name; and the counts' names."""
     compact = re.sub(r"[^a-z0-9]", "", net_id.lower())
-    family = "" if "-" in net_id else re.match(r"[a-z]*", compact).group(0)
+    family = "" if "-" in net_id else concepts.family(net_id)  # the one family rule
     return list(dict.fromkeys(t for t in (compact, family, "flops", "macs") if t))
 
 
