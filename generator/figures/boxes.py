@@ -12,6 +12,20 @@ from . import style
 DEPTH = (0.55, 0.42)   #: screen offset of one unit of depth
 
 
+def canvas(width: float, height: float, most_inch: float):
+    """A figure ``width`` x ``height`` drawing units large (y up), each unit ``most_inch``
+    inches or less so the figure fits :data:`style.MAX_WIDTH_INCH`; one frameless axes
+    fills it. Returns ``(fig, ax)``."""
+    from matplotlib.figure import Figure
+    scale = min(most_inch, style.MAX_WIDTH_INCH / width)
+    fig = Figure(figsize=(width * scale, height * scale), dpi=style.GIF_DPI)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    return fig, ax
+
+
 def box(ax, x, y, w, h, d, face, edge=style.INK, lw=0.9, zorder=2):
     """A box whose front face spans ``x..x+w``, ``y..y+h`` (y up), depth ``d``."""
     from matplotlib.patches import Polygon

@@ -11,7 +11,7 @@ from . import encode, style
 from .. import text
 from ..nn import shapes
 from ..tables import counts
-from .boxes import DEPTH, box, slabs
+from .boxes import DEPTH, box, canvas, slabs
 from .volumes import SPATIAL, depth
 from .wording import dims, plural
 from .kind import Kind, Prepared, short
@@ -59,7 +59,6 @@ def describe(p: dict, f: dict) -> tuple[str, str]:
 
 
 def render_figure(params: dict, data: dict, facts: dict):
-    from matplotlib.figure import Figure
     from matplotlib.patches import Polygon
     c, h, w = facts["input"]
     n, oh, ow = facts["out"]
@@ -76,12 +75,7 @@ def render_figure(params: dict, data: dict, facts: dict):
     width = x_out + ow_ + DEPTH[0] * odp + 0.8
     top = max(ih + DEPTH[1] * idp, oh_ + DEPTH[1] * odp)
     height = base + top + 1.9
-    scale = min(style.CELL_INCH * 2.1, style.MAX_WIDTH_INCH / width)
-    fig = Figure(figsize=(width * scale, height * scale), dpi=style.GIF_DPI)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.set_axis_off()
+    fig, ax = canvas(width, height, style.CELL_INCH * 2.1)
     txt = dict(ha="center", va="center", fontsize=style.FONT_SIZE, clip_on=False)
 
     box(ax, x_in, base, iw, ih, idp, style.INPUT)

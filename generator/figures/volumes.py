@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 from . import encode, style
-from .boxes import DEPTH, box, slabs
+from .boxes import DEPTH, box, canvas, slabs
 from .. import text
 from ..nn import shapes
 from .wording import dims, plural, side
@@ -90,7 +90,6 @@ def geometry(facts: dict) -> dict:
 
 
 def render_figure(params: dict, data: dict, facts: dict) -> Figure:
-    from matplotlib.figure import Figure
     from matplotlib.patches import Polygon
     c, h, w = facts["input"]
     k, n = facts["kernel"], facts["filters"]
@@ -113,12 +112,7 @@ def render_figure(params: dict, data: dict, facts: dict) -> Figure:
     width = x_out + ow_ + DEPTH[0] * odp + 0.8
     base = 1.3
     height = base + max(ih + DEPTH[1] * idp, f_col_h, oh_ + DEPTH[1] * odp) + 2.3
-    scale = min(style.CELL_INCH * 2.1, style.MAX_WIDTH_INCH / width)
-    fig = Figure(figsize=(width * scale, height * scale), dpi=style.GIF_DPI)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.set_axis_off()
+    fig, ax = canvas(width, height, style.CELL_INCH * 2.1)
     txt = dict(ha="center", va="center", fontsize=style.FONT_SIZE, clip_on=False)
     mid = base + max(ih, oh_, f_col_h) / 2
 
