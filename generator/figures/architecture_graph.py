@@ -129,22 +129,22 @@ class Diagram:
 
     def out(self, row) -> dict:
         """The label of the edge leaving ``row`` (a range over a folded group's instances)."""
-        label = text.shape(row.output_shape)
-        last = self.twin.get(row.index)
-        d = {"label": label, "src": row.index}
-        if last is not None and last.output_shape != row.output_shape:
-            d["label"] = label + RANGE + text.shape(last.output_shape)
-            d["src_last"] = last.index
-        return d
+        return self._edge(row, "output_shape", "src")
 
     def entry_out(self, row) -> dict:
         """The label of the input of block ``row`` (what its entry's skips carry)."""
-        label = text.shape(row.input_shape)
+        return self._edge(row, "input_shape", "input_of")
+
+    def _edge(self, row, shape: str, key: str) -> dict:
+        """An edge carrying ``row``'s ``shape`` attribute; when ``row`` stands for a folded
+        group whose last instance differs, the label is the range and ``key_last`` names
+        that instance."""
+        label = text.shape(getattr(row, shape))
         last = self.twin.get(row.index)
-        d = {"label": label, "input_of": row.index}
-        if last is not None and last.input_shape != row.input_shape:
-            d["label"] = label + RANGE + text.shape(last.input_shape)
-            d["input_of_last"] = last.index
+        d = {"label": label, key: row.index}
+        if last is not None and getattr(last, shape) != getattr(row, shape):
+            d["label"] = label + RANGE + text.shape(getattr(last, shape))
+            d[f"{key}_last"] = last.index
         return d
 
     def new_id(self, what: str) -> str:
