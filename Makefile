@@ -17,7 +17,7 @@ export SOURCE_DATE_EPOCH
 # Material prints a multi-line banner about MkDocs 2.0 on every build.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: all setup assets generate site serve test test-fast bench deploy clean offline
+.PHONY: all setup assets generate site serve test test-fast bench deploy clean offline pages
 
 all: site
 
@@ -65,6 +65,11 @@ offline: $(IFRAME)/shim.js generate
 	cd $(OFFLINE) && find convnet-atlas -type f | LC_ALL=C sort | \
 		TZ=UTC zip -q -X -D -@ ../$(notdir $(OFFLINE_ZIP))
 	@echo "offline bundle: $(OFFLINE_ZIP) (unzip, open convnet-atlas/index.html)"
+
+# The site as the Pages workflow deploys it: site/ with the offline bundle inside,
+# where the home page's download link points (settings.OFFLINE_DOWNLOAD).
+pages: site offline
+	$(BIN)/python -m generator publish $(OFFLINE_ZIP)
 
 $(IFRAME)/shim.js: node_modules/.package-lock.json
 	mkdir -p $(IFRAME)

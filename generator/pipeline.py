@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from . import descriptions, fingerprint
 from .errors import UserError
 from .output import Output, SyncReport, check_out_dir, sync_tree
-from .settings import REPOSITORY_TOKEN, Settings
+from .settings import OFFLINE_TOKEN, REPOSITORY_TOKEN, Settings, offline_download_url
 
 if TYPE_CHECKING:
     from .figures.library import FigureRefs
@@ -68,14 +68,14 @@ _NOT_COPIED = (".",)
 
 def handwritten(settings: Settings) -> list[Output]:
     """The hand-written docs folder as outputs: its pages and assets, copied as they are,
-    but for ``{{ repository }}`` in a Markdown page, which becomes the repository's address
-    (:data:`generator.settings.REPOSITORY_TOKEN`).
+    but for the settings' tokens in a Markdown page (:func:`_tokens`): ``{{ repository }}``
+    becomes the repository's address, ``{{ offline_download }}`` the published offline
+    bundle's.
 
     Dot files are skipped, and so are the users' specs (inputs, not pages) and a
     ``generated`` folder left by versions that wrote into ``docs/``.
     """
     docs = settings.path("docs_dir")
-    token = REPOSITORY_TOKEN.encode()
     skip = {settings.path("user_specs").resolve()}
     legacy = docs / "generated"
     if (legacy / ".nav.json").is_file():
@@ -93,16 +93,30 @@ def handwritten(settings: Settings) -> list[Output]:
                 walk(entry)
             elif entry.is_file():
                 data = entry.read_bytes()
-                if entry.suffix == ".md" and token in data:
-                    if not settings.repository:
-                        raise UserError(
-                            f"{entry.relative_to(settings.root)}: writes {REPOSITORY_TOKEN}, "
-                            "but pyproject.toml has no Repository in [project.urls]")
-                    data = data.replace(token, settings.repository.encode())
+                if entry.suffix == ".md":
+                    for token, value in _tokens(settings):
+                        if token.encode() in data:
+                            try:
+                                data = data.replace(token.encode(), value().encode())
+                            except UserError as exc:
+                                raise UserError(f"{entry.relative_to(settings.root)}: writes "
+                                                f"{token}, but {exc}") from None
                 found.append(Output(entry.relative_to(docs).as_posix(), data))
 
     walk(docs)
     return found
+
+
+def _repository(settings: Settings) -> str:
+    if not settings.repository:
+        raise UserError("pyproject.toml has no Repository in [project.urls]")
+    return settings.repository
+
+
+def _tokens(settings: Settings):
+    """What a hand-written page may write, and what each becomes (computed only if used)."""
+    return ((REPOSITORY_TOKEN, lambda: _repository(settings)),
+            (OFFLINE_TOKEN, lambda: offline_download_url(settings)))
 
 
 def _name(producer: Producer | str) -> str:

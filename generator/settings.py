@@ -6,6 +6,7 @@ Paths are relative to the project root (the folder holding pyproject.toml).
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -34,6 +35,10 @@ class Settings:
     #: snippets. Read from ``Repository`` in ``[project.urls]`` of pyproject.toml, its one
     #: place; hand-written pages write ``{{ repository }}`` (see :data:`REPOSITORY_TOKEN`).
     repository: str = field(default="", compare=False)
+    #: The published site's address (``site_url`` of the builder's config, with its
+    #: ``!ENV`` override applied as MkDocs applies it), where the offline bundle is
+    #: published beside the pages (:data:`OFFLINE_DOWNLOAD`).
+    site_url: str = field(default="", compare=False)
 
     def path(self, name: str) -> Path:
         """The absolute path of the setting ``name``."""
@@ -71,8 +76,10 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
     if pyproject.exists() and isinstance(repository, str):
         settings = replace(settings, repository=repository)
     settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
-    if not settings.out_dir and (root / BUILDER_CONFIG).is_file():
-        settings = replace(settings, out_dir=builder_docs_dir(root))
+    if (root / BUILDER_CONFIG).is_file():
+        if not settings.out_dir:
+            settings = replace(settings, out_dir=builder_docs_dir(root))
+        settings = replace(settings, site_url=builder_site_url(root))
     return settings
 
 
@@ -80,6 +87,14 @@ BUILDER_CONFIG = "mkdocs.yml"
 #: What a hand-written Markdown page writes where the repository's address goes; the
 #: copy into the builder's folder puts :attr:`Settings.repository` there.
 REPOSITORY_TOKEN = "{{ repository }}"
+#: Where the offline bundle (``make offline``) is published, relative to the site's
+#: root: ``make pages`` copies it there (``python -m generator publish``), and
+#: hand-written pages link to it by writing :data:`OFFLINE_TOKEN`.
+OFFLINE_DOWNLOAD = "downloads/convnet-atlas-offline.zip"
+#: What a hand-written Markdown page writes for the bundle's published address:
+#: :attr:`Settings.site_url` joined with :data:`OFFLINE_DOWNLOAD`. It is absolute, so
+#: the link works from a local build and from the bundle itself, which cannot hold it.
+OFFLINE_TOKEN = "{{ offline_download }}"
 
 
 def builder_docs_dir(root: Path) -> str:
@@ -96,3 +111,45 @@ def builder_docs_dir(root: Path) -> str:
     if found is None:
         raise UserError(f"{BUILDER_CONFIG}: no docs_dir: line; it names the folder the generator writes")
     return found.group(1)
+
+
+def _config_line(root: Path, key: str) -> str | None:
+    """The raw value of a top-level ``key:`` of the builder's config, comment dropped."""
+    text = (root / BUILDER_CONFIG).read_text(encoding="utf-8")
+    found = re.search(rf"(?m)^{key}:[ \t]*(.*?)[ \t]*(?:#.*)?$", text)
+    return found.group(1) if found else None
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def builder_site_url(root: Path) -> str:
+    """``site_url`` of the builder's config, as MkDocs reads it: ``!ENV NAME`` or
+    ``!ENV [NAME, ..., default]`` takes the first of the variables that is set, else the
+    default; the result ends with one slash ("" when there is none)."""
+    raw = _config_line(root, "site_url")
+    if not raw:
+        return ""
+    if raw.startswith("!ENV"):
+        body = raw[len("!ENV"):].strip()
+        if body.startswith("["):
+            items = [_unquote(item) for item in body.strip("[]").split(",")]
+            names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, "")
+        else:
+            names, default = [_unquote(body)], ""
+        value = next((os.environ[n] for n in names if n in os.environ), default)
+    else:
+        value = _unquote(raw)
+    return value.rstrip("/") + "/" if value else ""
+
+
+def offline_download_url(settings: Settings) -> str:
+    """The published offline bundle's address (what :data:`OFFLINE_TOKEN` becomes)."""
+    if not settings.site_url:
+        raise UserError(f"{BUILDER_CONFIG}: no site_url; the offline bundle's download link needs "
+                        "the published site's address")
+    return settings.site_url + OFFLINE_DOWNLOAD

@@ -4,6 +4,7 @@ finds a page, math renders, figures load and the calculator starts."""
 
 from __future__ import annotations
 
+import re
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -81,3 +82,14 @@ def test_search_math_figures_and_calculator_work_from_disk(browser, bundle):
             "return r && r.getAttribute('data-ready') ? r.querySelectorAll('tbody tr').length : 0;")
         time.sleep(0.1)
     assert rows > 0
+
+
+def test_the_bundle_links_its_published_download(bundle):
+    """The bundle cannot hold its own zip: its home page links the published one."""
+    from generator.settings import load_settings, offline_download_url
+
+    home = (bundle / "index.html").read_text(encoding="utf-8")
+    href = re.search(r'<a [^>]*href="([^"]*convnet-atlas-offline\.zip)"[^>]*>', home)
+    assert href is not None, "no download link on the bundle's home page"
+    assert href.group(1) == offline_download_url(load_settings(ROOT))
+    assert "download" in href.group(0)
