@@ -12,7 +12,7 @@ import importlib
 import logging
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +94,16 @@ class Renderer:
             self._pool.shutdown(cancel_futures=True)
         return False
 
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        return self._pool
+
+    def submit(self, fn, *args) -> Future:
+        """Run ``fn(*args)`` (a module-level function) in the pool, ahead of the figures
+        added after it: the figure stage's training jobs."""
+        return self._executor().submit(fn, *args)
+
     def add(self, figures) -> None:
         """Look ``figures`` up in the cache; start drawing the ones that are not there."""
         misses = []
@@ -115,9 +125,7 @@ class Renderer:
             if self.jobs == 1:
                 self._todo.append((r, k, _timed_draw(*args)))
             else:
-                if self._pool is None:
-                    self._pool = ProcessPoolExecutor(max_workers=self.jobs)
-                self._todo.append((r, k, self._pool.submit(_timed_draw, *args)))
+                self._todo.append((r, k, self._executor().submit(_timed_draw, *args)))
 
     def finish(self) -> Report:
         """Wait for the drawings, store them, and return every file of every figure added."""

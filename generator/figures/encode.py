@@ -67,18 +67,36 @@ def _palette_image() -> Image.Image:
     return _PALETTE
 
 
-def gif(frames: list[np.ndarray], durations: list[int]) -> bytes:
-    """An endlessly looping GIF of (H, W, 3) uint8 frames on the fixed palette."""
+def gif(frames: list, durations: list[int]) -> bytes:
+    """An endlessly looping GIF of frames (RGB images, or (H, W, 3) uint8 arrays) on the
+    fixed palette."""
     from PIL import Image
     if len(frames) != len(durations) or not frames:
         raise ValueError(f"{len(frames)} frames but {len(durations)} durations")
-    pal = _palette_image()
-    images = [Image.fromarray(f, "RGB").quantize(palette=pal, dither=Image.Dither.NONE)
-              for f in frames]
+    images = [Image.fromarray(f, "RGB") if isinstance(f, np.ndarray) else f for f in frames]
+    images = _on_palette(images)
     buf = io.BytesIO()
     images[0].save(buf, format="GIF", save_all=True, append_images=images[1:],
                    duration=list(durations), loop=0, optimize=True, disposal=1)
     return buf.getvalue()
+
+
+def _on_palette(images: list) -> list:
+    """Each RGB image mapped onto the fixed palette (nearest colour, no dithering).
+
+    The frames of an animation share one size and most of their colours, so they are
+    mapped as one tall image and cut apart again: Pillow maps each colour on its own, so
+    the pixels are those of mapping each frame alone, at a fraction of the cost."""
+    from PIL import Image
+    pal = _palette_image()
+    w, h = images[0].size
+    if any(im.size != (w, h) for im in images):
+        return [im.quantize(palette=pal, dither=Image.Dither.NONE) for im in images]
+    tall = Image.new("RGB", (w, h * len(images)))
+    for i, im in enumerate(images):
+        tall.paste(im, (0, h * i))
+    mapped = tall.quantize(palette=pal, dither=Image.Dither.NONE)
+    return [mapped.crop((0, h * i, w, h * (i + 1))) for i in range(len(images))]
 
 
 def durations(n_frames: int) -> list[int]:
@@ -86,14 +104,15 @@ def durations(n_frames: int) -> list[int]:
     return [style.FRAME_MS] * (n_frames - 1) + [style.LAST_FRAME_MS]
 
 
-def frames(scene) -> list[np.ndarray]:
-    """Every frame of a scene as (H, W, 3) uint8.
+def frames(scene) -> list:
+    """Every frame of a scene as an RGB image (``PIL.Image``).
 
     The artists in ``scene.dynamic`` (those ``show`` changes) are drawn over a
     raster of everything else made once, so a frame costs only its moving
     parts. They must lie above the static artists, which they do by zorder.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
     fig = scene.fig
     fig.set_dpi(style.GIF_DPI)
     canvas = FigureCanvasAgg(fig)
@@ -109,7 +128,9 @@ def frames(scene) -> list[np.ndarray]:
             canvas.restore_region(background)
             for a in dynamic:
                 fig.draw_artist(a)
-            out.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())  # (H, W, 4) -> (H, W, 3)
+            rgba = canvas.buffer_rgba()  # (H, W, 4), reused by the next frame: converted now
+            out.append(Image.frombuffer("RGBA", rgba.shape[1::-1], rgba, "raw", "RGBA", 0, 1)
+                       .convert("RGB"))
         return out
     finally:
         for a in dynamic:

@@ -3,8 +3,10 @@
 One call, :func:`render_all`, covers the catalog (:mod:`.catalog`, computed
 from parameters) and the trained-network figures (:mod:`.trained`, computed
 from the networks ``generator.learn`` reads from the cache folder or trains).
-The catalog's misses go to the process pool first; the trained networks are
-loaded and their figures computed while the pool draws. It returns the figure
+The training jobs that are due go to the process pool first
+(:mod:`.trained.pool`), then the catalog's misses; once the jobs are done the
+trained networks are loaded from the cache folder and their figures computed
+and drawn in the same pool, so both cores work until the end. It returns the figure
 files as outputs and the refs that page producers embed figures by
 (``page_context(path, refs)``); pages never draw.
 
@@ -23,6 +25,7 @@ from ..settings import Settings
 from . import build, catalog, computed, legible, library, theme, trained
 from .cache import PreparedCache
 from .library import FigureRefs
+from .trained import pool
 from .trained.lab import Lab
 
 log = logging.getLogger(__name__)
@@ -73,17 +76,36 @@ def _trained(cache_dir: Path) -> list[library.Resolved]:
                 for where, fig, prepared in trained.figures(Lab(cache_dir))]
 
 
+def _start_training(renderer: build.Renderer, cache_dir: Path) -> list:
+    """Submit the training jobs that are due to the pool, before any figure: (job, future).
+
+    None with one worker: then :class:`.trained.lab.Lab` trains in this process."""
+    if renderer.jobs == 1:
+        return []
+    return [(job, renderer.submit(pool.run, job, cache_dir)) for job in pool.due(cache_dir)]
+
+
+def _await_training(training: list, cache_dir: Path) -> None:
+    for job, future in training:
+        seconds = future.result()
+        pool.record(cache_dir, job)
+        log.info("training job %s: %.1f s in the pool", job.__name__, seconds)
+
+
 def render(cache_dir: Path, jobs: int | None = None,
            with_trained: bool = True, extra=()) -> StageResult:
     """The stage with an explicit cache folder (``settings.path("cache_dir")``); ``extra``:
     catalog entries beyond the built-in catalog (the diagrams of the users' specs)."""
     cache_dir = Path(cache_dir)
-    figures = [_with_dark(r) for r in
-               library.resolve([*catalog.FIGURES, *extra], PreparedCache(cache_dir / "prepared"))]
     with build.Renderer(cache_dir / "figures", jobs) as renderer:
-        renderer.add(figures)  # the pool starts on the catalog's misses …
+        # the pool trains first (the longest jobs first), while this process resolves …
+        training = _start_training(renderer, cache_dir) if with_trained else []
+        figures = [_with_dark(r) for r in library.resolve(
+            [*catalog.FIGURES, *extra], PreparedCache(cache_dir / "prepared"))]
+        renderer.add(figures)  # … and draws the catalog's misses once a worker is free;
         if with_trained:
-            more = [_with_dark(r) for r in _trained(cache_dir)]  # … while the trained networks are loaded
+            _await_training(training, cache_dir)
+            more = [_with_dark(r) for r in _trained(cache_dir)]  # … the networks are loaded
             taken = {r.ref.id for r in figures}
             for r in more:
                 if r.ref.id in taken:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from functools import lru_cache
 
 from . import style
 
@@ -65,11 +66,18 @@ def svg_dark(data: bytes) -> bytes:
     return _IMAGE.sub(_image, _COLOUR.sub(_colour, data))
 
 
+@lru_cache(maxsize=None)
+def _dark_rgb(rgb: bytes) -> bytes:
+    """One RGB triple of a colour table in the dark scheme (the frames of a GIF repeat
+    their tables, so each colour is converted once)."""
+    dark = style.dark("#%02X%02X%02X" % tuple(rgb))
+    return bytes(int(dark[j:j + 2], 16) for j in (1, 3, 5))
+
+
 def _table(data: bytearray, start: int, entries: int) -> None:
     """Recolour ``entries`` RGB triples of a GIF colour table at ``start``, in place."""
     for i in range(start, start + 3 * entries, 3):
-        rgb = style.dark("#%02X%02X%02X" % (data[i], data[i + 1], data[i + 2]))
-        data[i:i + 3] = bytes(int(rgb[j:j + 2], 16) for j in (1, 3, 5))
+        data[i:i + 3] = _dark_rgb(bytes(data[i:i + 3]))
 
 
 def _skip_blocks(data: bytes, i: int) -> int:

@@ -131,3 +131,74 @@ def test_warm_stage_imports_no_matplotlib_and_draws_nothing(full):
             "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib')\n"
             "assert not bad, bad[:3]\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+# ------------------------------------------------------------ training jobs in the pool
+
+
+def _job_note(cache, name: str) -> None:
+    """What a job saw: its process and the thread count of every BLAS library."""
+    import os
+
+    from threadpoolctl import threadpool_info
+
+    blas = sorted({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})
+    (cache / f"{name}.ran").write_text(f"{os.getpid()} {blas}\n")
+
+
+def fake_long(cache) -> None:
+    _job_note(cache, "fake_long")
+
+
+def fake_short(cache) -> None:
+    _job_note(cache, "fake_short")
+
+
+def test_training_jobs_run_in_the_pool_with_one_blas_thread(tmp_path, monkeypatch):
+    """Due jobs go to the pool ahead of the figures, run in a worker with one BLAS
+    thread, and are recorded; then they are no longer due, until the code changes."""
+    import os
+
+    from generator.figures import build
+    from generator.figures.trained import pool
+    from generator.learn import jobs
+
+    monkeypatch.setattr(jobs, "JOBS", (fake_long, fake_short))
+    monkeypatch.setattr(catalog, "FIGURES", SMALL[:1])
+    monkeypatch.setattr(stage, "_trained", lambda cache: [])
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    assert pool.due(cache) == [fake_long, fake_short]
+    submitted = []
+    real_submit = build.Renderer.submit
+    monkeypatch.setattr(build.Renderer, "submit",
+                        lambda self, fn, *a: submitted.append(a[0]) or real_submit(self, fn, *a))
+    first = stage.render(cache, jobs=2)
+    assert submitted == [fake_long, fake_short]
+    for name in ("fake_long", "fake_short"):
+        pid, blas = (cache / f"{name}.ran").read_text().split(" ", 1)
+        assert int(pid) != os.getpid() and blas.strip() == "[1]", (name, pid, blas)
+        assert (cache / pool.RECORDS / name).read_text() == pool.code_key() + "\n"
+        (cache / f"{name}.ran").unlink()
+    assert pool.due(cache) == []
+    # warm: nothing due, every figure cached: no pool at all
+    monkeypatch.setattr(build.Renderer, "_executor", lambda self: pytest.fail("a pool started"))
+    again = stage.render(cache, jobs=2)
+    assert again.outputs == first.outputs and submitted == [fake_long, fake_short]
+    assert not list(cache.glob("*.ran"))
+    # a record of other code, or a damaged one, is due again
+    (cache / pool.RECORDS / "fake_short").write_text("0" * 64 + "\n")
+    (cache / pool.RECORDS / "fake_long").write_bytes(b"\xff\xfe")
+    assert pool.due(cache) == [fake_long, fake_short]
+
+
+def test_one_worker_trains_in_this_process(tmp_path, monkeypatch):
+    """With one worker nothing starts a pool: ``Lab`` trains in the main process."""
+    from generator.figures import build
+    from generator.learn import jobs
+
+    monkeypatch.setattr(jobs, "JOBS", (fake_long,))
+    with build.Renderer(tmp_path / "figures", jobs=1) as renderer:
+        assert stage._start_training(renderer, tmp_path) == []
+        assert renderer._pool is None
+    assert not list(tmp_path.glob("*.ran"))
