@@ -182,13 +182,8 @@ def _run_row(run) -> dict:
 
 
 def _display_row(row) -> dict:
-    """:func:`display_row`, a placeholder's details (they name the imported model's op, a
-    user's string) escaped."""
-    d = display_row(row)
-    if row.type == "placeholder":
-        d["details"] = text.markdown(row.details)
-        d["operation"] = text.markdown(d["operation"])
-    return d
+    """:func:`display_row` (it escapes a placeholder's details, the imported op's name)."""
+    return display_row(row)
 
 
 def _placeholders(table) -> list[dict]:

@@ -87,8 +87,11 @@ def _label(row: Row) -> str:
 
 
 def display_row(row: Row) -> dict[str, str]:
-    """The strings a table shows for ``row`` (templates only print them)."""
+    """The strings a table shows for ``row`` (templates only print them). ``details`` is
+    escaped like a name: today it is computed text, but a detail may one day quote a
+    spec's string (a placeholder's ``op`` already does)."""
     rf, jump, start = field_texts(row.receptive_field)
+    details = md_text(row.details)
     return {
         "index": row.index,
         "depth": row.depth,
@@ -96,9 +99,9 @@ def display_row(row: Row) -> dict[str, str]:
         "name": md_text(row.name),
         "label": _label(row),
         "type": row.type,
-        "details": row.details,
-        "operation": (f"{row.type} block ({row.details})" if row.children
-                      else f"{row.type} {row.details}".strip()),
+        "details": details,
+        "operation": (f"{row.type} block ({details})" if row.children
+                      else f"{row.type} {details}".strip()),
         "kind": f"{row.type} block" if row.children else row.type,
         "output": shape_text(row.output_shape),
         "weights": count_text(row.weights),

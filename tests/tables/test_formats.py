@@ -14,7 +14,7 @@ import pytest
 from generator import text
 from generator.specs import load_builtin, parse_spec
 from generator.tables import layer_table, to_csv, to_json, to_markdown
-from generator.tables.formats import csv_cell
+from generator.tables.formats import csv_cell, display_row
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -144,7 +144,7 @@ def test_shapes_state_their_layout_in_every_format():
     assert (rows[-1]["output_shape"], rows[-1]["shape_layout"]) == ("10", "features")
     md = to_markdown(table)
     assert "| output (C×H×W) |" in md and "Input 1×32×32; shapes are C×H×W" in md
-    assert "| 1 | C1 | conv | f=5, s=1, p=0 | 6×28×28 |" in md
+    assert "| 1 | C1 | conv | f&#61;5, s&#61;1, p&#61;0 | 6×28×28 |" in md
 
 
 def test_csv_cells_a_spreadsheet_would_run_get_an_apostrophe():
@@ -174,3 +174,19 @@ def test_markdown_table_escapes_names_so_they_print_as_themselves():
     assert rows[0].startswith("| 1 | x&#60;y | relu |")  # no stray backslash: x\<y showed one
     assert rows[1].startswith("| 2 | x&#92;&#60;y | relu |")
     assert "\\" not in md
+
+
+def test_details_are_escaped_where_they_are_displayed():
+    """display_row escapes a row's details as it does names (text.markdown): a detail that
+    quotes a spec's string (a placeholder's op) stays text; a computed one reads the same."""
+    spec = ("name: n\ninput: [3, 8, 8]\nlayers:\n  - conv: {out: 4, kernel: 3, padding: 1}\n"
+            "  - placeholder: {op: \"<b>|x*</b>\"}\n  - dropout: {p: 0.5}\n")
+    table = layer_table(parse_spec(spec, "n.yaml", "n"))
+    shown = [display_row(r) for r in table.walk()]
+    assert [d["details"] for d in shown] == [
+        "f&#61;3, s&#61;1, p&#61;1",
+        "placeholder for &#60;b&#62;&#124;x&#42;&#60;/b&#62; &#40;not imported&#41;",
+        "p&#61;0&#46;5"]
+    assert shown[1]["operation"] == "placeholder " + shown[1]["details"]
+    md = to_markdown(table)
+    assert "<b>" not in md and f"| placeholder | {shown[1]['details']} | 4×8×8 |" in md

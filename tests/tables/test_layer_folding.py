@@ -108,7 +108,7 @@ def test_parameters_and_macs_come_right_after_the_name_and_kind(resnet152):
     assert header.split(" | ")[:4] == ["| layer", "kind", "parameters", "MACs"]
     conv1 = table.rows[0]
     assert (f"| conv1 | conv | {conv1.params:,} | {conv1.macs:,} | "
-            f"{text.shape(conv1.output_shape)} | {conv1.activations:,} | {conv1.details} |") in md
+            f"{text.shape(conv1.output_shape)} | {conv1.activations:,} | {text.markdown(conv1.details)} |") in md
     layer3 = [r for r in table.rows if r.name.startswith("layer3.")]
     stage = (f"| **layer3&#46;0 – layer3&#46;35** | 36 × bottleneck | **40,613,888** | "
              f"**{sum(r.macs for r in layer3):,}** | 1024×14×14 | "

@@ -205,7 +205,7 @@ def test_shapes_are_labelled_with_the_one_layout_in_every_table_header(built):
     assert len(headers) == 2  # layers, receptive field (VGG has no blocks)
     assert all(f"| output ({text.SHAPE_LAYOUT}) |" in h for h in headers)
     assert f"| input ({text.SHAPE_LAYOUT}) |" in page
-    assert "| conv1&#95;1 | conv | 1,792 | 86,704,128 | 64×224×224 | 3,211,264 | f=3, s=1, p=1 |" in page
+    assert "| conv1&#95;1 | conv | 1,792 | 86,704,128 | 64×224×224 | 3,211,264 | f&#61;3, s&#61;1, p&#61;1 |" in page
     assert text.SHAPE_LAYOUT == "C×H×W"
 
 
