@@ -87,6 +87,12 @@ FIGURES: list[Figure] = [
         "size": 17, "layers": [{"kernel": 3}, {"kernel": 3, "dilation": 2},
                                {"kernel": 3, "dilation": 4}]}),
     Figure("residual-blocks-resnet18", "residual_block", {"network": "resnet18"}),
+    # channels: batchnorm, concatenation, grouped convolution
+    Figure("batchnorm-channels", "batchnorm_channels", {
+        "means": [3.0, -1.0, 0.5], "stds": [1.5, 0.4, 3.0], "gamma": [1.0, 2.0, 0.5],
+        "beta": [0.0, 1.0, -2.0], "values": 16, "seed": 2}),
+    Figure("concat-inception3a", "concat_volumes", {"network": "inception3a"}),
+    Figure("grouped-channels", "grouped_channels", {"channels": 8, "groups": [1, 2, 4]}),
     # one architecture diagram per built-in network
     *[Figure(f"architecture-{name}", "architecture", {"network": name}) for name in BUILTINS],
     # where each built-in network's compute goes, by stage (its page's memory section)

@@ -13,13 +13,14 @@ from . import (architecture, connectivity, conv_values, detection_boxes, distanc
                feature_maps, heatmap, image_grid, layer_activations, one_by_one, output_size,
                padding_modes, pooling, receptive_field, residual_block, rgb_planes, score_bars,
                sliding_window, stride_fit, training_curves, volumes)
-from . import compute_share
+from . import batchnorm_channels, compute_share, concat_volumes, grouped_channels
 from .kind import Kind
 
 #: Kinds of catalog figures (computed from their parameters), in gallery order.
 CATALOG = (rgb_planes, sliding_window, stride_fit, conv_values, pooling, padding_modes,
            connectivity, volumes, one_by_one, output_size, feature_maps, receptive_field,
-           residual_block, architecture, compute_share)
+           residual_block, batchnorm_channels, concat_volumes, grouped_channels, architecture,
+           compute_share)
 #: Kinds of trained-network figures (computed by :mod:`.trained`).
 TRAINED = (training_curves, image_grid, layer_activations, heatmap, score_bars,
            detection_boxes, distance_histogram)

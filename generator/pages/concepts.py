@@ -23,19 +23,27 @@ from ..tables.formats import count_text
 from . import site_map
 from .foundations.sizes import ALEXNET_ANCHOR, ALEXNET_NETWORKS
 
-_CONV = kinds.get("conv").name
+CONV_KIND = kinds.get("conv").name
 _CONV_T = kinds.get("conv_transpose").name
 _LINEAR = kinds.get("linear").name
 _ADD = kinds.get("add").name
+_BATCHNORM = kinds.get("batchnorm").name
+_CONCAT = kinds.get("concat").name
 
 
 def _conv(row, layer) -> bool:
-    return row.type == _CONV and layer is not None
+    return row.type == CONV_KIND and layer is not None
 
 
 def _depthwise(row, layer) -> bool:
     """Each filter sees one input channel: ``groups`` equals the input's channels."""
     return _conv(row, layer) and layer.groups > 1 and layer.groups == row.input_shape[0]
+
+
+def _grouped(row, layer) -> bool:
+    """Each filter sees a group of several input channels: 1 < ``groups`` < input channels
+    (``groups`` equal to the channels is depthwise)."""
+    return _conv(row, layer) and 1 < layer.groups < row.input_shape[0]
 
 
 def _padded(row, layer) -> bool:
@@ -70,6 +78,15 @@ class Concept:
         return f"{count_text(n)} {self.one if n == 1 else self.many}"
 
 
+#: The ideas the Foundations pages on channels compute with (they count the same rows).
+GROUPED = Concept("grouped-convolution", "grouped convolution (1 < groups < channels)",
+                  "grouped convolutions (1 < groups < channels)", _grouped)
+BATCHNORM = Concept("batch-normalization", "batchnorm layer", "batchnorm layers",
+                    lambda row, layer: row.type == _BATCHNORM)
+#: A block's concatenation row has no spec layer of its own (None); a merge's has.
+CONCATENATION = Concept("concatenation", "concatenation on the channels",
+                        "concatenations on the channels", lambda row, layer: row.type == _CONCAT)
+
 #: Layer property -> Foundations page: the one place this mapping is written. A page
 #: lists them in the site map's order of the pages.
 CONCEPTS: tuple[Concept, ...] = (
@@ -92,6 +109,7 @@ CONCEPTS: tuple[Concept, ...] = (
             lambda row, layer: row.type == _ADD),
     Concept("depthwise-separable", "depthwise convolution (groups = channels)",
             "depthwise convolutions (groups = channels)", _depthwise),
+    GROUPED, BATCHNORM, CONCATENATION,
 )
 _ORDER = {p.slug: i for i, p in enumerate(site_map.FOUNDATIONS.pages)}
 CONCEPTS = tuple(sorted(CONCEPTS, key=lambda c: _ORDER[c.slug]))
@@ -107,15 +125,27 @@ def counts(table) -> dict[str, int]:
     return {slug: n for slug, n in found.items() if n}
 
 
-def family(net_id: str) -> str:
-    """The letters an id starts with: ``resnet`` for ``resnet50``, ``alexnet`` for
-    ``alexnet-original``, ``vgg`` for ``vgg16-bn`` (torchvision's ids name a family so)."""
+def family(network) -> str:
+    """A network's family: the ``family`` its spec declares (``resnet`` in
+    ``resnext50-32x4d.yaml``), else the letters its id starts with (``vgg`` for
+    ``vgg16-bn``, ``alexnet`` for ``alexnet-original``). ``network`` is a spec, or the id
+    of a built-in (any other id: its letters)."""
+    if isinstance(network, str):
+        if network not in BUILTINS:
+            return _letters(network)
+        network = _builtin(network)
+    return network.family or _letters(network.id)
+
+
+def _letters(net_id: str) -> str:
     return re.match(r"[a-z]*", net_id.lower()).group(0)
 
 
-def related(net_id: str) -> list[str]:
-    """The other built-ins of ``net_id``'s family, in the order of :data:`BUILTINS`."""
-    fam = family(net_id)
+def related(network) -> list[str]:
+    """The other built-ins of the family of ``network`` (a spec, or a built-in's id), in
+    the order of :data:`BUILTINS`."""
+    net_id = network if isinstance(network, str) else network.id
+    fam = family(network)
     return [b for b in BUILTINS if b != net_id and fam and family(b) == fam]
 
 
@@ -147,7 +177,7 @@ def context(net_id: str, table, path: str) -> dict:
     ]
     networks = [
         {"name": text.markdown(_name(b)), "href": _href(path, site_map.ARCHITECTURES.path(b))}
-        for b in related(net_id)
+        for b in related(table.network)
     ]
     stride = site_map.page(site_map.FOUNDATIONS.slug, "stride")
     discussed = []

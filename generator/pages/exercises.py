@@ -142,7 +142,10 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
     "layer-notation": ("output-size", "parameters", "macs"),
     "im2col": ("output-size", "macs"),
     "conv-backprop": ("transposed", "output-size"),
+    "batch-normalization": ("parameters", "named-layer"),
     "residual-connections": ("output-size", "parameters"),
+    "concatenation": ("output-size", "bottleneck"),
+    "grouped-convolution": ("macs", "depthwise-separable"),
     "depthwise-separable": ("depthwise-separable", "bottleneck"),
     "your-notes": ("output-size", "parameters", "pooling-values", "receptive-field", "window-fit"),
 }

@@ -54,6 +54,10 @@ class Network:
         T.ID, "The `torchvision.models` function that builds the same network, such as "
         "`resnet50`: the tests build it to check this spec layer by layer, and to check "
         "what profiling tools print for it.", None)
+    family: str | None = spec_field(
+        T.ID, "The family of networks this one belongs to, such as `resnet` for ResNeXt: "
+        "its page links the built-in networks of the same family. Default: the letters "
+        "its id starts with (`vgg` for `vgg16-bn`).", None)
     #: The id: built-in name or file stem; the page is ``architectures/<id>.md``.
     id: str = field(default="", compare=False)
     #: The file, as shown in error messages.

@@ -124,7 +124,7 @@ def _drawing_modules() -> list[str]:
 #: module edited -> the drawing modules whose figures must be redrawn (all others must not).
 EXPECTED = {
     "figures/image_grid.py": {"image_grid", "score_bars", "detection_boxes", "layer_activations"},
-    "figures/boxes.py": {"volumes", "one_by_one"},
+    "figures/boxes.py": {"volumes", "one_by_one", "concat_volumes", "grouped_channels"},
     "figures/cells.py": {"sliding_window", "conv_values", "pooling", "padding_modes",
                          "receptive_field", "stride_fit", "rgb_planes"},
     "figures/heatmap.py": {"heatmap"},

@@ -89,6 +89,11 @@ BEYOND_NOTES = [
     ("im2col: a convolution as one matrix product, with a VGG-16 layer's shapes and memory", "im2col.md"),
     ("Backpropagation through a convolution: a transposed convolution with the flipped filter",
      "conv-backprop.md"),
+    ("Batch normalization: each channel normalised, its running statistics, and folding it into "
+     "the convolution", "batch-normalization.md"),
+    ("Concatenation: how Inception, DenseNet and U-Net join their paths, channel by channel",
+     "concatenation.md"),
+    ("Grouped convolution: the original AlexNet's two groups, ResNeXt's 32", "grouped-convolution.md"),
     ("Depthwise-separable convolution (MobileNet): parameters and MACs against a standard one",
      "depthwise-separable.md"),
     ("Training LeNet-5 on digits: the trained network the other pages reuse", "../beyond/training-lenet5.md"),
