@@ -261,12 +261,12 @@ class Box:
         y0 = top - self.top_pad
         if self.stacked:
             for k in (2, 1):
-                d.ax.add_patch(FancyBboxPatch(
+                d.patch(FancyBboxPatch(
                     (cx - self.w / 2 + k * STACK, y0 - self.h + k * STACK), self.w, self.h,
                     boxstyle="round,pad=0,rounding_size=0.04", facecolor=face,
                     edgecolor=style.MUTED, lw=0.6, zorder=2))
         dashed = kind == "placeholder"  # an op the import could not map: not really there
-        d.ax.add_patch(FancyBboxPatch((cx - self.w / 2, y0 - self.h), self.w, self.h,
+        d.patch(FancyBboxPatch((cx - self.w / 2, y0 - self.h), self.w, self.h,
                                       boxstyle="round,pad=0,rounding_size=0.04",
                                       facecolor=face, edgecolor=style.INK, lw=0.7, zorder=3,
                                       linestyle=(0, (4, 2)) if dashed else "solid",
@@ -412,7 +412,7 @@ class Group:
 
     def draw(self, d, cx, top):
         from matplotlib.patches import FancyBboxPatch
-        d.ax.add_patch(FancyBboxPatch((cx - self.left, top - self.height), self.w, self.height,
+        d.patch(FancyBboxPatch((cx - self.left, top - self.height), self.w, self.height,
                                       boxstyle="round,pad=0,rounding_size=0.06",
                                       facecolor=FRAME, edgecolor=style.MUTED, lw=0.8,
                                       linestyle=(0, (4, 2)), zorder=0, gid=f"frame-{self.el['id']}"))
@@ -448,6 +448,11 @@ class _Drawer:
     def __init__(self, ax):
         self.ax = ax
 
+    def patch(self, p) -> None:
+        """Add a patch. The axes' limits are fixed (the diagram's size in inches), so
+        ``add_patch``'s update of the data limits (a tenth of a diagram's time) is skipped."""
+        self.ax.add_artist(p)
+
     def text(self, x, y, s, kind, gid=None, **kw):
         kw.setdefault("va", "center")
         self.ax.text(x, y, s, fontsize=_size(kind), parse_math=False, clip_on=False,
@@ -468,7 +473,7 @@ class _Drawer:
             self.line([a, b], gid)
             return
         from matplotlib.patches import FancyArrowPatch
-        self.ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=8, lw=0.9,
+        self.patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=8, lw=0.9,
                                           color=style.MUTED, shrinkA=0, shrinkB=0, zorder=1,
                                           gid=gid))
 
@@ -476,7 +481,7 @@ class _Drawer:
         from matplotlib.patches import FancyArrowPatch
         from matplotlib.path import Path
         codes = [Path.MOVETO] + [Path.LINETO] * (len(pts) - 1)
-        self.ax.add_patch(FancyArrowPatch(path=Path(pts, codes), arrowstyle="-|>",
+        self.patch(FancyArrowPatch(path=Path(pts, codes), arrowstyle="-|>",
                                           mutation_scale=8, lw=0.9,
                                           color=style.OKABE_ITO["reddish_purple"], zorder=1,
                                           gid=gid))
