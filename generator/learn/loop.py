@@ -41,18 +41,23 @@ class History:
         return cls(**{k: [float(x) for x in arrays[k]] for k in vars(cls())})
 
 
-def predict_scores(model: Model, params: dict, x: np.ndarray) -> np.ndarray:
-    """The scores (pre-softmax/-sigmoid outputs) for every image of ``x``, in chunks."""
-    return np.concatenate([model.scores(params, x[i:i + EVAL_CHUNK])
+def predict_scores(model: Model, params: dict, x, start: int = 0) -> np.ndarray:
+    """The scores (pre-softmax/-sigmoid outputs) for every image of ``x``, in chunks.
+
+    ``x``: the network's input, or with ``start`` what :meth:`.Model.prepare` made of it.
+    """
+    return np.concatenate([model.scores(params, x[i:i + EVAL_CHUNK], start=start)
                            for i in range(0, len(x), EVAL_CHUNK)])
 
 
-def evaluate(model: Model, params: dict, x, targets, loss: str) -> tuple[float, float | None]:
-    """(mean loss, accuracy or None) over a whole set."""
-    from .losses import LOSSES
+def evaluate(model: Model, params: dict, x, targets, loss: str,
+             start: int = 0) -> tuple[float, float | None]:
+    """(mean loss, accuracy or None) over a whole set (``x`` and ``start`` as for
+    :func:`predict_scores`); the loss's value only, no gradient."""
+    from .losses import LOSS_VALUES
 
-    z = predict_scores(model, params, x)
-    value, _ = LOSSES[loss](z, targets)
+    z = predict_scores(model, params, x, start)
+    value = LOSS_VALUES[loss](z, targets)
     accuracy = float(np.mean(z.argmax(axis=1) == targets)) if loss == "cross_entropy" else None
     return value, accuracy
 
@@ -69,6 +74,8 @@ def train(model: Model, params: dict, config: TrainConfig, x_train, y_train, x_t
 
     Targets: class ints for cross-entropy, images for binary cross-entropy.
     Each epoch visits the training set in an order drawn from ``config.seed``.
+    The layers below the lowest that learns run once per image, not once per
+    epoch (:meth:`.Model.prepare`); the weights are the same bit for bit.
     """
     start = time.perf_counter()
     params = {k: v.copy() for k, v in params.items()}
@@ -77,23 +84,27 @@ def train(model: Model, params: dict, config: TrainConfig, x_train, y_train, x_t
     history = History()
     n = len(x_train)
     with one_blas_thread():
+        fixed = model.fixed_layers()
+        # what the lowest learning layer reads, for every image, made once
+        train_in, test_in = (model.prepare(params, x, EVAL_CHUNK) for x in (x_train, x_test))
         for epoch in range(config.epochs):
             order = rng.permutation(n)
             total = 0.0
             for i in range(0, n, config.batch_size):
                 batch = order[i:i + config.batch_size]
-                loss, grads = model.loss_and_grads(params, x_train[batch], y_train[batch], config.loss)
+                loss, grads = model.loss_and_grads(params, train_in[batch], y_train[batch],
+                                                   config.loss, start=fixed)
                 opt.step(params, grads)
                 total += loss * len(batch)
             # evaluate only what a curve (or, after the last epoch, a page) reads
             last = epoch == config.epochs - 1
             for name, x, y, wanted, losses, accuracies in (
-                    ("train", x_train, y_train, "train" in config.curves,
+                    ("train", train_in, y_train, "train" in config.curves,
                      history.train_loss, history.train_accuracy),
-                    ("test", x_test, y_test, "test" in config.curves or last,
+                    ("test", test_in, y_test, "test" in config.curves or last,
                      history.test_loss, history.test_accuracy)):
                 if wanted:
-                    value, accuracy = evaluate(model, params, x, y, config.loss)
+                    value, accuracy = evaluate(model, params, x, y, config.loss, fixed)
                     losses.append(value)
                     if accuracy is not None:
                         accuracies.append(accuracy)

@@ -9,7 +9,9 @@
 Parameters live in a flat dict ``"<layer>.<weight|bias>" -> float32 array``
 (the names of the spec, so they read like PyTorch's ``state_dict``). A layer
 marked ``frozen: true`` in the spec gets no gradient, and the backward pass
-stops below the lowest layer that still learns.
+stops below the lowest layer that still learns. The layers below that one
+(:meth:`Model.fixed_layers`) give the same output for an image at every step,
+so training runs them once per image (:meth:`Model.prepare`).
 """
 
 from __future__ import annotations
@@ -88,36 +90,63 @@ class Model:
     # ------------------------------------------------------------ passes
 
     def forward(self, params: dict, x: np.ndarray, stop: int | None = None,
-                keep: bool = False):
-        """Run layers ``0 .. stop-1`` (all by default) on ``x`` (N, *input shape).
+                keep: bool = False, start: int = 0):
+        """Run layers ``start .. stop-1`` (all by default) on ``x``: (N, *input shape), or
+        for ``start`` > 0 what layer ``start`` reads (see :meth:`prepare`).
 
         Returns the output, or with ``keep`` the list of every layer's output.
         """
         outputs = []
-        for layer in self.layers[:stop]:
+        for layer in self.layers[start:stop]:
             x = layer.forward(x, self._own(layer, params))
             if keep:
                 outputs.append(x)
         return outputs if keep else x
 
-    def scores(self, params: dict, x: np.ndarray) -> np.ndarray:
+    def scores(self, params: dict, x: np.ndarray, start: int = 0) -> np.ndarray:
         """What the loss reads: the output before a final softmax or sigmoid."""
-        return self.forward(params, x, stop=self._loss_stop())
+        return self.forward(params, x, stop=self._loss_stop(), start=start)
 
     def _loss_stop(self) -> int:
         last = self.layers[-1]
         return len(self.layers) - 1 if isinstance(last, (L.Softmax, L.Sigmoid)) else len(self.layers)
 
+    def fixed_layers(self) -> int:
+        """How many layers come below the lowest layer that learns: each is frozen or has no
+        parameters, so what they make of an image is the same at every step of training."""
+        learning = [i for i, layer in enumerate(self.layers[:self._loss_stop()])
+                    if not layer.frozen and layer.shapes]
+        if not learning:
+            raise UserError(f"{self.network.source}: every layer is frozen: nothing to train")
+        return min(learning)
+
+    def prepare(self, params: dict, x: np.ndarray, chunk: int):
+        """What layer :meth:`fixed_layers` reads for the images ``x``, computed once, in chunks
+        of ``chunk`` images: the output of the fixed layers below it, in the form that layer
+        reads fastest (see :meth:`.layers.Layer.prepare`). Index it to take a batch, and
+        pass ``start=self.fixed_layers()`` to the passes."""
+        start = self.fixed_layers()
+        if start:
+            x = np.concatenate([self.forward(params, x[i:i + chunk], stop=start)
+                                for i in range(0, len(x), chunk)])
+        layer = self.layers[start]
+        return layer.prepare(x, self._own(layer, params), chunk)
+
     def loss_and_grads(self, params: dict, x: np.ndarray, targets: np.ndarray,
-                       loss: str = "cross_entropy") -> tuple[float, dict[str, np.ndarray]]:
-        """Mean loss on the batch and the gradient of every trainable parameter."""
+                       loss: str = "cross_entropy", start: int = 0
+                       ) -> tuple[float, dict[str, np.ndarray]]:
+        """Mean loss on the batch and the gradient of every trainable parameter.
+
+        ``x`` is the network's input, or with ``start`` what layer ``start`` reads (no
+        higher than :meth:`fixed_layers`; see :meth:`prepare`)."""
         stop = self._loss_stop()
         if loss == "binary_cross_entropy" and not isinstance(self.layers[-1], L.Sigmoid):
             raise UserError(f"{self.network.source}: binary cross-entropy needs a final sigmoid")
-        z = self.forward(params, x, stop=stop)
+        lowest = self.fixed_layers()
+        if start > lowest:
+            raise ValueError(f"start {start} is above the lowest layer that learns ({lowest})")
+        z = self.forward(params, x, stop=stop, start=start)
         value, grad = LOSSES[loss](z, targets)
-        learning = [i for i, layer in enumerate(self.layers[:stop]) if not layer.frozen and layer.shapes]
-        lowest = min(learning)
         grads = {}
         for i in range(stop - 1, lowest - 1, -1):
             layer = self.layers[i]

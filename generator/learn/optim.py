@@ -26,8 +26,17 @@ class Adam:
             g = grads[name]
             m = self.m.setdefault(name, np.zeros_like(g))
             v = self.v.setdefault(name, np.zeros_like(g))
+            # in place, operand by operand in the order of the formula: the same bits as
+            # writing it out, without a new array for every operator
             m *= self.b1
             m += (1 - self.b1) * g
             v *= self.b2
-            v += (1 - self.b2) * g * g
-            params[name] -= (self.lr / c1) * m / (np.sqrt(v / c2) + self.eps)
+            gg = (1 - self.b2) * g
+            gg *= g
+            v += gg
+            denominator = v / c2
+            np.sqrt(denominator, out=denominator)
+            denominator += self.eps
+            step = m * (self.lr / c1)
+            step /= denominator
+            params[name] -= step

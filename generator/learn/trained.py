@@ -139,7 +139,8 @@ def subset(d: Digits, digits, few: int | None = None) -> tuple:
 class Transfer:
     """The transfer-learning runs; ``head``/``scratch`` by ``"all"`` and ``"few"``."""
 
-    base: Trained
+    #: None when only the runs from scratch were asked for (:func:`train_transfer_part`)
+    base: Trained | None
     head: dict[str, Trained]
     scratch: dict[str, Trained]
     frozen_network: s.Network
@@ -147,22 +148,41 @@ class Transfer:
     data: dict[str, tuple]
 
 
-def _transfer(cache: str, d: Digits, fp: str) -> Transfer:
+#: The parts of the transfer-learning runs that train independently of each other: the
+#: heads start from the pre-trained base network, the runs from scratch need nothing else.
+TRANSFER_PARTS = ("head", "scratch")
+
+
+def _transfer(cache: str, d: Digits, fp: str, parts=TRANSFER_PARTS) -> Transfer:
+    """The transfer-learning runs of ``parts`` (the others left empty, the base with them)."""
+    unknown = set(parts) - set(TRANSFER_PARTS)
+    if unknown:
+        raise KeyError(f"transfer parts: {sorted(unknown)}")
     lenet = load_builtin("lenet5")
-    base = _fit(lenet, cfg.BASE, subset(d, OLD_DIGITS), cache, "lenet5", fp, digits=OLD_DIGITS)
+    base = (_fit(lenet, cfg.BASE, subset(d, OLD_DIGITS), cache, "lenet5", fp, digits=OLD_DIGITS)
+            if "head" in parts else None)
     frozen = freeze(lenet, FROZEN)
     head, scratch, data = {}, {}, {}
     for amount, few in (("all", None), ("few", FEW)):
         config = cfg.TRANSFER[amount]
-        # the frozen layers from the pre-trained network, a new head initialised as from scratch
-        fresh = Model(lenet).init(config.seed)
-        start = {k: (base.params[k] if k.split(".")[0] in FROZEN else fresh[k]) for k in fresh}
         data[amount] = subset(d, NEW_DIGITS, few)
-        head[amount] = _fit(frozen, config, data[amount], cache, "lenet5", fp,
-                            start=start, digits=NEW_DIGITS, few=few, base=base.key)
-        scratch[amount] = _fit(lenet, config, data[amount], cache, "lenet5", fp,
-                               digits=NEW_DIGITS, few=few)
+        if "head" in parts:
+            # the frozen layers from the pre-trained network, a new head initialised as from scratch
+            fresh = Model(lenet).init(config.seed)
+            start = {k: (base.params[k] if k.split(".")[0] in FROZEN else fresh[k]) for k in fresh}
+            head[amount] = _fit(frozen, config, data[amount], cache, "lenet5", fp,
+                                start=start, digits=NEW_DIGITS, few=few, base=base.key)
+        if "scratch" in parts:
+            scratch[amount] = _fit(lenet, config, data[amount], cache, "lenet5", fp,
+                                   digits=NEW_DIGITS, few=few)
     return Transfer(base, head, scratch, frozen, data)
+
+
+def train_transfer_part(cache: Path, part: str) -> None:
+    """Train one of :data:`TRANSFER_PARTS` into ``cache`` (or find it there), for a job of
+    its own (:mod:`.jobs`); :func:`transfer` then reads every part from the cache."""
+    d = load_digits()
+    _transfer(str(cache), d, d.fingerprint(), (part,))
 
 
 def transfer(cache: Path | None = None) -> Transfer:

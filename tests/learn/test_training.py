@@ -204,3 +204,77 @@ def test_an_untrainable_layer_is_reported():
 
     with pytest.raises(UserError, match=r"resnet18.yaml: layer 2 'bn1' \(batchnorm\): a batchnorm layer cannot be trained here"):
         Model(load_builtin("resnet18"))
+
+
+def test_running_the_fixed_layers_once_keeps_the_weights_bit_for_bit(monkeypatch):
+    """The layers below the lowest that learns run once per image, and the first convolution
+    reads its im2col matrix built once: the same weights and history as running every layer
+    on every batch, for a head over frozen layers, LeNet-5 and the autoencoder."""
+    from generator.learn import layers, model as model_module
+    from generator.learn.trained import AUTOENCODER_SPEC
+    from generator.specs import load_spec
+
+    data = _subset(130, 40)  # 130 % 25 = 5: a short last batch
+    images = (data[0], data[0], data[2], data[2])
+    config = replace(SHORT, epochs=2, curves=("train", "test"))
+    lenet = load_builtin("lenet5")
+    head = Model(learn.freeze(lenet, ["C1", "C3", "C5"]))
+    assert head.fixed_layers() == head.names.index("F6") and Model(lenet).fixed_layers() == 0
+    runs = [(head, config, data), (Model(lenet), config, data),
+            (Model(load_spec(AUTOENCODER_SPEC, "autoencoder")),
+             replace(config, loss="binary_cross_entropy"), images)]
+    read = []
+    from_columns = layers.Conv._from_columns
+    monkeypatch.setattr(layers.Conv, "_from_columns",
+                        lambda self, x, params: read.append(self.name) or from_columns(self, x, params))
+    once = [train(m, m.init(0), c, *d) for m, c, d in runs]
+    assert set(read) == {"C1", "enc1"}  # LeNet-5's and the autoencoder's first convolution
+
+    monkeypatch.setattr(layers.Conv, "prepare", layers.Layer.prepare)
+    monkeypatch.setattr(model_module.Model, "fixed_layers", lambda self: 0)
+    every_time = [train(m, m.init(0), c, *d) for m, c, d in runs]
+    for a, b in zip(once, every_time):
+        assert _digest(a.params) == _digest(b.params)
+        assert a.history == b.history and len(a.history.test_loss) == 2
+
+
+@pytest.mark.parametrize("kernel, stride, padding", [(5, 1, 0), (3, 2, 1), (4, 2, 1)])
+def test_a_convolution_from_its_prepared_columns_is_conv2d_bit_for_bit(kernel, stride, padding):
+    from generator.learn import layers
+    from generator.specs import layers as spec_layers
+
+    rng = np.random.default_rng(kernel)
+    x = rng.standard_normal((11, 3, 16, 16)).astype(np.float32)
+    spec = spec_layers.Conv(out=5, kernel=(kernel, kernel), stride=(stride, stride),
+                            padding=(padding, padding))
+    conv = layers.Conv(spec, x.shape[1:], "c")
+    params = {k: rng.standard_normal(s).astype(np.float32) for k, s in conv.shapes.items()}
+    prepared = conv.prepare(x, params, chunk=4)  # chunks of 4, 4 and 3 images
+    assert isinstance(prepared, layers.Columns) and len(prepared) == len(x)
+    batch = np.array([7, 2, 10])
+    expected = nn.conv2d(x[batch], params["weight"], params["bias"], stride, padding)
+    got = conv.forward(prepared[batch], params)
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+    # what the backward pass reads: the images and their columns
+    assert np.array_equal(conv.x, x[batch]) and conv.columns.shape == (3, 1, 3 * kernel**2, got[0, 0].size)
+
+
+def test_a_convolution_without_columns_is_prepared_as_its_images():
+    from generator.learn import layers
+    from generator.specs import layers as spec_layers
+
+    x = np.ones((2, 4, 5, 5), dtype=np.float32)
+    conv = layers.Conv(spec_layers.Conv(out=3, kernel=(1, 1)), x.shape[1:], "pointwise")
+    params = {k: np.ones(s, dtype=np.float32) for k, s in conv.shapes.items()}
+    assert conv.prepare(x, params, chunk=8) is x  # a 1x1 convolution is a plain product
+
+
+def test_evaluation_reads_the_losses_value_only():
+    from generator.learn.losses import LOSS_VALUES, LOSSES
+
+    assert LOSS_VALUES.keys() == LOSSES.keys()
+    rng = np.random.default_rng(0)
+    scores, classes = rng.standard_normal((7, 10)).astype(np.float32), rng.integers(0, 10, 7)
+    pixels, images = rng.standard_normal((3, 1, 4, 4)).astype(np.float32), rng.random((3, 1, 4, 4))
+    for loss, z, t in (("cross_entropy", scores, classes), ("binary_cross_entropy", pixels, images)):
+        assert LOSS_VALUES[loss](z, t) == LOSSES[loss](z, t)[0]
