@@ -55,21 +55,13 @@ $(KATEX)/.copied: node_modules/.package-lock.json
 # The whole site as one zip that works opened from disk (file://): Material's
 # offline plugin (plain .html links, the search index as a script) and the
 # iframe-worker shim (search's worker from file://), both only in this build.
-OFFLINE     := build/offline
-OFFLINE_ZIP := build/convnet-atlas-offline.zip
-
 offline: $(IFRAME)/shim.js generate
-	rm -rf $(OFFLINE) $(OFFLINE_ZIP)
-	ATLAS_OFFLINE=true $(BIN)/mkdocs build --strict -f mkdocs-offline.yml -d $(OFFLINE)/convnet-atlas
-	find $(OFFLINE) -exec touch -h -d @$(SOURCE_DATE_EPOCH) {} +
-	cd $(OFFLINE) && find convnet-atlas -type f | LC_ALL=C sort | \
-		TZ=UTC zip -q -X -D -@ ../$(notdir $(OFFLINE_ZIP))
-	@echo "offline bundle: $(OFFLINE_ZIP) (unzip, open convnet-atlas/index.html)"
+	$(BIN)/python -m generator offline
 
 # The site as the Pages workflow deploys it: site/ with the offline bundle inside,
 # where the home page's download link points (settings.OFFLINE_DOWNLOAD).
 pages: site offline
-	$(BIN)/python -m generator publish $(OFFLINE_ZIP)
+	$(BIN)/python -m generator publish
 
 $(IFRAME)/shim.js: node_modules/.package-lock.json
 	mkdir -p $(IFRAME)
@@ -108,4 +100,4 @@ deploy: setup
 # The generator removes what it made (its manifest says what); then the assets.
 clean:
 	test ! -x $(BIN)/python || $(BIN)/python -m generator clean
-	rm -rf $(KATEX) $(IFRAME) $(JSYAML) $(OFFLINE) $(OFFLINE_ZIP) .pytest_cache .hypothesis
+	rm -rf $(KATEX) $(IFRAME) $(JSYAML) build/offline .pytest_cache .hypothesis

@@ -18,6 +18,7 @@ from .errors import UserError
 from .settings import load_settings
 from .commands import clean as clean_command
 from .commands import import_model as import_command
+from .commands import offline as offline_command
 from .commands import publish as publish_command
 from .commands import site as site_command
 from .commands import table as table_command
@@ -53,6 +54,7 @@ def parser() -> argparse.ArgumentParser:
     site_command.add_parser(sub)
     clean_command.add_parser(sub)
     import_command.add_parser(sub)
+    offline_command.add_parser(sub)
     publish_command.add_parser(sub)
     f = sub.add_parser("fingerprint", help="print the hash of everything the build depends on (a CI cache key)")
     f.add_argument("--root", default=".", help="project root holding pyproject.toml (default: .)")

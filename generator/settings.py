@@ -87,7 +87,10 @@ BUILDER_CONFIG = "mkdocs.yml"
 #: What a hand-written Markdown page writes where the repository's address goes; the
 #: copy into the builder's folder puts :attr:`Settings.repository` there.
 REPOSITORY_TOKEN = "{{ repository }}"
-#: Where the offline bundle (``make offline``) is published, relative to the site's
+#: The offline bundle ``make offline`` writes (``python -m generator offline``), relative
+#: to the project root.
+OFFLINE_BUNDLE = "build/convnet-atlas-offline.zip"
+#: Where the offline bundle is published, relative to the site's
 #: root: ``make pages`` copies it there (``python -m generator publish``), and
 #: hand-written pages link to it by writing :data:`OFFLINE_TOKEN`.
 OFFLINE_DOWNLOAD = "downloads/convnet-atlas-offline.zip"

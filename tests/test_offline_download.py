@@ -81,7 +81,7 @@ def test_the_home_page_links_the_bundle_through_the_token():
     assert OFFLINE_DOWNLOAD not in home  # the path has one place: the settings
 
 
-def _bundle(path: Path, names=(publish.BUNDLE_HOME, "convnet-atlas/a.html")) -> Path:
+def _bundle(path: Path, names=("convnet-atlas/index.html", "convnet-atlas/a.html")) -> Path:
     with zipfile.ZipFile(path, "w") as z:
         for name in names:
             z.writestr(name, f"<p>{name}</p>")
@@ -130,3 +130,44 @@ def test_publish_writes_only_into_a_site_this_project_built(tmp_path, capsys):
     assert main(["publish", str(_bundle(tmp_path / "b.zip")), "--root", str(root)]) == 2
     assert "no site built by this project; run make site first" in capsys.readouterr().err
     assert sorted(p.name for p in (root / "site").iterdir()) == ["mine.txt"]
+
+
+def _folder(root: Path) -> Path:
+    site = root / "offline-site"
+    (site / "b").mkdir(parents=True)
+    (site / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    (site / "b" / "page.html").write_text("<p>b</p>", encoding="utf-8")
+    (site / "a.js").write_text("x", encoding="utf-8")
+    return site
+
+
+def test_the_bundle_zip_is_reproducible(tmp_path, monkeypatch):
+    from generator.commands.offline import write_zip
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = _folder(tmp_path)
+    write_zip(folder, tmp_path / "one.zip")
+    (folder / "a.js").touch()  # a newer date on disk changes nothing
+    write_zip(folder, tmp_path / "two.zip")
+    assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "one.zip") as z:
+        infos = z.infolist()
+        assert [i.filename for i in infos] == ["convnet-atlas/a.js", "convnet-atlas/b/page.html",
+                                               "convnet-atlas/index.html"]
+        assert {i.date_time for i in infos} == {(2023, 11, 14, 22, 13, 20)}
+        assert {i.external_attr >> 16 for i in infos} == {0o644}
+        assert z.read("convnet-atlas/b/page.html") == b"<p>b</p>"
+
+
+def test_clean_removes_the_bundle_and_never_a_users_file(tmp_path):
+    from generator.commands.offline import write_zip
+    from generator.settings import OFFLINE_BUNDLE
+
+    root = _project(tmp_path, "site_url: https://d.example/")
+    bundle = root / OFFLINE_BUNDLE
+    write_zip(_folder(tmp_path), bundle)
+    assert main(["clean", "--root", str(root)]) == 0
+    assert not bundle.exists()
+    bundle.write_bytes(b"my own notes, not a zip")
+    assert main(["clean", "--root", str(root)]) == 0
+    assert bundle.read_bytes() == b"my own notes, not a zip"

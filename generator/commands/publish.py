@@ -16,16 +16,15 @@ import zipfile
 from pathlib import Path
 
 from ..errors import UserError
-from ..settings import OFFLINE_DOWNLOAD, load_settings, offline_download_url
+from ..settings import OFFLINE_BUNDLE, OFFLINE_DOWNLOAD, load_settings, offline_download_url
+from .offline import FOLDER, home_in
 from .site import MARK, locked
-
-#: The page a bundle must hold to be one (it unzips into this folder).
-BUNDLE_HOME = "convnet-atlas/index.html"
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("publish", help="copy the offline bundle (make offline) into the built site")
-    p.add_argument("bundle", help="the zip written by make offline")
+    p.add_argument("bundle", nargs="?", default=OFFLINE_BUNDLE,
+                   help=f"the zip written by make offline (default: {OFFLINE_BUNDLE})")
     p.add_argument("--root", default=".", help="project root holding pyproject.toml (default: .)")
     p.set_defaults(run=run)
 
@@ -33,14 +32,13 @@ def add_parser(sub) -> None:
 def check_bundle(path: Path) -> None:
     """A zip holding the offline site's home page, or a one-line error."""
     try:
-        with zipfile.ZipFile(path) as bundle:
-            names = set(bundle.namelist())
+        found = home_in(path)
     except FileNotFoundError:
         raise UserError(f"{path}: not found; run make offline first") from None
     except zipfile.BadZipFile:
         raise UserError(f"{path}: not a zip file") from None
-    if BUNDLE_HOME not in names:
-        raise UserError(f"{path}: no {BUNDLE_HOME} in it; it is not the offline bundle")
+    if not found:
+        raise UserError(f"{path}: no {FOLDER}/index.html in it; it is not the offline bundle")
 
 
 def publish(settings, bundle: Path) -> Path:
@@ -66,7 +64,7 @@ def publish(settings, bundle: Path) -> Path:
 
 def run(args) -> int:
     settings = load_settings(Path(args.root))
-    target = publish(settings, Path(args.bundle))
+    target = publish(settings, settings.root / args.bundle)
     print(f"generator: published {target.relative_to(settings.root)} "
           f"(linked as {offline_download_url(settings)})", file=sys.stderr)
     return 0

@@ -55,9 +55,12 @@ def warnings_in(log: str) -> list[str]:
     return [line for line in log.splitlines() if line.lstrip().startswith(_LEVELS)]
 
 
-def build_site(settings: Settings, config: str, into: Path) -> None:
-    """MkDocs, strict, into ``into``; any warning is a failure."""
-    env = dict(os.environ, ATLAS_SKIP_GENERATE="1", ATLAS_STRICT="true")
+def build_site(settings: Settings, config: str, into: Path, *, mark: bool = True,
+               what: str = "", **env: str) -> None:
+    """MkDocs, strict, into ``into``; any warning is a failure. ``env``: more variables
+    for the builder; ``mark``: write :data:`MARK` (a site this command may replace);
+    ``what``: the folder the failure message says was left as it was."""
+    env = dict(os.environ, ATLAS_SKIP_GENERATE="1", ATLAS_STRICT="true", **env)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", config,
          "--site-dir", str(into)],
@@ -69,9 +72,10 @@ def build_site(settings: Settings, config: str, into: Path) -> None:
             print(line, file=sys.stderr)
         raise UserError(
             f"{config}: the site build reported {len(found) or 'an error'}"
-            f"{' warning(s)' if found else ''}; {settings.site_dir}/ was left as it was"
+            f"{' warning(s)' if found else ''}; {what or settings.site_dir + '/'} was left as it was"
         )
-    (into / MARK).write_text("built by python -m generator site\n", encoding="utf-8")
+    if mark:
+        (into / MARK).write_text("built by python -m generator site\n", encoding="utf-8")
 
 
 def _check_site_dir(settings: Settings, site: Path) -> None:

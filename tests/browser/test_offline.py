@@ -5,29 +5,41 @@ finds a page, math renders, figures load and the calculator starts."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
+from generator.commands.offline import FOLDER
+from generator.settings import load_settings, offline_download_url
 from tests.browser.test_search import first_hit
 from tests.browser.test_site import FETCHED, LINKED, _settle
-from tests.conftest import ROOT, mkdocs_build, require_assets
+from tests.conftest import ROOT, generate, require_assets, site_env
 
 pytestmark = pytest.mark.site
 
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
+    """``make offline``'s zip (``python -m generator offline``), unzipped: the folder a reader opens."""
     require_assets()
     if not (ROOT / "docs/vendor/iframe-worker/shim.js").is_file():
         pytest.fail("iframe-worker shim missing: run 'make docs/vendor/iframe-worker/shim.js'")
-    site = tmp_path_factory.mktemp("offline") / "convnet-atlas"
-    result = mkdocs_build(ROOT, site, config="mkdocs-offline.yml", ATLAS_OFFLINE="true")
-    assert result.returncode == 0, f"offline build failed:\n{result.stderr[-4000:]}"
-    return site
+    made = generate(ROOT)
+    assert made.returncode == 0, made.stderr[-4000:]
+    where = tmp_path_factory.mktemp("offline")
+    zipped = where / "bundle.zip"
+    made = subprocess.run([sys.executable, "-m", "generator", "offline", "--out", str(zipped)],
+                          cwd=ROOT, env=site_env(), capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr[-4000:]
+    with zipfile.ZipFile(zipped) as z:
+        z.extractall(where)
+    return where / FOLDER
 
 
 class _Refs(HTMLParser):
@@ -86,8 +98,6 @@ def test_search_math_figures_and_calculator_work_from_disk(browser, bundle):
 
 def test_the_bundle_links_its_published_download(bundle):
     """The bundle cannot hold its own zip: its home page links the published one."""
-    from generator.settings import load_settings, offline_download_url
-
     home = (bundle / "index.html").read_text(encoding="utf-8")
     href = re.search(r'<a [^>]*href="([^"]*convnet-atlas-offline\.zip)"[^>]*>', home)
     assert href is not None, "no download link on the bundle's home page"
