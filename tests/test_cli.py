@@ -46,3 +46,43 @@ def test_an_output_folder_that_cannot_be_made_is_one_line():
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "/proc/atlas-cannot-be-here" in result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_table_prints_markdown_even_to_a_terminal_and_text_when_asked(capsys):
+    """Markdown stays the default whatever stdout is (scripts depend on it; --help says
+    so); ``--format text`` is the terminal's table, ``md`` the old name of markdown."""
+    import os
+    import pty
+
+    from generator.__main__ import main
+    from generator.specs import load_builtin
+    from generator.tables import layer_table
+    from generator.tables.formats import to_markdown, to_text
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "table", "lenet5"], cwd=ROOT,
+                            stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    table = layer_table(load_builtin("lenet5"))
+    assert b"".join(chunks).decode().replace("\r\n", "\n") == to_markdown(table)
+
+    for fmt, write in (("text", to_text), ("md", to_markdown), ("markdown", to_markdown)):
+        assert main(["table", "lenet5", "--format", fmt]) == 0
+        assert capsys.readouterr().out == write(table), fmt
+    try:
+        main(["table", "--help"])
+    except SystemExit:
+        pass
+    assert "markdown (the default, for scripts and pipes, whether or not the output is a " \
+           "terminal), text" in " ".join(capsys.readouterr().out.split())

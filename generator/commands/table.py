@@ -1,4 +1,4 @@
-"""``python -m generator table ID_OR_PATH [--format md|csv|json] [--input C,H,W]``."""
+"""``python -m generator table ID_OR_PATH [--format markdown|text|csv|json] [--input C,H,W]``."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from ..settings import load_settings
 from ..specs import BUILTINS, is_spec_name, load_builtin, load_spec, spec_id, user_spec_files
 from ..specs.limits import MAX_DIM
 
-#: --format choices; the table code (and NumPy) is imported only when a table is printed,
-#: so registering this subcommand costs `python -m generator build` nothing.
-FORMATS = ("md", "csv", "json")
+#: --format choices and the writer of generator.tables.formats each names; the table code
+#: (and NumPy) is imported only when a table is printed, so registering this subcommand
+#: costs `python -m generator build` nothing. ``md``: the old name of ``markdown``.
+FORMATS = {"markdown": "to_markdown", "md": "to_markdown", "text": "to_text",
+           "csv": "to_csv", "json": "to_json"}
 
 
 def add_parser(sub) -> None:
@@ -26,8 +28,11 @@ def add_parser(sub) -> None:
     p.add_argument("network", metavar="ID_OR_PATH",
                    help=f"a built-in id ({', '.join(BUILTINS)}), the id of a spec in the "
                         "user specs folder, or a path to a .yaml or .yml spec")
-    p.add_argument("--format", choices=sorted(FORMATS), default="md",
-                   help="output format (default: md)")
+    p.add_argument("--format", choices=sorted(FORMATS), default="markdown",
+                   help="markdown (the default, for scripts and pipes, whether or not the "
+                        "output is a terminal), text (aligned columns to read in a terminal; "
+                        "control characters in names shown as escapes such as \\x1b), csv "
+                        "or json; md is markdown")
     p.add_argument("--input", metavar="C,H,W",
                    help="input shape instead of the spec's, e.g. 3,160,160")
     p.add_argument("--root", default=".", help="project root holding pyproject.toml "
@@ -70,8 +75,8 @@ def resolve(name: str, root: Path):
 def run(args: argparse.Namespace) -> int:
     shape = None if args.input is None else parse_input(args.input)
     network = resolve(args.network, Path(args.root))
-    from ..tables import layer_table, to_csv, to_json, to_markdown
+    from ..tables import formats, layer_table
 
-    write = {"md": to_markdown, "csv": to_csv, "json": to_json}[args.format]
+    write = getattr(formats, FORMATS[args.format])
     sys.stdout.write(write(layer_table(network, shape)))
     return 0

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 
 from .. import text
 from .published import QUANTITIES, compare
@@ -25,7 +26,8 @@ from .receptive import Field
 from .table import Row, Table
 
 __all__ = [
-    "to_json", "to_csv", "to_markdown", "table_dict", "md_text", "csv_cell",
+    "to_json", "to_csv", "to_markdown", "to_text", "table_dict", "md_text", "csv_cell",
+    "terminal_text",
     "shape_text", "count_text", "bytes_text", "si_text", "field_texts", "display_row",
     "SHAPE_LAYOUT", "CSV_SHAPE_LAYOUT",
 ]
@@ -81,23 +83,48 @@ def field_texts(field: Field) -> tuple[str, str, str]:
 md_text = text.markdown
 
 
-def _label(row: Row) -> str:
-    label = md_text(row.name) if row.name else row.type
+#: Characters a terminal acts on instead of showing: C0 and C1 controls (``\x1b`` starts
+#: an escape sequence), line and paragraph separators, and the bidirectional controls
+#: that reorder the text around them. Other format characters (ZWJ, ZWNJ) only join.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
+
+
+def _acts_on_terminal(c: str) -> bool:
+    return unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI_CONTROLS
+
+
+def terminal_text(value) -> str:
+    """A user's string as a terminal prints it: every character a terminal would act on
+    (:data:`_BIDI_CONTROLS`, controls, separators) written as its Python escape.
+
+    >>> terminal_text("conv\x1b[31m1"), terminal_text("a\u202eb")
+    ('conv\\x1b[31m1', 'a\\u202eb')
+    """
+    def escape(c: str) -> str:
+        n = ord(c)
+        return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
+    return "".join(escape(c) if _acts_on_terminal(c) else c for c in str(value))
+
+
+def _label(row: Row, escape=md_text) -> str:
+    label = escape(row.name) if row.name else row.type
     return f"{row.path}: {label}" if row.path else label
 
 
-def display_row(row: Row) -> dict[str, str]:
-    """The strings a table shows for ``row`` (templates only print them). ``details`` is
-    escaped like a name: today it is computed text, but a detail may one day quote a
-    spec's string (a placeholder's ``op`` already does)."""
+def display_row(row: Row, escape=md_text) -> dict[str, str]:
+    """The strings a table shows for ``row`` (templates only print them), a user's strings
+    (name, details) through ``escape``: Markdown by default, :func:`terminal_text` for
+    the terminal. ``details`` is escaped like a name: today it is computed text, but a
+    detail may one day quote a spec's string (a placeholder's ``op`` already does)."""
     rf, jump, start = field_texts(row.receptive_field)
-    details = md_text(row.details)
+    details = escape(row.details)
     return {
         "index": row.index,
         "depth": row.depth,
         "path": row.path,
-        "name": md_text(row.name),
-        "label": _label(row),
+        "name": escape(row.name),
+        "label": _label(row, escape),
         "type": row.type,
         "details": details,
         "operation": (f"{row.type} block ({details})" if row.children
@@ -270,38 +297,40 @@ def to_csv(table: Table) -> str:
     return buf.getvalue()
 
 
-# ------------------------------------------------------------------ Markdown
+# ------------------------------------------------------------------ Markdown and text
+
+#: The columns ``to_markdown`` and ``to_text`` print: heading, right-aligned, key of
+#: :func:`display_row`.
+PRINTED_COLUMNS = (
+    ("#", True, "index"), ("layer", False, "label"), ("type", False, "type"),
+    ("details", False, "details"), (f"output ({SHAPE_LAYOUT})", False, "output"),
+    ("params", True, "params"), ("MACs", True, "macs"), ("activations", True, "activations"),
+    ("memory", True, "memory"), ("RF", True, "rf"), ("jump", True, "jump"),
+    ("start", True, "start"),
+)
+
+#: What the table's counts mean, under its title in both printed formats.
+_LEGEND = (
+    "shapes are {layout} (channels × height × width); MACs count multiply-accumulates of "
+    "convolutions and linear layers; memory is float32; RF, jump and start are the "
+    "receptive field in input pixels."
+).format(layout=SHAPE_LAYOUT)
 
 
-def _cells(values) -> str:
-    return "| " + " | ".join(map(str, values)) + " |"
+def _printed_rows(table: Table, escape) -> list[list[str]]:
+    """Every row's cells (inner rows of blocks included), then the totals' cells."""
+    rows = [[str(display_row(row, escape)[key]) for _, _, key in PRINTED_COLUMNS]
+            for row in table.walk()]
+    t = table.totals
+    total = {"label": "total", "params": count_text(t.params), "macs": count_text(t.macs),
+             "activations": count_text(t.activations), "memory": bytes_text(t.activation_bytes)}
+    return rows + [[total.get(key, "") for _, _, key in PRINTED_COLUMNS]]
 
 
-def to_markdown(table: Table) -> str:
-    """The whole table, inner rows of blocks included, then the totals, as Markdown."""
+def _summary(table: Table, escape) -> list[str]:
+    """The totals and the published figures, one line each (a Markdown list)."""
     net, t = table.network, table.totals
     lines = [
-        f"# {text.markdown(net.name)} ({net.id})",
-        "",
-        f"Input {shape_text(table.input_shape)}; shapes are {SHAPE_LAYOUT} (channels × "
-        "height × width); MACs count multiply-accumulates of convolutions and linear "
-        "layers; memory is float32; RF, jump and start are the receptive field in input "
-        "pixels.",
-        "",
-        _cells(["#", "layer", "type", "details", f"output ({SHAPE_LAYOUT})", "params",
-                "MACs", "activations", "memory", "RF", "jump", "start"]),
-        "|--:|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
-    ]
-    for row in table.walk():
-        d = display_row(row)
-        lines.append(_cells([d["index"], d["label"], d["type"], d["details"], d["output"],
-                             d["params"], d["macs"], d["activations"], d["memory"],
-                             d["rf"], d["jump"], d["start"]]))
-    lines.append(_cells(["", "**total**", "", "", "", f"**{count_text(t.params)}**",
-                         f"**{count_text(t.macs)}**", f"**{count_text(t.activations)}**",
-                         f"**{bytes_text(t.activation_bytes)}**", "", "", ""]))
-    lines += [
-        "",
         f"- parameters: {count_text(t.params)} (weights {count_text(t.weights)}, biases "
         f"{count_text(t.biases)}; trainable {count_text(t.trainable_params)})",
         f"- batchnorm buffers (not parameters): {count_text(t.buffers)}",
@@ -311,6 +340,57 @@ def to_markdown(table: Table) -> str:
     ]
     for c in compare(net, table):
         verdict = "matches" if c.matches else "differs"
-        lines.append(f"- published {QUANTITIES[c.quantity]}: {text.markdown(c.published.text)} "
-                     f"({text.markdown(c.source)}); computed {c.computed_as_printed}: {verdict}")
+        lines.append(f"- published {QUANTITIES[c.quantity]}: {escape(c.published.text)} "
+                     f"({escape(c.source)}); computed {c.computed_as_printed}: {verdict}")
+    return lines
+
+
+def _cells(values) -> str:
+    return "| " + " | ".join(map(str, values)) + " |"
+
+
+def to_markdown(table: Table) -> str:
+    """The whole table, inner rows of blocks included, then the totals, as Markdown."""
+    net = table.network
+    *rows, total = _printed_rows(table, md_text)
+    lines = [
+        f"# {text.markdown(net.name)} ({net.id})",
+        "",
+        f"Input {shape_text(table.input_shape)}; {_LEGEND}",
+        "",
+        _cells([heading for heading, _, _ in PRINTED_COLUMNS]),
+        "|" + "|".join("--:" if right else "---" for _, right, _ in PRINTED_COLUMNS) + "|",
+        *map(_cells, rows),
+        _cells([f"**{cell}**" if cell else "" for cell in total]),
+        "",
+        *_summary(table, md_text),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _width(s: str) -> int:
+    """Columns ``s`` takes in a terminal: wide (CJK) characters two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def to_text(table: Table) -> str:
+    """The table of :func:`to_markdown` as plain text for a terminal: the same rows,
+    numbers and totals in aligned columns, names as they are written but for the
+    characters a terminal would act on (:func:`terminal_text`)."""
+    net = table.network
+    heading = f"{terminal_text(net.name)} ({terminal_text(net.id)})"
+    grid = [[h for h, _, _ in PRINTED_COLUMNS], *_printed_rows(table, terminal_text)]
+    widths = [max(_width(r[i]) for r in grid) for i in range(len(PRINTED_COLUMNS))]
+
+    def line(cells) -> str:
+        padded = [" " * (w - _width(c)) + c if right else c + " " * (w - _width(c))
+                  for c, w, (_, right, _) in zip(cells, widths, PRINTED_COLUMNS)]
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    lines = [heading, "=" * _width(heading), "",
+             f"Input {shape_text(table.input_shape)}; {_LEGEND}", "",
+             line(grid[0]), rule, *map(line, grid[1:-1]), rule, line(grid[-1]), "",
+             *_summary(table, terminal_text)]
     return "\n".join(lines) + "\n"

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import html
 import io
 import json
+import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,7 @@ import pytest
 from generator import text
 from generator.specs import load_builtin, parse_spec
 from generator.tables import layer_table, to_csv, to_json, to_markdown
-from generator.tables.formats import csv_cell, display_row
+from generator.tables.formats import csv_cell, display_row, terminal_text, to_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -190,3 +194,66 @@ def test_details_are_escaped_where_they_are_displayed():
     assert shown[1]["operation"] == "placeholder " + shown[1]["details"]
     md = to_markdown(table)
     assert "<b>" not in md and f"| placeholder | {shown[1]['details']} | 4×8×8 |" in md
+
+
+# ------------------------------------------------------------------ text, for a terminal
+
+
+def _columns(line: str) -> str:
+    """``line`` as a terminal lays it out, one character a column (a wide one is doubled)."""
+    return "".join(c * 2 if unicodedata.east_asian_width(c) in "WF" else c for c in line)
+
+
+def _text_cells(out: str) -> tuple[list[list[str]], list[str]]:
+    """The cells of ``to_text``'s table, cut at the columns its rule line marks (a cell out
+    of its column shows), and the lines after the table."""
+    lines = out.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line and set(line) <= {"-", " "})
+    spans = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[rule])]
+    end = lines.index(lines[rule], rule + 1)
+    body = [_columns(line) for line in lines[rule - 1:rule] + lines[rule + 1:end + 2] if
+            line != lines[rule]]
+    for line in body:  # nothing but spaces between the columns, nothing after the last
+        assert all(line[b:c].strip() == "" for (_, b), (c, _) in zip(spans, spans[1:])), line
+        assert len(line) <= spans[-1][1], line
+    cells = [[_wide_once(line[a:b].strip()) for a, b in spans] for line in body]
+    return cells, lines[end + 3:]
+
+
+def _wide_once(cell: str) -> str:
+    """The inverse of :func:`_columns`."""
+    return re.sub(r"(.)\1", lambda m: m[1] if _columns(m[1]) == m[0] else m[0], cell)
+
+
+def test_text_prints_the_markdown_rows_and_totals_plainly_in_aligned_columns():
+    """Cell for cell, what ``to_markdown`` escapes for Markdown, unescaped."""
+    table = layer_table(load_builtin("resnet18"))
+    md = to_markdown(table).splitlines()
+    md_rows = [[html.unescape(c).strip("*") for c in line[2:-2].split(" | ")]
+               for line in md if line.startswith("| ")]
+    out = to_text(table)
+    cells, summary = _text_cells(out)
+    assert cells == [md_rows[0]] + md_rows[1:]  # header, every row, the totals
+    assert len(cells) == len(list(table.walk())) + 2
+    assert cells[-1][:6] == ["", "total", "", "", "", "11,689,512"]
+    assert summary == [html.unescape(line) for line in md[md.index("") + 1:][-len(summary):]]
+    assert out.startswith("ResNet-18 (resnet18)\n====================\n\nInput 3×224×224; shapes "
+                          "are C×H×W")
+    assert "&#" not in out and "|" not in out
+
+
+def test_text_shows_characters_a_terminal_would_act_on_as_escapes():
+    assert terminal_text("a\x1b[2J\x07\x9b\u2028\u202eb\U0001F600é") == \
+        "a\\x1b[2J\\x07\\x9b\\u2028\\u202eb\U0001F600é"
+    # a spec may hold bidirectional controls; a table built in code may hold anything
+    spec = ('name: "net\\u2067x"\ninput: [1, 4, 4]\n'
+            'layers:\n  - relu: {name: "a\\u202eb"}\n  - relu: {name: 漢字}\n')
+    table = layer_table(parse_spec(spec, "t.yaml", "t"))
+    first = dataclasses.replace(table.rows[0], name="x\x1b]0;pwned\x07\x1b[31m")
+    out = to_text(dataclasses.replace(table, rows=(first, *table.rows[1:])))
+    assert not any(unicodedata.category(c) == "Cc" for c in out.replace("\n", ""))
+    assert out.startswith("net\\u2067x (t)\n")
+    assert "x\\x1b]0;pwned\\x07\\x1b[31m" in out
+    cells, _ = _text_cells(out)
+    assert [row[1] for row in cells[1:-1]] == ["x\\x1b]0;pwned\\x07\\x1b[31m", "漢字"]
+    assert _text_cells(to_text(table))[0][1][1] == "a\\u202eb"
