@@ -64,6 +64,10 @@ def test_resnext_grouped_against_dense(grouped):
                 for x, l in rows)
     assert r["dense_total_params"] == table.totals.params - sum(x.params for x, _ in rows) + dense
     assert r["total_params"] == 25028904  # torchvision's resnext50_32x4d
+    # ResNet-50's 3×3 convolutions in the same places: 3, 4, 6, 3 blocks of 64, 128, 256, 512
+    assert first["resnet"]["params"] == 64 * 64 * 3 * 3
+    assert r["resnet_params"] == sum(n * c * c * 9 for n, c in ((3, 64), (4, 128), (6, 256), (3, 512)))
+    assert r["resnet_total_params"] == 25557032  # torchvision's resnet50
 
 
 def test_grouped_networks_and_shuffle(grouped):
@@ -88,7 +92,8 @@ def test_grouped_page(grouped):
     assert "| 128×56×56 → 128×56×56 | 3 | 4 | 4,608 | 147,456 | 14,450,688 | 462,422,016 |" in page
     assert "| 0 | 0, 1 | 0, 1, 2, 3 |" in page
     assert "conv2, conv4, conv5" in page
-    assert "`0 3 1 4 2 5`" in page
+    assert "`0 3 1 4 2 5`" in page and "(../architectures/shufflenet-v2-x1-0.md)" in page
+    assert "11,317,248\nweights and 1,849,688,064 MACs" in page
     assert '{{ figure' not in page and "grouped-channels.svg" in page
 
 

@@ -19,8 +19,11 @@ from ...tables import counts, layer_table
 from ...tables.conventions import leaves
 from .. import concepts, site_map, snippets
 
-#: The network whose grouped 3×3 convolutions the grouped-convolution page counts.
-RESNEXT = "resnext50-32x4d"
+#: The network whose grouped 3×3 convolutions the grouped-convolution page counts, and the
+#: plain ResNet of the same depth whose 3×3 convolutions they take the place of.
+RESNEXT, RESNET = "resnext50-32x4d", "resnet50"
+#: The built-in that shuffles its channels between branches (``channel_shuffle``).
+SHUFFLENET = "shufflenet-v2-x1-0"
 #: Networks whose batchnorm layers the batch-normalization page counts.
 BATCHNORM_NETWORKS = ("resnet50", "vgg16-bn")
 #: PyTorch's and Keras's defaults (``torch.nn.BatchNorm2d``, ``keras.layers.BatchNormalization``).
@@ -74,16 +77,30 @@ def grouped_rows(table) -> list[tuple]:
     return [(r, l) for r, l in leaves(table) if concepts.GROUPED.uses(r, l)]
 
 
+def _plain_3x3(net_id: str) -> list:
+    """The rows of the 3×3 convolutions inside the blocks of a plain ResNet, in order."""
+    return [r for r, l in leaves(layer_table(load_builtin(net_id)))
+            if concepts.CONV_KIND == r.type and l is not None and tuple(l.kernel) == (3, 3)
+            and "." in r.index]
+
+
 def _resnext() -> dict:
     table = layer_table(load_builtin(RESNEXT))
     grouped = grouped_rows(table)
+    plain = _plain_3x3(RESNET)
+    if len(plain) != len(grouped):
+        raise ValueError(f"{RESNET} has {len(plain)} 3×3 convolutions in its blocks, "
+                         f"{RESNEXT} {len(grouped)} grouped ones")
     shapes: dict[tuple, dict] = {}
-    for row, layer in grouped:
+    for (row, layer), other in zip(grouped, plain):
         key = (row.input_shape, row.output_shape)
         entry = shapes.setdefault(key, {"input": row.input_shape, "output": row.output_shape,
                                         "groups": layer.groups, "kernel": layer.kernel,
                                         "width": row.input_shape[0] // layer.groups,
-                                        "count": 0, "params": row.params, "macs": row.macs})
+                                        "count": 0, "params": row.params, "macs": row.macs,
+                                        "resnet": {"input": other.input_shape,
+                                                   "output": other.output_shape,
+                                                   "params": other.params, "macs": other.macs}})
         entry["count"] += 1
         dense_w, dense_b = counts.conv2d_params(row.input_shape[0], row.output_shape[0],
                                                 layer.kernel, bias=layer.bias)
@@ -97,9 +114,16 @@ def _resnext() -> dict:
     dense_macs = sum(r["count"] * r["dense_macs"] for r in rows)
     total = table.totals
     macs = {r["macs"] for r in rows}
-    return {**_network(RESNEXT), "count": len(grouped), "rows": rows,
+    ratios = {r["dense_params"] / r["params"] for r in rows} | {r["dense_macs"] / r["macs"] for r in rows}
+    return {**_network(RESNEXT), "count": len(grouped), "rows": rows, "resnet": _network(RESNET),
             "same_macs": macs.pop() if len(macs) == 1 else None,
-            "first": rows[0], "ratio": rows[0]["dense_params"] // rows[0]["params"],
+            "first": rows[0], "ratio": int(ratios.pop()) if len(ratios) == 1 else None,
+            "resnet_total_params": layer_table(load_builtin(RESNET)).totals.params,
+            "resnet_total_macs": layer_table(load_builtin(RESNET)).totals.macs,
+            "resnet_params": sum(r["count"] * r["resnet"]["params"] for r in rows),
+            "resnet_macs": sum(r["count"] * r["resnet"]["macs"] for r in rows),
+            "grouped_params": sum(r["count"] * r["params"] for r in rows),
+            "grouped_macs": sum(r["count"] * r["macs"] for r in rows),
             "total_params": total.params, "total_macs": total.macs,
             "dense_total_params": total.params - grouped_params + dense_params,
             "dense_total_macs": total.macs - grouped_macs + dense_macs}
@@ -121,7 +145,8 @@ def _grouped_networks() -> list[dict]:
 def grouped_convolution() -> dict:
     shuffled = nn.channel_shuffle(np.arange(6.0).reshape(1, 6, 1, 1), 2)[0, :, 0, 0]  # (C,)
     return {"example": _grouped_example(), "resnext": _resnext(), "networks": _grouped_networks(),
-            "shuffle": [int(v) for v in shuffled], "layout": text.SHAPE_LAYOUT,
+            "shuffle": [int(v) for v in shuffled], "shufflenet": _network(SHUFFLENET),
+            "layout": text.SHAPE_LAYOUT,
             "code": snippets.run("grouped_convolution")}
 
 
