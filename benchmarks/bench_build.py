@@ -93,6 +93,11 @@ def warm_site(project: Path) -> tuple[float, float]:
     return run([PY, "-m", "generator", "site"], project)
 
 
+def load() -> str:
+    """The machine's load averages (1, 5, 15 min): a shared machine's timings need them."""
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def summary(values: list[float]) -> str:
     return f"{statistics.median(values):5.2f} ({min(values):.2f}–{max(values):.2f})"
 
@@ -122,6 +127,7 @@ def main() -> int:
         tmp = Path(tmp)
         project = clone(tmp)
         scratch = tmp / "bare-site"
+        before = load()
         rows = {"cold": [], "bare": [], "warm": [], "cold/bare": [], "warm/bare": []}
         cpu = {"cold": [], "bare": [], "warm": []}
         for _ in range(args.rounds):
@@ -136,7 +142,7 @@ def main() -> int:
         pages = sum(1 for _ in (project / "site").rglob("index.html"))
         print(f"site: {pages} pages, {size_of(project / 'site') / 2**20:.1f} MiB; "
               f"{args.rounds} interleaved rounds, wall seconds median (min–max), "
-              f"child CPU seconds median")
+              f"child CPU seconds median; {before} before, {load()} after")
         for key in ("cold", "bare", "warm"):
             print(f"  {key:<5} {summary(rows[key])} s   cpu {statistics.median(cpu[key]):6.2f} s")
         print(f"  cold / bare {summary(rows['cold/bare'])}x   (target <= 4)")

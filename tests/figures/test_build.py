@@ -80,3 +80,37 @@ def test_warm_build_does_not_import_matplotlib(rendered):
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_fast_encoders_give_the_bytes_of_the_plain_ones():
+    """The palette PNG from raw pixels is the PNG of the decoded PNG the figure saves;
+    frames mapped on the GIF palette together are each frame mapped alone."""
+    import io
+
+    import matplotlib
+    import numpy as np
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from generator.figures import encode, style
+
+    with matplotlib.rc_context(style.RC):
+        fig = Figure(figsize=(1.7, 1.1))
+        ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+        ax.imshow(np.arange(35.0).reshape(5, 7), cmap="viridis")
+        ax.text(1, 1, "Ag", color="white")
+        fast = encode.png_palette(fig)
+        rgb = Image.open(io.BytesIO(encode.png(fig, 1.5 * style.GIF_DPI))).convert("RGB")
+    plain = rgb.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    plain.save(buf, format="PNG", optimize=True)
+    assert fast == buf.getvalue()
+
+    rng = np.random.default_rng(0)
+    frames = [Image.fromarray(rng.integers(0, 256, (9, 13, 3), dtype=np.uint8), "RGB")
+              for _ in range(3)]
+    alone = [f.quantize(palette=encode._palette_image(), dither=Image.Dither.NONE) for f in frames]
+    together = encode._on_palette(frames)
+    assert [f.tobytes() for f in together] == [f.tobytes() for f in alone]
+    assert len({f.tobytes() for f in alone}) == 3  # the frames differ
+    assert together[0].getpalette() == alone[0].getpalette()
