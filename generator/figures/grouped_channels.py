@@ -78,8 +78,8 @@ def describe(p: dict, f: dict) -> tuple[str, str]:
 def render_figure(params: dict, data: dict, facts: dict):
     from .boxes import canvas
     c, groups = facts["channels"], facts["groups"]
-    panel, gap, left = c + 0.6, 1.0, 1.2
-    width, height = left + len(groups) * panel + (len(groups) - 1) * gap, 5.2
+    panel, gap, left = c + 0.6, 1.0, 1.7
+    width, height = left + len(groups) * panel + (len(groups) - 1) * gap, 5.5
     fig, ax = canvas(width, height, style.CELL_INCH * 1.6)
     y_in, y_out, r = 1.0, 3.5, 0.36
     for j, (g, per, edges) in enumerate(zip(groups, facts["per_group"], facts["edges"])):
