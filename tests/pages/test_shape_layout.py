@@ -8,7 +8,9 @@ import pytest
 
 from generator import text
 from generator.pages import site_map
+from generator.render import TEMPLATES
 from generator.specs import load_builtin
+from tests.conftest import ROOT
 from tests.pages.helpers import render_page
 
 #: a×a×c with c = 1 or 3 after a square size: an image written channels last.
@@ -46,6 +48,7 @@ def test_foundations_pages_write_channels_first(slug):
     ("fully-connected-vs-convolution", "10×32×32 volume", None),
     ("padding", "so the volume is 10×32×32", "x10:"),
     ("one-by-one", "Worked example: 192×28×28 to 32×28×28", "28x28x192"),
+    ("one-by-one", f"with 32 filters of {text.shape((5, 5))}, 'same' padding", "5x5"),
     ("pooling", "a 64×224×224 volume becomes 64×112×112", "224×224×64"),
     ("volumes", "on a 3×6×6 image", "6x6x3"),
     ("layer-notation", "a 3×39×39 image through three layers", "39x39x3"),
@@ -85,6 +88,35 @@ def test_snippet_detector_catches_the_old_output():
     assert snippet_slips("", "stride 2: output 3x3") == ["3x3"]
     assert snippet_slips("w = 1  # six 5x5x3 filters", "") == ["5x5x3"]
     assert snippet_slips("", "50 filters 100×5×5 and 10×37×37, (1, 10, 32, 32)") == []
+
+
+#: What is not prose in a template or a hand-written page: code (fenced, inline), Jinja
+#: tags and comments, link targets, HTML tags and attribute lists (figure ids live there).
+NOT_PROSE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1|`[^`\n]*`|\{%.*?%\}|\{#.*?#\}"
+                       r"|\]\([^)]*\)|<[^>]*>|\{[ \t:]*[.#][^}\n]*\}|\{[^{}\n]*=[^{}\n]*\}",
+                       re.S | re.M)
+
+
+def prose_slips(source: str) -> list[str]:
+    """Sizes a template or a hand-written page writes with an ASCII x in its prose; an
+    expression reads 9, so ``{{ n }}x{{ n }}`` is one (the dims filter writes 9×9)."""
+    return ASCII_SIZE.findall(NOT_PROSE.sub(" ", re.sub(r"\{\{.*?\}\}", "9", source, flags=re.S)))
+
+
+def test_prose_detector_catches_the_old_templates():
+    assert prose_slips("a {{ n }}x{{ n }} input, 5x5 filters, `3x3` {{ fig('a-7x7') }}\n"
+                       "```\n2x2\n```\n![x](f-6x6.svg){ #w-4x4 style=\"--a: 3x3\" }\n"
+                       "Conv2d_1a_3x3 32x4d") == ["9x9", "5x5"]
+    assert prose_slips("a {{ (n, n) | dims }} input, 5×5 filters") == []
+
+
+def test_templates_and_hand_written_pages_write_sizes_with_times():
+    pages = [*TEMPLATES.rglob("*.j2"),
+             *(p for p in (ROOT / "docs").rglob("*.md") if "vendor" not in p.parts)]
+    assert len(pages) > 40
+    found = {str(p.relative_to(ROOT)): slips for p in pages
+             if (slips := prose_slips(p.read_text(encoding="utf-8")))}
+    assert found == {}
 
 
 def _snippet_names():

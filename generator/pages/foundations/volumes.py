@@ -41,15 +41,16 @@ def volumes() -> dict:
 
 
 def parameters() -> dict:
-    cases = [
-        ("one 5x5 filter on a single channel", 1, 1, 5),
-        ("10 filters 3×5×5", 3, 10, 5),
-        ("10 filters 3×3×3", 3, 10, 3),
-        ("50 filters 5x5 over 100 channels", 100, 50, 5),
+    cases = [  # label: {f} the filter's size, {cf} its shape with the channels
+        ("one {f} filter on a single channel", 1, 1, 5),
+        ("{n} filters {cf}", 3, 10, 5),
+        ("{n} filters {cf}", 3, 10, 3),
+        ("{n} filters {f} over {c} channels", 100, 50, 5),
     ]
     rows = []
     for label, c_in, n, f in cases:
         w, b = counts.conv2d_params(c_in, n, (f, f))
+        label = label.format(f=text.shape((f, f)), cf=text.shape((c_in, f, f)), n=n, c=c_in)
         rows.append({"label": label, "f": f, "c": c_in, "n": n,
                      "per_filter": w // n + b // n, "w": w, "b": b, "total": w + b})
     return {"rows": rows, "code": snippets.run("parameters")}
@@ -59,20 +60,21 @@ def one_by_one() -> dict:
     tube = next(f.params for f in catalog.FIGURES if f.id == "one-by-one-tube")  # its figure
     c_in, *hw = tube["input"]
     hw, c_out, mid = tuple(hw), tube["filters"], 16
-    direct = counts.conv2d_macs(c_in, c_out, (5, 5), hw)
-    reduce = counts.conv2d_macs(c_in, mid, (1, 1), hw)
-    expand = counts.conv2d_macs(mid, c_out, (5, 5), hw)
-    p_direct = sum(counts.conv2d_params(c_in, c_out, (5, 5)))
-    p_bottleneck = sum(counts.conv2d_params(c_in, mid, (1, 1))) + sum(counts.conv2d_params(mid, c_out, (5, 5)))
+    kernel, point = (5, 5), (1, 1)  # the direct path's filters; the bottleneck's reduction
+    direct = counts.conv2d_macs(c_in, c_out, kernel, hw)
+    reduce = counts.conv2d_macs(c_in, mid, point, hw)
+    expand = counts.conv2d_macs(mid, c_out, kernel, hw)
+    p_direct = sum(counts.conv2d_params(c_in, c_out, kernel))
+    p_bottleneck = sum(counts.conv2d_params(c_in, mid, point)) + sum(counts.conv2d_params(mid, c_out, kernel))
     return {
-        "hw": hw, "c_in": c_in, "c_out": c_out, "mid": mid,
+        "hw": hw, "c_in": c_in, "c_out": c_out, "mid": mid, "kernel": kernel, "point": point,
         "in_shape": (c_in, *hw), "out_shape": (c_out, *hw),
         "direct": direct, "reduce": reduce, "expand": expand, "bottleneck": reduce + expand,
         "ratio": f"{direct / (reduce + expand):.1f}",
         "rounded": {k: f"{v / 1e6:.1f} M" for k, v in
                     (("direct", direct), ("reduce", reduce), ("expand", expand))},
         "p_direct": p_direct, "p_bottleneck": p_bottleneck,
-        "same_hw": nn.conv2d_output_hw(hw, 5, padding="same"),
+        "same_hw": nn.conv2d_output_hw(hw, kernel, padding="same"),
         "code": snippets.run("one_by_one"),
     }
 
