@@ -1230,6 +1230,9 @@
     crop: {size: "8"},
     pad: {padding: "1"},
   };
+  //: The value of "an empty network" in the "Start from" menu (not a built-in's id: ids are
+  //: lower-case file names).
+  var EMPTY = "(empty)";
   var DEFAULT_HASH = "v1&name=My%20network&in=3,32,32&l=conv:out=16,kernel=3,padding=1;relu;" +
     "maxpool:kernel=2;conv:out=32,kernel=3,padding=1;relu;maxpool:kernel=2;flatten;linear:out=10";
 
@@ -1441,9 +1444,13 @@
         title: ["channels", "height", "width"][i]});
     });
     this.tfBox = el("input", {type: "checkbox", id: this.id("tf"), autocomplete: "off"});
-    this.netSelect = el("select", {id: this.id("net"), autocomplete: "off"}, data.networks.map(function (n) {
+    // The menu shows the built-in on the page while it is there unchanged (see syncStart),
+    // else its first entry, which claims none.
+    this.netSelect = el("select", {id: this.id("net"), autocomplete: "off"}, [
+      el("option", {value: "", text: "choose a network", disabled: true}),
+    ].concat(data.networks.map(function (n) {
       return el("option", {value: n.id, text: n.name + " (" + n.id + ")"});
-    }).concat([el("option", {value: "", text: "an empty network"})]));
+    })).concat([el("option", {value: EMPTY, text: "an empty network"})]));
     var loadButton = el("button", {type: "button", className: "atlas-calc__button", text: "Load"});
     this.specText = el("textarea", {id: this.id("spec"), className: "atlas-calc__spec", rows: "8", spellcheck: "false",
       autocomplete: "off", "aria-describedby": this.id("spec-error")});
@@ -1557,7 +1564,13 @@
         self.say("Loaded " + net.name + ".");
         return;
       }
-      self.load({name: "My network", input: self.state.input.slice(), layers: [], tf: self.state.tf});
+      if (id !== EMPTY) {
+        self.say("Choose a network in the menu first.");
+        return;
+      }
+      // the input shown is the network's on the page, a pasted one's included
+      self.load({name: "My network", input: self.inputs.map(function (input) { return input.value; }),
+        layers: [], tf: self.state.tf});
       self.say("Removed every layer.");
     });
     readButton.addEventListener("click", function () {
@@ -1638,11 +1651,50 @@
       var state = specState(data);
       state.tf = this.state.tf;
       this.load(state);
-      return;
+    } else {
+      this.graph = {text: text, source: source, id: id};
+      this.specBox.open = true;
+      this.updateGraph();
     }
-    this.graph = {text: text, source: source, id: id};
-    this.specBox.open = true;
-    this.updateGraph();
+    this.origin = id ? {id: id, key: this.networkKey()} : null;
+    this.syncStart();
+  };
+
+  /** What identifies the network on the page (its address, without the TensorFlow column). */
+  Calculator.prototype.networkKey = function () {
+    return this.graph ? encodeGraph(this.graph) : encodeState(Object.assign({}, this.state, {tf: false}));
+  };
+
+  /**
+   * "Start from" names the built-in on the page only while it is there as loaded; after
+   * an edit, a pasted spec, a file or a link to cards it shows its first entry instead.
+   */
+  Calculator.prototype.syncStart = function () {
+    if (this.origin && this.networkKey() !== this.origin.key) this.origin = null;  // edited
+    var id = this.origin ? this.origin.id : "";
+    if (this.netSelect.value !== id) this.netSelect.value = id;
+  };
+
+  /** A pasted network's name and input in the fields above, as text (they are disabled). */
+  Calculator.prototype.showGraphNetwork = function (result) {
+    var name = "", input = [];
+    if (result.table) {
+      name = result.table.name;
+      input = result.table.input_shape;
+    } else {
+      var data = null;
+      try {
+        data = read(this.graph.text);
+      } catch (e) {
+        if (!(e instanceof SpecError)) throw e;
+      }
+      if (isMapping(data)) {
+        name = typeof data.name === "string" ? data.name : "";
+        input = Array.isArray(data.input) ? data.input : [];
+      }
+    }
+    this.nameInput.value = name;
+    this.inputs.forEach(function (field, i) { field.value = i < input.length ? valueText(input[i]) : ""; });
   };
 
   /** Compute the pasted spec, show its table or its error, and put it in the address. */
@@ -1652,6 +1704,7 @@
     this.specError.textContent = result.error || "";
     this.specText.setAttribute("aria-invalid", String(!!result.error));
     this.showMode();
+    this.showGraphNetwork(result);
     this.renderGraphTable(result);
     if (result.error) {
       this.status.textContent = "1 problem: " + result.error;
@@ -1661,6 +1714,7 @@
         " · " + countText(t.params) + " parameters · " + siText(t.macs) + " MACs";
     }
     if (!this.yamlPanel.hidden) this.showYAML(null);
+    this.syncStart();
     this.writeHash();
   };
 
@@ -1672,8 +1726,9 @@
     this.addLine.hidden = graph;
     this.graphNote.hidden = !graph;
     this.graphNote.textContent = graph ? "This network is computed from its YAML (above): blocks are rows with " +
-      "their layers below them, in PyTorch's convention. Load a plain sequence, or an empty network, to edit " +
-      "layer by layer and compare with TensorFlow." : "";
+      "their layers below them, in PyTorch's convention. Its name and input, shown at the top, are the YAML's: " +
+      "change them there. Load a plain sequence, or an empty network, to edit layer by layer and compare " +
+      "with TensorFlow." : "";
     this.tfBox.disabled = graph;
     this.nameInput.disabled = graph;
     this.inputs.forEach(function (input) { input.disabled = graph; });
@@ -1744,6 +1799,7 @@
   Calculator.prototype.load = function (state) {
     this.state = state;
     this.graph = null;
+    this.origin = null;  // readText names the built-in it loads
     this.showMode();
     this.renderLayers();
     this.update();
@@ -2111,6 +2167,7 @@
     }
 
     if (!this.yamlPanel.hidden) this.showYAML(spec);
+    this.syncStart();
     this.writeHash();
   };
 

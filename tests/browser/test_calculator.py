@@ -313,6 +313,71 @@ def test_cards_edited_as_yaml_and_a_spec_file_loaded(engine, tmp_path):
     assert console_errors(engine) == []
 
 
+def _network_fields(driver) -> dict:
+    """What the fields above the layers say: name, input, "Start from", and if disabled."""
+    return driver.execute_script("""
+        var name = document.getElementById('atlas-calc-name');
+        var net = document.getElementById('atlas-calc-net');
+        return {name: name.value, disabled: name.disabled,
+                input: ['c', 'h', 'w'].map(function (d) {
+                  return document.getElementById('atlas-calc-in-' + d).value; }),
+                start: net.value, shown: net.options[net.selectedIndex].text,
+                markup: document.querySelectorAll('#atlas-calc img, #atlas-calc script').length,
+                state: [AtlasCalc.page.state.name, AtlasCalc.page.state.layers.length]};""")
+
+
+def test_the_fields_above_show_the_network_loaded_and_act_on_it(engine, tmp_path):
+    """A pasted or loaded spec puts its own name and input in the fields above the table
+    (disabled for a graph, whose YAML holds them), as text; "Start from" names a built-in
+    only while it is on the page as loaded; a field edited after a load edits that network."""
+    by = _by()
+    from selenium.webdriver.support.select import Select
+    engine.get(engine.current_url.split("#")[0] + "#v1&name=x&in=1,28,28&l=conv:out=4,kernel=5")
+    engine.refresh()
+    _wait(engine, "return !!(window.AtlasCalc && AtlasCalc.page)")
+    fields = _network_fields(engine)
+    assert (fields["name"], fields["input"], fields["start"]) == ("x", ["1", "28", "28"], "")
+    assert fields["shown"] == "choose a network"  # not convnet39, the first built-in
+    engine.find_element(by.CSS_SELECTOR, "#atlas-calc-specbox summary").click()
+    engine.find_element(by.ID, "atlas-calc-edit-yaml").click()
+    assert _network_fields(engine) | {"state": None} == fields | {"disabled": True, "state": None}
+
+    evil = "<img src=x onerror=alert(1)>"
+    for i, layers in enumerate(["  - relu: {name: a}\n  - add: {inputs: [input, a]}\n",  # graph
+                                "  - relu\n"]):                                         # cards
+        path = tmp_path / f"evil{i}.yaml"
+        path.write_text(f"name: {json.dumps(evil)}\ninput: [2, 8, 8]\nlayers:\n{layers}",
+                        encoding="utf-8")
+        engine.find_element(by.ID, "atlas-calc-file").send_keys(str(path))
+        _wait(engine, "return document.getElementById('atlas-calc-name').value === arguments[0]",
+              10, evil)
+        fields = _network_fields(engine)
+        assert (fields["input"], fields["start"], fields["markup"]) == (["2", "8", "8"], "", 0)
+        assert fields["disabled"] is (i == 0) and len(_cells(engine)) == 2 - i
+    assert fields["state"] == [evil, 1]
+
+    for id in ("squeezenet1-1", "lenet5"):  # a graph, then cards
+        Select(engine.find_element(by.ID, "atlas-calc-net")).select_by_value(id)
+        engine.find_element(by.XPATH, "//button[text()='Load']").click()
+        net = load_builtin(id)
+        fields = _network_fields(engine)
+        assert (fields["name"], fields["input"], fields["start"]) == (
+            net.name, [str(n) for n in net.input], id)
+    _retype(engine.find_element(by.ID, "atlas-calc-name"), "Mine")
+    fields = _network_fields(engine)
+    assert fields["state"] == ["Mine", len(load_builtin("lenet5").layers)]
+    assert fields["start"] == "" and len(_cells(engine)) == len(load_builtin("lenet5").layers)
+
+    Select(engine.find_element(by.ID, "atlas-calc-net")).select_by_value("squeezenet1-1")
+    engine.find_element(by.XPATH, "//button[text()='Load']").click()
+    Select(engine.find_element(by.ID, "atlas-calc-net")).select_by_value("(empty)")
+    engine.find_element(by.XPATH, "//button[text()='Load']").click()
+    fields = _network_fields(engine)  # the empty network keeps the input shown: SqueezeNet's
+    assert (fields["input"], fields["state"], fields["disabled"]) == (["3", "224", "224"],
+                                                                      ["My network", 0], False)
+    assert console_errors(engine) == []
+
+
 def test_every_builtin_network_loads_with_pythons_table(engine):
     """Every built-in (BUILTINS, whatever is added), from its YAML file as the page gets it."""
     networks = engine.execute_script("return ATLAS_CALC.networks")
