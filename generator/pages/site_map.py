@@ -150,7 +150,7 @@ FOUNDATIONS = Section(
              f"{_FOUNDATIONS}.channels:concatenation",
              tags=("concat", "concatenate", "torch.cat")),
         Page("grouped-convolution", "Grouped convolution",
-             "AlexNet's two groups, ResNeXt's 32: what each filter sees and what it saves.",
+             "what each filter sees, and what AlexNet, ResNeXt and RegNet save with it.",
              f"{_FOUNDATIONS}.channels:grouped_convolution",
              tags=("groups", "group convolution", "cardinality")),
         Page("depthwise-separable", "Depthwise-separable convolution",

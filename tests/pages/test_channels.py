@@ -75,7 +75,8 @@ def test_grouped_networks_and_shuffle(grouped):
     assert list(nets) == ["alexnet-original", "resnext50-32x4d", "regnet-x-400mf"]
     assert nets["alexnet-original"]["names"] == ["conv2", "conv4", "conv5"]
     assert nets["alexnet-original"]["groups"] == [2] and nets["regnet-x-400mf"]["widths"] == [16]
-    assert grouped["shuffle"] == [0, 3, 1, 4, 2, 5]
+    assert grouped["shuffle"]["order"] == [0, 3, 1, 4, 2, 5]
+    assert grouped["shuffle"]["before"] == [[0, 1, 2], [3, 4, 5]]
 
 
 def test_grouped_conv_matches_torch(grouped):
@@ -92,7 +93,7 @@ def test_grouped_page(grouped):
     assert "| 128×56×56 → 128×56×56 | 3 | 4 | 4,608 | 147,456 | 14,450,688 | 462,422,016 |" in page
     assert "| 0 | 0, 1 | 0, 1, 2, 3 |" in page
     assert "conv2, conv4, conv5" in page
-    assert "`0 3 1 4 2 5`" in page and "(../architectures/shufflenet-v2-x1-0.md)" in page
+    assert "`0 1 2 | 3 4 5`,\ncome out of `channel_shuffle(x, 2)` in the order `0 3 1 4 2 5`" in page and "(../architectures/shufflenet-v2-x1-0.md)" in page
     assert "11,317,248\nweights and 1,849,688,064 MACs" in page
     assert '{{ figure' not in page and "grouped-channels.svg" in page
 

@@ -64,7 +64,7 @@ def _grouped_example() -> dict:
     halves = [nn.conv2d(x[:, i * c // g:(i + 1) * c // g], w[i * f // g:(i + 1) * f // g])
               for i in range(g)]
     split = np.concatenate(halves, axis=1)                            # (1, F, 2, 2)
-    return {"c": c, "f": f, "g": g, "x_shape": x.shape[1:], "w_shape": w.shape,
+    return {"c": c, "f": f, "g": g, "x_shape": x.shape[1:], "w_shape": w.shape, "kernel": w.shape[2:],
             "y_shape": y.shape[1:], "per_group": c // g, "sees": sees(w, g),
             "dense_sees": sees(rng.integers(-1, 2, size=(f, c, 2, 2)).astype(float), 1),
             "split_error": float(np.abs(y - split).max()),
@@ -142,10 +142,18 @@ def _grouped_networks() -> list[dict]:
     return out
 
 
+def _shuffle(channels: int = 6, groups: int = 2) -> dict:
+    """``channel_shuffle`` on channels numbered 0, 1, ...: the order they come out in."""
+    x = np.arange(float(channels)).reshape(1, channels, 1, 1)        # (N, C, 1, 1)
+    out = nn.channel_shuffle(x, groups)[0, :, 0, 0]                  # (C,)
+    per = channels // groups
+    return {"channels": channels, "groups": groups, "order": [int(v) for v in out],
+            "before": [list(range(i * per, (i + 1) * per)) for i in range(groups)]}
+
+
 def grouped_convolution() -> dict:
-    shuffled = nn.channel_shuffle(np.arange(6.0).reshape(1, 6, 1, 1), 2)[0, :, 0, 0]  # (C,)
     return {"example": _grouped_example(), "resnext": _resnext(), "networks": _grouped_networks(),
-            "shuffle": [int(v) for v in shuffled], "shufflenet": _network(SHUFFLENET),
+            "shuffle": _shuffle(), "shufflenet": _network(SHUFFLENET),
             "layout": text.SHAPE_LAYOUT,
             "code": snippets.run("grouped_convolution")}
 
@@ -209,7 +217,11 @@ def _fold_check() -> dict:
             "bn_params": bn_row.params, "bn_buffers": bn_row.buffers, **_network("resnet18")}
 
 
-def _momentum(torch_momentum: float, target: float = 1.0) -> int:
+#: The batch mean the momentum example's running mean follows, from 0.
+MOMENTUM_TARGET = 1.0
+
+
+def _momentum(torch_momentum: float, target: float = MOMENTUM_TARGET) -> int:
     """Training steps until PyTorch's running mean, from 0, reaches :data:`REACH` of a batch
     mean that stays ``target``: :func:`nn.batch_norm` with ``training=True``, step by step."""
     running_mean, running_var = np.zeros(1), np.ones(1)
@@ -246,7 +258,7 @@ def batch_norm() -> dict:
             "keras": {"momentum": KERAS_MOMENTUM, "eps": KERAS_EPS, "steps": keras_steps,
                       "as_torch": round(1 - KERAS_MOMENTUM, 12),
                       "of_torch": round(1 - TORCH_MOMENTUM, 12)},
-            "reach": REACH, "vgg": {"plain": plain, "bn": bn, "difference": bn - plain},
+            "reach": REACH, "target": MOMENTUM_TARGET, "vgg": {"plain": plain, "bn": bn, "difference": bn - plain},
             "layout": text.SHAPE_LAYOUT,
             "counting": "../" + site_map.REFERENCE.path("counting-conventions"),
             "code": snippets.run("batch_norm")}
