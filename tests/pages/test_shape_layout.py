@@ -47,8 +47,8 @@ def test_foundations_pages_write_channels_first(slug):
 @pytest.mark.parametrize("slug,want,gone", [
     ("fully-connected-vs-convolution", "10×32×32 volume", None),
     ("padding", "so the volume is 10×32×32", "x10:"),
-    ("one-by-one", "Worked example: 192×28×28 to 32×28×28", "28x28x192"),
-    ("one-by-one", f"with 32 filters of {text.shape((5, 5))}, 'same' padding", "5x5"),
+    ("one-by-one", "Worked example: 192×28×28 to 32×28×28\n\n**Directly**, with 32 filters of "
+                   f"{text.shape((5, 5))}, 'same' padding", "28x28x192"),
     ("pooling", "a 64×224×224 volume becomes 64×112×112", "224×224×64"),
     ("volumes", "on a 3×6×6 image", "6x6x3"),
     ("layer-notation", "a 3×39×39 image through three layers", "39x39x3"),
