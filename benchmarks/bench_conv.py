@@ -16,6 +16,18 @@ wall clock), the algorithm conv2d chose, and the largest |difference|
 relative to the largest output.  Targets (issue 20): each VGG-16 / ResNet-50 layer, the
 transposed convolution and the 7×7 stem at most 1.5×, depthwise at most 2×.
 This is a benchmark, not a test: nothing fails if it is slow.
+
+Both libraries get memory of their own kind: torch's operands are copied
+into tensors torch allocated (64-byte aligned), since a NumPy array's
+buffer is only 16-byte aligned and oneDNN's depthwise kernel ran some
+layers 10× slower on it. And by default (``--heap keep``) glibc is told
+to keep freed memory in the process (``mallopt``) instead of returning it
+to the system: otherwise whether a layer's fresh output array needs new
+pages, each costing a page fault (about 2 µs on this virtual machine, a
+quarter of a depthwise layer's time for torch's 1.8 MB outputs), depends
+on what the process allocated before, and the same torch layer timed at
+0.27 ms or 2.7 ms from one run to the next. ``--heap default`` measures
+with glibc's own policy, page faults included.
 """
 
 from __future__ import annotations
@@ -99,6 +111,41 @@ SUMMARY_NOTE = ("times: CPU time of this process, median of the blocks; ratio = 
                 "per block, median (min-max), by CPU time, then by wall clock")
 
 
+def keep_freed_memory() -> str:
+    """Ask glibc to keep freed memory in the process (no trimming, no mmap for blocks
+    up to 32 MB), so repeated allocations reuse pages instead of faulting in new ones;
+    returns a description of what was set, or why nothing was."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError):
+        return "heap: glibc's mallopt not found, the allocator's own policy"
+    m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
+    ok = mallopt(m_mmap_threshold, 32 * 2**20) == 1 and mallopt(m_trim_threshold, 2**31 - 1) == 1
+    return ("heap: glibc keeps freed memory (mallopt M_MMAP_THRESHOLD 32 MB, "
+            "M_TRIM_THRESHOLD 2 GB), for both libraries" if ok else
+            "heap: mallopt refused, the allocator's own policy")
+
+
+def heap_argument(parser) -> None:
+    parser.add_argument("--heap", choices=("keep", "default"), default="keep",
+                        help="keep freed memory in the process (default) or use glibc's "
+                             "policy, page faults on fresh arrays included")
+
+
+def set_heap(choice: str) -> str:
+    return keep_freed_memory() if choice == "keep" else "heap: glibc's default policy"
+
+
+def torch_owned(a):
+    """``a`` (a NumPy array) copied into a tensor torch allocated."""
+    return torch.from_numpy(np.ascontiguousarray(a)).clone()
+
+
 def set_threads(n: int):
     """Limit NumPy's BLAS and torch to ``n`` threads; returns the threadpoolctl limiter."""
     limiter = threadpool_limits(n)
@@ -167,13 +214,17 @@ def algorithm_of(x_shape, w_shape, stride, padding, groups) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="threads for both libraries")
+    parser.add_argument("--only", default="", help="only the layers whose label contains this")
+    heap_argument(parser)
     args = parser.parse_args()
     if torch is None:
         raise SystemExit("torch is not installed: nothing to compare with")
+    heap = set_heap(args.heap)
     set_threads(args.threads)
     F = torch.nn.functional
     rng = np.random.default_rng(0)
     print(describe(args.threads))
+    print(heap)
     print(f"interleaved blocks: {ROUNDS} per library; {SUMMARY_NOTE}")
     header = f"{'layer':<34} {'algorithm':<9} {SUMMARY_HEADER} {'rel |diff|':>10}"
     print(header)
@@ -186,10 +237,12 @@ def main() -> None:
               f"{diff:10.1e}", flush=True)
 
     for label, x_shape, w_shape, stride, padding, groups in distinct_convs() + EXTRA:
+        if args.only not in label:
+            continue
         x = rng.standard_normal(x_shape, dtype=np.float32)
         w = (rng.standard_normal(w_shape) / np.sqrt(np.prod(w_shape[1:]))).astype(np.float32)
         b = rng.standard_normal(w_shape[0], dtype=np.float32)
-        tx, tw, tb = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)
+        tx, tw, tb = torch_owned(x), torch_owned(w), torch_owned(b)
 
         def ours():
             return gnn.conv2d(x, w, b, stride, padding, 1, groups)
@@ -200,10 +253,12 @@ def main() -> None:
 
         row(label, algorithm_of(x_shape, w_shape, stride, padding, groups), ours, theirs)
     for label, x_shape, w_shape, stride, padding in TRANSPOSED:
+        if args.only not in label:
+            continue
         x = rng.standard_normal(x_shape, dtype=np.float32)
         w = (rng.standard_normal(w_shape) / np.sqrt(w_shape[0] * 4)).astype(np.float32)
         b = rng.standard_normal(w_shape[1], dtype=np.float32)
-        tx, tw, tb = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)
+        tx, tw, tb = torch_owned(x), torch_owned(w), torch_owned(b)
 
         def ours():
             return gnn.conv_transpose2d(x, w, b, stride, padding)

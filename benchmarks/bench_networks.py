@@ -13,6 +13,8 @@ time and by wall clock, see bench_conv.interleaved), and the
 largest |difference| of the outputs relative to their largest magnitude.
 MobileNetV2 (a graph spec) runs against the torchvision model its spec names,
 with that model's own weights (times only).
+Torch's weights and input are copied into memory torch allocated, and glibc
+keeps freed memory unless ``--heap default`` (see bench_conv's docstring).
 Target (issue 20): at most 1.0×. This is a benchmark, not a test.
 """
 
@@ -27,8 +29,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_conv import (SUMMARY_HEADER, SUMMARY_NOTE, describe, interleaved,  # noqa: E402
-                        set_threads, summary_columns)
+from bench_conv import (SUMMARY_HEADER, SUMMARY_NOTE, describe, heap_argument,  # noqa: E402
+                        interleaved, set_heap, set_threads, summary_columns, torch_owned)
 
 from generator import specs as s  # noqa: E402
 from generator.specs import load_builtin  # noqa: E402
@@ -73,7 +75,7 @@ def torch_forward(network: s.Network, weights: list[np.ndarray]):
     biases; batchnorm in inference form with zero mean and unit variance;
     dropout the identity)."""
     F = torch.nn.functional
-    pool = iter(torch.from_numpy(w) for w in weights)
+    pool = iter(torch_owned(w) for w in weights)  # in torch's own (aligned) memory
     activations = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
 
     def seq(layers, channels):
@@ -159,11 +161,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5, help="blocks per library")
     parser.add_argument("--nets", nargs="+", default=["vgg16", "resnet50", "mobilenet-v2"])
+    heap_argument(parser)
     args = parser.parse_args()
     if torch is None:
         raise SystemExit("torch is not installed: nothing to compare with")
+    heap = set_heap(args.heap)
     set_threads(args.threads)
     print(describe(args.threads))
+    print(heap)
     print(f"interleaved blocks: {args.rounds} per library; {SUMMARY_NOTE}; target <= 1.0")
     header = f"{'network':<12} {SUMMARY_HEADER} {'rel |diff|':>10}"
     print(header)
@@ -175,7 +180,7 @@ def main() -> None:
         with FixedWeights() as fixed:
             y, _ = fwd.forward(net, x)
             fixed.recording = False
-            tx = torch.from_numpy(x)
+            tx = torch_owned(x)
             same_weights = spec_id not in MODULE_BUILDERS
             if same_weights:
                 theirs_fn = torch_forward(net, fixed.arrays)

@@ -7,9 +7,9 @@
 * ``"winograd"``: 3×3, stride 1, dilation 1, groups 1 with at least
   ``WINOGRAD_MIN_CHANNELS`` channels in and out and ``WINOGRAD_MIN_OUTPUTS``
   output pixels, by F(2×2, 3×3) (:mod:`generator.nn.winograd`);
-* ``"depthwise"``: groups == in_channels == out_channels, by channel blocks
-  copied straight from the unpadded input (stride by phase planes), see
-  :mod:`generator.nn.depthwise`;
+* ``"depthwise"``: groups == in_channels (any channel multiplier
+  out_channels / in_channels), by channel blocks copied straight from the
+  unpadded input (stride by phase planes), see :mod:`generator.nn.depthwise`;
 * ``"grouped"``: other groups > 1 at stride 1, im2col from the flattened rows;
 * ``"banded"``: other groups-1 layers with at least ``BANDED_MIN_OUTPUTS``
   output pixels (VGG's first layer, ResNet's 7×7 stride-2 stem): im2col and
@@ -75,7 +75,7 @@ def conv2d_algorithm(in_channels: int, weight_shape, geometry, groups: int) -> s
     if (groups == 1 and (kh, kw) == (3, 3) and stride == (1, 1) and dilation == (1, 1)
             and min(in_channels, f) >= WINOGRAD_MIN_CHANNELS and oh * ow >= WINOGRAD_MIN_OUTPUTS):
         return "winograd"
-    if groups > 1 and groups == in_channels == f:
+    if groups > 1 and groups == in_channels:
         return "depthwise"
     if groups > 1 and stride == (1, 1):
         return "grouped"

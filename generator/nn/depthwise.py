@@ -1,11 +1,13 @@
-"""Depthwise convolution (groups == in_channels == out_channels), blocked by channel.
+"""Depthwise convolution (groups == in_channels, out_channels a multiple of them).
 
-A depthwise layer has one KH×KW kernel per channel:
+A depthwise layer has M KH×KW kernels per input channel (M = out/in, the
+channel multiplier; 1 in MobileNet), output channel ``c·M + r`` being kernel
+r of channel c:
 
-    out[n, c, y, x] = Σ_ij  w[c, i, j] · x[n, c, y·SH + i·DH − PT, x·SW + j·DW − PL]
+    out[n, c·M + r, y, x] = Σ_ij  w[c·M + r, i, j] · x[n, c, y·SH + i·DH − PT, x·SW + j·DW − PL]
 
 (zero where the index leaves the image). im2col would make KH·KW copies of
-the input for a product of one row per channel; at stride 1 this module
+the input for a product of M rows per channel; at stride 1 this module
 makes KW copies and lets two matrix products do the rest:
 
 1. **KW column-shifted copies**, read straight from the unpadded input. On
@@ -16,7 +18,7 @@ makes KW copies and lets two matrix products do the rest:
    entries are the ones padding makes zero, and they are set to zero after
    the copy (a few rows, and a few columns per copy).
 2. **Each kernel row's sum over its columns**, for every row of the copies:
-   the (KH, KW) kernel times the (KW, rows·W) copies, one product per channel.
+   the (M·KH, KW) kernels times the (KW, rows·W) copies, one product per channel.
 3. **The kernel rows' sums added**, row i moved down by i·DH image rows: the
    KH rows of step 2, read ``rows·W + DH·W`` values apart, times a row of
    ones. When the output is as wide as the input (PyTorch's
@@ -29,29 +31,70 @@ A strided layer is first split into its SH×SW **phase planes**
 ``x[:, :, a::SH, b::SW]`` (one pass over the input, each plane at the
 output's pitch); tap i then reads phase ``(i·DH − PT) mod SH`` at row shift
 ``⌊(i·DH − PT) / SH⌋``, a contiguous run again, so all KH·KW taps are copied
-from the planes (zeroed where they leave the image) and one product of a
-single row per channel gives the output.
+from the planes (zeroed where they leave the image) and one product of M
+rows per channel gives the output.
 
-Channels go in blocks whose copies take ``BLOCK_BYTES``, so a block's copies
-are still in cache when its products read them.
+Channels go in blocks whose copies take at most ``BLOCK_BYTES``. The copies,
+sums and planes live in buffers this thread keeps between calls (up to
+``KEEP_BYTES`` each): the first write to a fresh array of a few megabytes
+costs a page fault per page the C library has to get from the system,
+measured at 1.5 µs each here, 11 times the time of the write itself.
 
-Measured alternatives (one thread, 256 channels at 28×28, time relative to
+Measured alternatives (one thread, MobileNetV2's layers, time relative to
 this module): im2col's KH·KW copies of the padded input and one product,
-1.4×; accumulating tap by tap (``acc += w[:, i, j] · view``), 6×, because
-NumPy makes two passes (multiply, then add) per tap; ``np.einsum`` on the
-strided windows, 11×.
+1.4×; accumulating tap by tap with preallocated ``out=`` buffers in
+cache-sized channel blocks (``np.multiply(view, w, out=t)``, ``np.add(acc, t,
+out=acc)``), 2–3×: NumPy makes two passes per tap, each at about 7.5 values
+per ns whether the block is in L2 or not, so 17 passes cost more than the
+products; ``np.einsum`` on the strided windows, 11×. At stride 2: reading
+pairs of columns as a transposed (2, N) matrix so that the product does the
+de-interleaving, 3× (the product packs such a matrix slowly); complex64
+pairs (even, odd column) and one complex product, 1.1×; splitting only the
+columns, ``x_flat[e::SW]`` (a third faster than the SH·SW planes, one long
+strided copy), and reading each tap's rows SH apart from it, 1.1× (the tap
+copies become short rows).
 """
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
-__all__ = ["depthwise_conv2d", "BLOCK_BYTES"]
+__all__ = ["depthwise_conv2d", "BLOCK_BYTES", "KEEP_BYTES"]
 
-#: Bytes of copies and row sums per channel block (measured at one thread, 1 to 8 MB,
-#: on a 1 MB-L2 core: 2 MB fastest, fewer blocks cost less Python than more cache misses).
-BLOCK_BYTES = 2**21
+#: Bytes of copies and row sums per channel block (measured at one thread on
+#: MobileNetV2's layers, 1 to 16 MB: from 4 MB on, a layer is one or two blocks, and
+#: fewer blocks cost less Python than the cache misses of bigger ones).
+BLOCK_BYTES = 2**22
+#: The largest scratch buffer a thread keeps for the next call (bigger ones are freed).
+KEEP_BYTES = 2**25
+
+_LOCAL = threading.local()
+
+
+def _scratch(name: str, size: int, dtype) -> np.ndarray:
+    """A flat buffer of ``size`` values, kept by this thread for its next call."""
+    pool = getattr(_LOCAL, "pool", None)
+    if pool is None:
+        pool = _LOCAL.pool = {}
+    key = (name, np.dtype(dtype))
+    buf = pool.get(key)
+    if buf is None or buf.size < size:
+        buf = np.empty(size, dtype)
+        if buf.nbytes <= KEEP_BYTES:
+            pool[key] = buf
+        else:
+            pool.pop(key, None)
+    return buf[:size]
+
+
+def _view(flat: np.ndarray, start: int, shape, strides) -> np.ndarray:
+    """The strided view of the contiguous 1-D ``flat`` from element ``start``, strides in
+    elements; NumPy checks that it stays inside ``flat`` (and it is read-only if ``flat`` is)."""
+    item = flat.itemsize
+    return np.ndarray(shape, flat.dtype, buffer=flat, offset=start * item,
+                      strides=tuple(s * item for s in strides))
 
 
 def _taps(k: int, d: int, pad: int, s: int, size: int):
@@ -71,105 +114,187 @@ def depthwise_conv2d(x: np.ndarray, w: np.ndarray, stride, dilation, padding,
     Parameters
     ----------
     x : (N, C, H, W) input
-    w : (C, 1, KH, KW) weights of the same dtype
+    w : (C·M, 1, KH, KW) weights of the same dtype (M kernels per channel)
     stride, dilation, out_hw : pairs of ints
     padding : ((top, bottom), (left, right)); bottom and right only through ``out_hw``
 
     Returns
     -------
-    (N, C, OH, OW), no bias
+    (N, C·M, OH, OW), no bias
     """
     x = np.ascontiguousarray(x)
     n, c, h, wd = x.shape
-    _, _, kh, kw = w.shape
+    f, _, kh, kw = w.shape
+    m = f // c
     (sh, sw), (dh, dw), (oh, ow) = stride, dilation, out_hw
     (pt, _), (pl, _) = padding
     dtype = x.dtype
-    rphase, rshift, rheld = _taps(kh, dh, pt, sh, h)
-    cphase, cshift, cheld = _taps(kw, dw, pl, sw, wd)
-    direct = (sh, sw) == (1, 1) and ow <= wd  # read the input itself, no phase planes
-    pitch = wd if direct else max(max(cheld), ow)
-    rows = h if direct else max(max(rheld), 1)
-    plane = rows * pitch  # values per channel of a phase plane
+    rows_ = _taps(kh, dh, pt, sh, h)
+    cols_ = _taps(kw, dw, pl, sw, wd)
+    if (sh, sw) == (1, 1):
+        out = _stride1(x, w.reshape(c, m * kh, kw), rows_, cols_, (dh, dw), (oh, ow))
+    else:
+        out = _strided(x, w.reshape(c, m, kh * kw), rows_, cols_, stride, (dh, dw), (oh, ow))
+    pitch = out.shape[-1] // oh
+    out = out.reshape(n, f, oh, pitch)
+    return out if pitch == ow else np.ascontiguousarray(out[..., :ow])
+
+
+def _planes(x, b, rows, columns, stride, pitch, plane_rows, lead, size, taps=None):
+    """Batch item b of ``x`` split into its phase planes, in a scratch buffer of ``size``
+    values: plane (a, e) of channel ch from ``lead + ((a·SW + e)·C + ch)·plane_rows·pitch``,
+    ``plane_rows`` rows at ``pitch``, zero outside the image's values."""
+    (rphase, _, rheld), (cphase, _, cheld) = rows, columns
+    sh, sw = stride
+    c = x.shape[1]
+    plane = plane_rows * pitch
+    src = _scratch("planes", size, x.dtype)
+    src[:lead] = 0
+    src[lead + sh * sw * c * plane:] = 0
+    for a in sorted(set(rphase)):
+        for e in sorted(set(cphase)):
+            start = lead + (a * sw + e) * c * plane
+            dest = src[start: start + c * plane].reshape(c, plane_rows, pitch)
+            dest[:, : rheld[a], : cheld[e]] = x[b, :, a::sh, e::sw]
+            if rheld[a] < plane_rows:
+                dest[:, rheld[a]:] = 0
+            if cheld[e] < pitch:
+                dest[:, : rheld[a], cheld[e]:] = 0
+    return src
+
+
+def _stride1(x, wm, rows, columns, dilation, out_hw):
+    """Steps 1–3 of the module docstring; returns (N, C, M, OH·pitch).
+
+    A block's copies are laid out copy-major, (KW, k, span), and its sums (M·KH, k, span):
+    a column to zero is then one strided run through all channels of the block."""
+    n, c, h, wd = x.shape
+    mkh, kw = wm.shape[1:]
+    (rphase, rshift, rheld), (cphase, cshift, cheld) = rows, columns
+    kh = len(rshift)
+    m = mkh // kh
+    (dh, dw), (oh, ow) = dilation, out_hw
+    dtype = x.dtype
+    item = dtype.itemsize
+    direct = ow <= wd  # read the input itself, no padded plane
+    pitch = wd if direct else max(cheld[0], ow)
+    plane_rows = h if direct else max(rheld[0], 1)
+    plane = plane_rows * pitch
     q = oh * pitch  # output positions per channel on the flat grid
+    span = (oh + dh * (kh - 1)) * pitch  # values per copy
+    cb = max(1, min(c, BLOCK_BYTES // ((kw + mkh) * span * item)))
+    copies = _scratch("copies", kw * cb * span, dtype)
+    sums = _scratch("sums", mkh * cb * span, dtype)
+    ones = np.ones((1, kh), dtype=dtype)
+    out = np.empty((n, c, m, q), dtype=dtype)
+    # rows of the copies outside the image (the zero padding), as [top, bottom) is inside
+    top, bottom = -rshift[0], rheld[0] - rshift[0]
+    for b in range(n):
+        if direct:
+            src, origin = x[b].reshape(-1), 0
+        else:  # padding wider than the kernel's reach: one plane with zero margins
+            low = min(rshift) * pitch + min(cshift)
+            high = (oh - 1 + max(rshift)) * pitch + pitch + max(cshift)
+            lead = max(0, -low)
+            size = lead + c * plane + max(0, high - plane)
+            src = _planes(x, b, rows, columns, (1, 1), pitch, plane_rows, lead, size)
+            origin = lead
+        for c0 in range(0, c, cb):
+            k = min(c, c0 + cb) - c0
+            # 1. the KW column-shifted copies of the rows the layer reads: (KW, k, span)
+            _column_copies(copies, (kw, k, span), cb * span, src,
+                           origin + c0 * plane + rshift[0] * pitch + cshift[0], plane, dw,
+                           (cshift, cheld[0]), pitch)
+            by_channel = np.ndarray((k, kw, span), dtype, buffer=copies,
+                                    strides=(span * item, cb * span * item, item))
+            dest = out[b, c0: c0 + k]  # (k, M, q)
+            if kh == 1:  # (k, M, KW) @ (k, KW, Q): the output, once the padding rows are 0
+                _zero_rows(copies, kw, k, cb, span, pitch, [(0, top, bottom, oh)] * kw)
+                np.matmul(wm[c0: c0 + k], by_channel, out=dest)
+                continue
+            # 2. each kernel row's sum over its columns: (k, M·KH, KW) @ (k, KW, span);
+            #    then the sums of rows outside the image set to zero (the padding)
+            np.matmul(wm[c0: c0 + k], by_channel,
+                      out=np.ndarray((k, mkh, span), dtype, buffer=sums,
+                                     strides=(span * item, cb * span * item, item)))
+            _zero_rows(sums, mkh, k, cb, span, pitch,
+                       [(i * dh, top, bottom, oh) for i in range(kh)] * m)
+            # 3. the kernel rows' sums added, row i moved up by i·DH image rows: a product
+            #    with ones over rows (k·span + DH·pitch) apart: (1, KH) @ (k, M, KH, Q)
+            moved = np.ndarray((k, m, kh, q), dtype, buffer=sums,
+                               strides=(span * item, kh * cb * span * item,
+                                        (cb * span + dh * pitch) * item, item))
+            np.matmul(ones, moved, out=dest[:, :, None, :])
+    return out
+
+
+def _zero_rows(buf, count, k, cb, span, pitch, reads):
+    """Zero the rows outside the image of the ``count`` arrays (each (k, span), ``cb·span``
+    apart) in ``buf``: array t is read from its row ``first`` for ``oh`` rows, and its row r
+    is outside the image unless ``top <= r < bottom``, with ``reads[t] = (first, top,
+    bottom, oh)``."""
+    grid = buf[: count * cb * span].reshape(count, cb, span // pitch, pitch)
+    for t, (first, top, bottom, oh) in enumerate(reads):
+        lo, hi = first, min(first + oh, top)  # above the image
+        if hi > lo:
+            grid[t, :k, lo:hi] = 0
+        lo, hi = max(first, bottom), first + oh  # below
+        if hi > lo:
+            grid[t, :k, lo:hi] = 0
+
+
+def _strided(x, wm, rows, columns, stride, dilation, out_hw):
+    """A strided layer from its phase planes; returns (N, C, M, OH·pitch)."""
+    n, c, h, wd = x.shape
+    m, kk = wm.shape[1:]
+    (rphase, rshift, rheld), (cphase, cshift, cheld) = rows, columns
+    kh, kw = len(rshift), len(cshift)
+    (sh, sw), (dh, dw), (oh, ow) = stride, dilation, out_hw
+    dtype = x.dtype
+    pitch = max(max(cheld), ow)  # the planes' pitch is the output grid's
+    plane_rows = max(max(rheld), 1)
+    plane = plane_rows * pitch
+    q = oh * pitch
     # the planes' flat reads, relative to a channel's start: from `low` to `high` (exclusive)
     low = min(rshift) * pitch + min(cshift)
     high = (oh - 1 + max(rshift)) * pitch + pitch + max(cshift)
     lead = max(0, -low)  # margins, so that every read stays inside the planes' buffer
     size = lead + sh * sw * c * plane + max(0, high - plane)
-    item = dtype.itemsize
-    strided = (sh, sw) != (1, 1)
-    span = q if strided else (oh + dh * (kh - 1)) * pitch  # values per copy
-    copies_per_channel = kh * kw if strided else kw
-    sums_per_channel = 0 if strided else kh
-    cb = max(1, min(c, BLOCK_BYTES // ((copies_per_channel + sums_per_channel) * span * item)))
-    copies = np.empty((cb, copies_per_channel, span), dtype=dtype)
-    sums = np.empty((cb, kh, span), dtype=dtype) if not strided else None
-    wm = w.reshape(c, 1, kh * kw) if strided else w.reshape(c, kh, kw)
-    out = np.empty((n, c, 1, q), dtype=dtype)
+    cb = max(1, min(c, BLOCK_BYTES // (kk * q * dtype.itemsize)))
+    copies = _scratch("copies", cb * kk * q, dtype).reshape(cb, kk, q)
+    out = np.empty((n, c, m, q), dtype=dtype)
+    # taps i0, i0+SH, ... (j0, j0+SW, ...) read one phase plane at row (column) shifts
+    # DH (DW) apart: one copy per plane, each a contiguous run of OH·pitch values
+    reads = [(slice(i0, None, sh), slice(j0, None, sw),
+              lead + (rphase[i0] * sw + cphase[j0]) * c * plane + rshift[i0] * pitch + cshift[j0])
+             for i0 in range(min(sh, kh)) for j0 in range(min(sw, kw))]
     for b in range(n):
-        if direct:
-            src, origin = x[b].reshape(-1), 0
-        else:  # the phase planes (one at stride 1 if the output is wider than the input)
-            src, origin = np.empty(size, dtype=dtype), lead
-            for a in sorted(set(rphase)):
-                for e in sorted(set(cphase)):
-                    start = origin + (a * sw + e) * c * plane
-                    dest = src[start : start + c * plane].reshape(c, rows, pitch)
-                    dest[:, : rheld[a], : cheld[e]] = x[b, :, a::sh, e::sw]
+        src = _planes(x, b, rows, columns, stride, pitch, plane_rows, lead, size)
         for c0 in range(0, c, cb):
-            c1 = min(c, c0 + cb)
-            k = c1 - c0
-            if strided:  # all KH·KW taps from the phase planes, one product per channel
-                _tap_copies(copies[:k].reshape(k, kh, kw, oh, pitch), src, origin + c0 * plane,
-                            c * plane, pitch, plane, (rphase, rshift, rheld),
-                            (cphase, cshift, cheld), stride, dilation)
-                np.matmul(wm[c0:c1], copies[:k], out=out[b, c0:c1])  # (k, 1, KK) @ (k, KK, Q)
-                continue
-            # 1. the KW column-shifted copies of the rows the layer reads: (k, KW, span)
-            _column_copies(copies[:k], src, origin + c0 * plane + rshift[0] * pitch + cshift[0],
-                           plane, dw, (rshift[0], rheld[0]), (cshift, cheld[0]), pitch)
-            if kh == 1:  # (k, 1, KW) @ (k, KW, Q): the output
-                np.matmul(wm[c0:c1], copies[:k], out=out[b, c0:c1])
-                continue
-            # 2. each kernel row's sum over its columns: (k, KH, KW) @ (k, KW, span)
-            np.matmul(wm[c0:c1], copies[:k], out=sums[:k])
-            # 3. the kernel rows' sums added, row i moved up by i*DH image rows: a product
-            #    with ones over rows (span + DH*pitch) apart: (1, KH) @ (k, KH, Q)
-            np.matmul(np.ones((1, kh), dtype=dtype),
-                      as_strided(sums[:k], (k, kh, q), (kh * span * item,
-                                                        (span + dh * pitch) * item, item),
-                                 writeable=False), out=out[b, c0:c1])
-    out = out.reshape(n, c, oh, pitch)
-    return out if pitch == ow else np.ascontiguousarray(out[..., :ow])
+            k = min(c, c0 + cb) - c0
+            taps = copies[:k].reshape(k, kh, kw, q)
+            for rs, cs, start in reads:
+                dest = taps[:, rs, cs]
+                dest[...] = _view(src, start + c0 * plane, dest.shape, (plane, dh * pitch, dw, 1))
+            _zero_outside(copies[:k].reshape(k, kh, kw, oh, pitch), rows, columns)
+            np.matmul(wm[c0: c0 + k], copies[:k], out=out[b, c0: c0 + k])  # (k, M, KK) @ (k, KK, Q)
+    return out
 
 
-def _tap_copies(grid, src, origin, phase_step, pitch, plane, rows, columns, stride, dilation):
-    """The KH·KW shifted copies of a strided layer's channel block, ``grid`` (k, KH, KW, OH,
-    pitch), read from the phase planes in ``src`` (channel block from ``origin``; plane
-    (a, b) ``(a·SW + b)·phase_step`` further), zero where a tap leaves the image."""
+def _zero_outside(grid, rows, columns):
+    """Zero the taps' values outside the image in ``grid`` (k, KH, KW, OH, pitch): tap
+    (i, j) of output (y, x) reads row ``y + shift`` of phase plane ``phase`` (and column
+    ``x + shift``), inside the image while that is below the rows (columns) the plane holds."""
     (rphase, rshift, rheld), (cphase, cshift, cheld) = rows, columns
-    (sh, sw), (dh, dw) = stride, dilation
-    k, kh, kw, oh, _ = grid.shape
-    item = grid.dtype.itemsize
-    taps = grid.reshape(k, kh, kw, oh * pitch)
-    for i0 in range(min(sh, kh)):
-        for j0 in range(min(sw, kw)):
-            # taps i0, i0+SH, ... read one phase plane at row shifts DH apart
-            start = (origin + (rphase[i0] * sw + cphase[j0]) * phase_step
-                     + rshift[i0] * pitch + cshift[j0])
-            dest = taps[:, i0::sh, j0::sw]
-            dest[...] = as_strided(src[start:], dest.shape,
-                                   (plane * item, dh * pitch * item, dw * item, item),
-                                   writeable=False)
-    for i in range(kh):  # rows that fall outside the image: the zero padding
+    oh, pitch = grid.shape[3:]
+    for i in range(grid.shape[1]):  # rows that fall outside the image: the zero padding
         top = min(oh, max(0, -rshift[i]))
         bottom = min(oh, max(top, rheld[rphase[i]] - rshift[i]))
         if top:
             grid[:, i, :, :top] = 0
         if bottom < oh:
             grid[:, i, :, bottom:] = 0
-    for j in range(kw):  # and columns
+    for j in range(grid.shape[2]):  # and columns
         left = min(pitch, max(0, -cshift[j]))
         right = min(pitch, max(left, cheld[cphase[j]] - cshift[j]))
         if left:
@@ -178,38 +303,36 @@ def _tap_copies(grid, src, origin, phase_step, pitch, plane, rows, columns, stri
             grid[:, :, j, :, right if right == pitch - 1 else slice(right, None)] = 0
 
 
-def _column_copies(cols, src, start, plane, dw, row, column, pitch):
-    """Stride 1: the KW column-shifted copies of a channel block, ``cols`` (k, KW, span),
-    copy j of channel ch read from ``src[start + ch·plane + j·DW:]``, zero where it
-    leaves the image (``row``: the copies' first row's shift and the image's rows;
-    ``column``: each copy's column shift and the image's columns)."""
-    k, kw, span = cols.shape
-    item = cols.dtype.itemsize
+def _column_copies(copies, shape, step, src, start, plane, dw, column, pitch):
+    """Stride 1: the KW column-shifted copies of a channel block into ``copies``, copy j of
+    channel ch (``shape`` (KW, k, span), copies ``step`` values apart) read from
+    ``src[start + ch·plane + j·DW:]``, zero in the columns outside the image (``column``:
+    each copy's column shift and the image's columns). Rows outside the image are left
+    for the caller to zero."""
+    kw, k, span = shape
+    dtype = copies.dtype
+    item = dtype.itemsize
+    cols = np.ndarray(shape, dtype, buffer=copies, strides=(step * item, span * item, item))
     reach = (kw - 1) * dw + span
     # channels whose reads stay inside src: one strided copy; the others (a few at either
-    # end of the layer) clipped: what they miss lies outside the image and is zeroed below
+    # end of the layer) clipped, and what they miss (outside the image) zero
     first = min(k, max(0, -(start // plane)))
     last = max(first, min(k, (src.size - start - reach) // plane + 1))
-    cols[first:last] = as_strided(src[start + first * plane :], (last - first, kw, span),
-                                  (plane * item, dw * item, item), writeable=False)
+    if last > first:
+        cols[:, first:last] = _view(src, start + first * plane, (kw, last - first, span),
+                                    (dw, plane, 1))
     for ch in (*range(first), *range(last, k)):
         for j in range(kw):
             at = start + ch * plane + j * dw
-            lo, hi = max(0, -at), min(span, src.size - at)
-            if hi > lo:
-                cols[ch, j, lo:hi] = src[at + lo : at + hi]
-    (shift, held), (cshift, cheld) = row, column
-    grid = cols.reshape(k, kw, span // pitch, pitch)
-    top = min(grid.shape[2], max(0, -shift))  # rows outside the image: the zero padding
-    bottom = min(grid.shape[2], max(top, held - shift))
-    if top:
-        grid[:, :, :top] = 0
-    if bottom < grid.shape[2]:
-        grid[:, :, bottom:] = 0
-    for j in range(kw):  # and columns
+            lo, hi = max(0, -at), max(0, min(span, src.size - at))
+            cols[j, ch, :lo] = 0
+            cols[j, ch, lo:hi] = src[at + lo: at + hi]
+            cols[j, ch, max(lo, hi):] = 0
+    cshift, cheld = column
+    rows = span // pitch
+    for j in range(kw):  # the columns outside the image: one strided run per column
+        grid = copies[j * step: j * step + k * span].reshape(k * rows, pitch)
         left = min(pitch, max(0, -cshift[j]))
         right = min(pitch, max(left, cheld - cshift[j]))
-        if left:  # an index for one column: NumPy's inner loop then runs down the rows
-            grid[:, j, :, 0 if left == 1 else slice(0, left)] = 0
-        if right < pitch:
-            grid[:, j, :, right if right == pitch - 1 else slice(right, None)] = 0
+        for col in (*range(left), *range(right, pitch)):
+            grid[:, col] = 0

@@ -392,9 +392,33 @@ def conv2d_geometry(hw, kernel_size, stride=1, padding=0, dilation=1) -> ConvGeo
     >>> g.padding, g.out_hw
     (((0, 0), (0, 0)), (3, 2))
     """
+    args = (hw, kernel_size, stride, padding, dilation)
+    plain = all(_plain(a) for a in args)  # hashable, and equal only to the same values
+    if plain:
+        geo = _GEOMETRIES.get(args)
+        if geo is not None:
+            return geo
     k, s, d = pair(kernel_size, "kernel_size"), pair(stride, "stride"), pair(dilation, "dilation")
     out_hw = conv2d_output_hw(hw, k, s, padding, d)
-    return ConvGeometry(k, s, d, conv2d_padding(k, padding, s, d), out_hw)
+    geo = ConvGeometry(k, s, d, conv2d_padding(k, padding, s, d), out_hw)
+    if plain:
+        if len(_GEOMETRIES) >= 4096:  # bounded: a long run of distinct layers starts over
+            _GEOMETRIES.clear()
+        _GEOMETRIES[args] = geo
+    return geo
+
+
+#: conv2d_geometry's results for arguments made of Python ints, strs and tuples of ints
+#: (a network's forward pass asks for the same few geometries again and again; the
+#: checks cost more than many layers' arithmetic).
+_GEOMETRIES: dict = {}
+
+
+def _plain(value) -> bool:
+    """An int, a str, or a tuple of ints: ``==`` between two such values means the same
+    argument (unlike True == 1 or 1.0 == 1), so they can key a cache of checked results."""
+    kind = type(value)
+    return kind is int or kind is str or (kind is tuple and all(type(v) is int for v in value))
 
 
 def conv_transpose2d_geometry(hw, kernel_size, stride=1, padding=0, output_padding=0,

@@ -157,6 +157,7 @@ def test_depthwise_matches_naive_and_torch(dtype, record_error, monkeypatch):
         # small blocks on some trials, so several channel blocks (and a short last one) run
         monkeypatch.setattr(depthwise, "BLOCK_BYTES", 2**19 if trial % 2 else 64)
         n, c = int(rng.integers(1, 3)), int(rng.integers(1, 7))
+        m = int(rng.integers(1, 4)) if trial % 3 == 0 else 1  # kernels per channel
         kh, kw = (int(v) for v in rng.integers(1, 5, 2))
         stride = tuple(int(v) for v in rng.integers(1, 4, 2))  # up to 3: several phases
         dilation = tuple(int(v) for v in rng.integers(1, 3, 2))
@@ -165,8 +166,8 @@ def test_depthwise_matches_naive_and_torch(dtype, record_error, monkeypatch):
         h = int(rng.integers(max(1, eff[0] - 2 * padding[0]), eff[0] + 8))
         w = int(rng.integers(max(1, eff[1] - 2 * padding[1]), eff[1] + 8))
         x = rng.standard_normal((n, c, h, w)).astype(dtype)
-        k = rng.standard_normal((c, 1, kh, kw)).astype(dtype)
-        b = rng.standard_normal(c).astype(dtype)
+        k = rng.standard_normal((c * m, 1, kh, kw)).astype(dtype)
+        b = rng.standard_normal(c * m).astype(dtype)
         kwargs = dict(stride=stride, padding=padding, dilation=dilation, groups=c)
         geo = conv2d_geometry((h, w), (kh, kw), stride, padding, dilation)
         if c > 1:
@@ -178,6 +179,64 @@ def test_depthwise_matches_naive_and_torch(dtype, record_error, monkeypatch):
         ours = nn.conv2d(x, k, b, **kwargs)
         _check("depthwise", ours, naive.conv2d(x, k, b, **kwargs),
                F.conv2d(_t(x), _t(k), _t(b), **kwargs).numpy(), dtype, record_error)
+
+
+def test_depthwise_mobilenet_shapes_match_torch(record_error):
+    """MobileNetV2's cases at a small size: 3×3, padding 1, stride 1 and 2, even and odd
+    inputs, one block and several."""
+    rng = np.random.default_rng(2028)
+    for c, h, w, stride in [(16, 14, 14, 1), (16, 14, 14, 2), (8, 15, 13, 2), (8, 9, 16, 2),
+                            (24, 7, 7, 1), (3, 1, 1, 1), (3, 2, 1, 2)]:
+        x = rng.standard_normal((1, c, h, w)).astype(np.float32)
+        k = rng.standard_normal((c, 1, 3, 3)).astype(np.float32)
+        kwargs = dict(stride=stride, padding=1, groups=c)
+        _check("depthwise 3x3", nn.conv2d(x, k, **kwargs), naive.conv2d(x, k, **kwargs),
+               F.conv2d(_t(x), _t(k), **kwargs).numpy(), np.float32, record_error)
+
+
+def test_depthwise_scratch_never_serves_stale_values(monkeypatch):
+    """The buffers a thread keeps between calls: a layer gives the same bits whatever ran
+    before it (other shapes, whose copies and planes left other values there), and a buffer
+    above KEEP_BYTES is not kept."""
+    rng = np.random.default_rng(2029)
+    cases = [((1, 5, 9, 8), 1, 1), ((2, 7, 6, 11), 2, 2), ((1, 3, 12, 12), 1, 0),
+             ((1, 4, 5, 5), 3, 2), ((1, 6, 4, 4), 2, 1)]
+    arrays = [(rng.standard_normal(shape), rng.standard_normal((shape[1], 1, 3, 3)), s, p)
+              for shape, s, p in cases]
+    first = [nn.conv2d(x, k, stride=s, padding=p, groups=x.shape[1]) for x, k, s, p in arrays]
+    for (x, k, s, p), want in reversed(list(zip(arrays, first))):  # buffers now hold others'
+        np.testing.assert_array_equal(nn.conv2d(x, k, stride=s, padding=p, groups=x.shape[1]),
+                                      want)
+    monkeypatch.setattr(depthwise, "KEEP_BYTES", 64)
+    depthwise._LOCAL.pool = {}
+    x, k, s, p = arrays[2]
+    np.testing.assert_array_equal(nn.conv2d(x, k, stride=s, padding=p, groups=3), first[2])
+    assert depthwise._LOCAL.pool == {}
+
+
+def test_depthwise_threads_use_their_own_buffers():
+    """Two threads running different depthwise layers at once both get exact results."""
+    import threading
+
+    rng = np.random.default_rng(2030)
+    jobs = [(rng.standard_normal((1, 8, 20, 20)), rng.standard_normal((8, 1, 3, 3)), 1),
+            (rng.standard_normal((1, 6, 17, 15)), rng.standard_normal((6, 1, 3, 3)), 2)]
+    want = [nn.conv2d(x, k, stride=s, padding=1, groups=x.shape[1]) for x, k, s in jobs]
+    wrong = []
+
+    def run(i):
+        x, k, s = jobs[i]
+        for _ in range(30):
+            if not np.array_equal(nn.conv2d(x, k, stride=s, padding=1, groups=x.shape[1]),
+                                  want[i]):
+                wrong.append(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
 
 
 # ------------------------------------------------------- strided im2col, 1×1
@@ -314,6 +373,7 @@ def test_dispatch_of_the_benchmark_and_site_layers():
     assert _algorithm((3, 224, 224), (64, 3, 7, 7), stride=2, padding=3) == "banded"  # stem
     assert _algorithm((128, 56, 56), (128, 128, 3, 3), stride=2, padding=1) == "phase"
     assert _algorithm((256, 28, 28), (256, 1, 3, 3), padding=1, groups=256) == "depthwise"
+    assert _algorithm((32, 28, 28), (64, 1, 3, 3), stride=2, padding=1, groups=32) == "depthwise"
     assert _algorithm((8, 5, 5), (8, 4, 3, 3), padding=1, groups=2) == "grouped"
     # the site's trained networks: LeNet-5 stays on im2col, the autoencoder's
     # encoder on the identical strided matrix, its decoder on col2im

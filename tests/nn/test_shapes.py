@@ -219,3 +219,22 @@ def test_conv_geometry_by_hand():
     assert g.padding == ((1, 1), (1, 1)) and g.out_hw == (8, 10) and g.padded_hw(g.out_hw) == (10, 12)
     with pytest.raises(ValueError, match="strided"):
         conv2d_geometry((5, 5), 3, stride=2, padding="same")
+
+
+def test_conv2d_geometry_cache_keeps_every_check():
+    """conv2d_geometry remembers its results for plain int/str/tuple arguments; an
+    argument that only compares equal to a remembered one (True == 1, 1.0 == 1) is still
+    checked and refused, and unhashable or NumPy arguments give the same geometry."""
+    shapes._GEOMETRIES.clear()
+    geo = shapes.conv2d_geometry((9, 8), (3, 3), 1, 1, 1)
+    assert shapes.conv2d_geometry((9, 8), (3, 3), 1, 1, 1) is geo  # remembered
+    assert (geo.out_hw, geo.padding) == ((9, 8), ((1, 1), (1, 1)))
+    for stride in (True, 1.0, (1, True)):
+        with pytest.raises(ValueError, match="stride"):
+            shapes.conv2d_geometry((9, 8), (3, 3), stride, 1, 1)
+    with pytest.raises(ValueError, match="kernel_size"):
+        shapes.conv2d_geometry((9, 8), (True, 3), 1, 1, 1)
+    assert shapes.conv2d_geometry([9, 8], [3, 3], np.int64(1), [1, 1], 1) == geo
+    assert shapes.conv2d_geometry((9, 8), 3, 2, "valid") == shapes.ConvGeometry(
+        (3, 3), (2, 2), (1, 1), ((0, 0), (0, 0)), (4, 3))
+    shapes._GEOMETRIES.clear()
