@@ -1,76 +1,83 @@
-"""Time the training of the site's networks, cold, and the Beyond pages' warm-build overhead.
+"""CPU seconds of every training run of a cold build, before and after, and the warm overhead.
 
-Run: ``python benchmarks/bench_training.py [--repeats N]`` from the repository root.
+Run: ``python benchmarks/bench_training.py [--repeats N] [--against REV]`` from the
+repository root.
 
-1. LeNet-5 on the digits, trained N times from scratch (no cache): seconds
-   and test accuracy of each run (the target: >= 97% in under 60 s on 2 cores).
-2. Every network of the Beyond pages (LeNet-5, the transfer-learning runs,
-   the autoencoder) into an empty cache folder: what a cold build trains.
+1. Each run the site trains (LeNet-5, the transfer-learning base, heads and runs
+   from scratch, the autoencoder), from an empty cache, by today's code and by
+   the code of ``REV`` (default: the commit the golden digests of
+   tests/learn/test_golden.py were recorded on, i.e. before training learned to
+   skip work nobody reads), interleaved, N times each, in fresh processes with
+   one BLAS thread as the build trains. CPU seconds of each run's ``train()``
+   call (process time: what a shared machine's other load disturbs least):
+   median and min-max, and the ratio of the medians.
+2. The jobs of ``generator.learn.jobs.JOBS`` as the build's process pool runs
+   them: CPU seconds of each, in their order (longest first).
 3. The Beyond producer in a fresh process with everything cached (weights,
    figures): what a warm build spends on these pages, imports included.
 
-The machine may be shared: run it more than once and read the spread.
-This is a benchmark, not a test: nothing fails if it is slow.
+The machine may be shared: the load average (``uptime``) is printed beside the
+numbers. This is a benchmark, not a test: nothing fails if it is slow.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
+import json
+import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+GOLDEN_TEST = "tests/learn/test_golden.py"
 
-from generator import learn  # noqa: E402
-from generator.learn import config  # noqa: E402
-from generator.learn.loop import train  # noqa: E402
-from generator.learn.model import Model  # noqa: E402
-from generator.pages import beyond  # noqa: E402
-from generator.pipeline import BuildContext, figure_stage  # noqa: E402
-from generator.settings import load_settings  # noqa: E402
-from generator.specs import load_builtin  # noqa: E402
+#: Trains one group of runs into an empty cache with the code under ``root``; prints
+#: {run: CPU seconds of its train() call} in the order trained.
+RUNS = """
+import json, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from generator import learn
+from generator.learn import trained
+names = {names!r}
+seconds, plain = [], trained.train
+def timed(*args):
+    t = time.process_time()
+    result = plain(*args)
+    seconds.append(time.process_time() - t)
+    return result
+trained.train = timed
+learn.load_digits()
+with tempfile.TemporaryDirectory() as tmp:
+    getattr(learn, {group!r})(Path(tmp))
+print(json.dumps(dict(zip(names, seconds, strict=True))))
+"""
+#: group (a function of generator.learn) -> the runs it trains, in order
+GROUPS = {"lenet5": ["LeNet-5"],
+          "transfer": ["transfer base (0-4)", "head, all labels", "scratch, all labels",
+                       "head, few labels", "scratch, few labels"],
+          "autoencoder": ["autoencoder"]}
 
-
-def lenet5_cold(repeats: int) -> None:
-    d = learn.load_digits()
-    model = Model(load_builtin("lenet5"))
-    times = []
-    for i in range(repeats):
-        result = train(model, model.init(config.LENET5.seed), config.LENET5,
-                       d.x_train, d.y_train, d.x_test, d.y_test)
-        times.append(result.seconds)
-        print(f"  run {i + 1}: {result.seconds:6.1f} s, test accuracy "
-              f"{100 * result.history.test_accuracy[-1]:.2f}%")
-    print(f"  median {statistics.median(times):.1f} s over {repeats} runs "
-          f"({config.LENET5.epochs} epochs, {len(d.train_index)} images, BLAS on one thread)")
-
-
-def everything_cold() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        parts = {}
-        t = time.perf_counter()
-        learn.lenet5(Path(tmp))
-        parts["LeNet-5"] = time.perf_counter() - t
-        t = time.perf_counter()
-        learn.transfer(Path(tmp))
-        parts["transfer learning (base, 2 heads, 2 from scratch)"] = time.perf_counter() - t
-        t = time.perf_counter()
-        learn.autoencoder(Path(tmp))
-        parts["autoencoder"] = time.perf_counter() - t
-        total = time.perf_counter() - start
-    for name, seconds in parts.items():
-        print(f"  {name:<52} {seconds:6.1f} s")
-    print(f"  {'all networks of a cold build':<52} {total:6.1f} s")
-
+#: Runs every job of JOBS into one empty cache, in order; prints {job: CPU seconds}.
+JOBS = """
+import json, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from generator import learn
+from generator.learn.jobs import JOBS
+learn.load_digits()
+out = {{}}
+with tempfile.TemporaryDirectory() as tmp:
+    for job in JOBS:
+        t = time.process_time()
+        job(Path(tmp))
+        out[job.__name__] = time.process_time() - t
+print(json.dumps(out))
+"""
 
 WARM = """
 import time
@@ -85,39 +92,102 @@ list(beyond.outputs(ctx))
 print(time.perf_counter() - t)
 """
 
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def uptime() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def child(script: str, cwd: Path = ROOT) -> dict:
+    out = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True,
+                         check=True, env=dict(os.environ, **ONE_THREAD))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def golden_base() -> str:
+    """The parent of the commit that added the golden digests: the code they come from."""
+    added = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--", GOLDEN_TEST],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    return f"{added[-1]}^"
+
+
+def checkout(rev: str, into: Path) -> str:
+    """The generator package of ``rev`` (and its settings) unpacked into ``into``."""
+    archive = into / "code.tar"
+    subprocess.run(["git", "archive", "-o", str(archive), rev, "generator", "pyproject.toml"],
+                   cwd=ROOT, check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    return subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def spread(xs: list[float]) -> str:
+    return f"{statistics.median(xs):6.2f} ({min(xs):.2f}-{max(xs):.2f})"
+
+
+def before_after(repeats: int, rev: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        short = checkout(rev, Path(tmp))
+        roots = {"before": tmp, "after": str(ROOT)}
+        print(f"  before: {rev} = {short}; after: this working tree; {uptime()}")
+        seconds: dict[tuple[str, str], list[float]] = {}
+        for _ in range(repeats):
+            for group, names in GROUPS.items():
+                for which, root in roots.items():  # interleaved
+                    got = child(RUNS.format(root=root, names=names, group=group))
+                    for name, s in got.items():
+                        seconds.setdefault((which, name), []).append(s)
+    print(f"  {'CPU seconds of train(), 1 thread':<34} {'before':>20} {'after':>20}  ratio")
+    totals = {"before": [0.0] * repeats, "after": [0.0] * repeats}
+    for names in GROUPS.values():
+        for name in names:
+            b, a = seconds[("before", name)], seconds[("after", name)]
+            for which, xs in (("before", b), ("after", a)):
+                totals[which] = [t + x for t, x in zip(totals[which], xs)]
+            print(f"  {name:<34} {spread(b):>20} {spread(a):>20}  "
+                  f"{statistics.median(a) / statistics.median(b):.2f}")
+    b, a = totals["before"], totals["after"]
+    print(f"  {'all runs':<34} {spread(b):>20} {spread(a):>20}  "
+          f"{statistics.median(a) / statistics.median(b):.2f}")
+    print(f"  medians (min-max) of {repeats} interleaved runs; {uptime()}")
+
+
+def jobs(repeats: int) -> None:
+    runs = [child(JOBS.format(root=str(ROOT))) for _ in range(repeats)]
+    for name in runs[0]:
+        print(f"  {name:<34} {spread([r[name] for r in runs]):>20}")
+    print(f"  medians (min-max) of {repeats} runs, in JOBS order; {uptime()}")
+
 
 def warm_overhead(repeats: int) -> None:
     """The figure stage and the Beyond producer in a fresh process (imports, data, weights,
     figures, pages), all cached."""
-    settings = load_settings(ROOT)
-    ctx = BuildContext(settings)
-    _, ctx.figures = figure_stage(settings)
-    list(beyond.outputs(ctx))  # make sure everything is cached
-    times = []
-    for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", WARM], cwd=ROOT, capture_output=True,
-                             text=True, check=True)
-        times.append(float(out.stdout.strip().splitlines()[-1]))
-    print(f"  Beyond pages in a fresh process, everything cached: median "
-          f"{statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}) "
-          f"over {repeats} runs")
+    subprocess.run([sys.executable, "-c", WARM], cwd=ROOT, capture_output=True, check=True)
+    times = [float(subprocess.run([sys.executable, "-c", WARM], cwd=ROOT, capture_output=True,
+                                  text=True, check=True).stdout.strip().splitlines()[-1])
+             for _ in range(repeats)]
+    print(f"  Beyond pages in a fresh process, everything cached: {spread(times)} s "
+          f"over {repeats} runs; {uptime()}")
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--repeats", type=int, default=2, help="cold LeNet-5 trainings (default 2)")
+    p.add_argument("--repeats", type=int, default=3, help="runs of each (default 3)")
+    p.add_argument("--against", default=None,
+                   help=f"the code before (a git revision; default: the parent of the commit "
+                        f"that added {GOLDEN_TEST})")
+    p.add_argument("--no-warm", action="store_true",
+                   help="skip part 3 (it runs the figure stage on the project's cache)")
     args = p.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    print(f"numpy {np.__version__}; data loaded in", end=" ")
-    t = time.perf_counter()
-    learn.load_digits()
-    print(f"{time.perf_counter() - t:.1f} s")
-    print("LeNet-5, trained from scratch:")
-    lenet5_cold(args.repeats)
-    print("every trained network, into an empty cache:")
-    everything_cold()
-    print("warm build:")
-    warm_overhead(3)
+    print("every training run of a cold build, before and after:")
+    before_after(args.repeats, args.against or golden_base())
+    print("the build's training jobs (generator.learn.jobs.JOBS), CPU seconds, 1 thread:")
+    jobs(args.repeats)
+    if not args.no_warm:
+        print("warm build:")
+        warm_overhead(3)
     return 0
 
 

@@ -21,6 +21,10 @@ class Layer:
 
     #: parameter name ("weight", "bias") -> shape
     shapes: dict[str, tuple[int, ...]] = {}
+    #: Whether each image's output is computed on its own, so that its bits do not depend
+    #: on the other images of the batch: then a set may run through the layer in chunks
+    #: of any size. Not so for a linear layer (see :class:`Linear`).
+    per_image: bool = True
 
     def __init__(self, spec: s.Layer, in_shape: tuple[int, ...], name: str):
         self.spec, self.in_shape, self.name = spec, in_shape, name
@@ -170,6 +174,11 @@ class ConvTranspose(Layer):
 
 
 class Linear(Layer):
+    #: One matrix product over the whole batch, whose kernel, and with it the order of
+    #: the additions, OpenBLAS picks by the matrix sizes: an image's output may differ in
+    #: its last bits with the number of images beside it.
+    per_image = False
+
     def __init__(self, spec: s.Linear, in_shape, name):
         super().__init__(spec, in_shape, name)
         self.shapes = {"weight": (spec.out, in_shape[0])}

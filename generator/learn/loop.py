@@ -19,8 +19,14 @@ from .threads import one_blas_thread
 
 log = logging.getLogger(__name__)
 
-#: Images per forward pass when evaluating (bounds the memory of im2col).
+#: Images per forward pass through a layer whose bits depend on the batch (a linear layer,
+#: see :attr:`.layers.Layer.per_image`) when evaluating: the chunks every stored history
+#: was computed with, so changing it changes the histories' last bits.
 EVAL_CHUNK = 512
+#: Images per forward pass through the layers that compute each image on its own, when
+#: evaluating and preparing: few enough that a chunk's im2col matrices stay in the CPU's
+#: cache (measured in benchmarks/bench_training.py); the results do not depend on it.
+IMAGE_CHUNK = 128
 
 
 @dataclass
@@ -46,7 +52,11 @@ def predict_scores(model: Model, params: dict, x, start: int = 0) -> np.ndarray:
 
     ``x``: the network's input, or with ``start`` what :meth:`.Model.prepare` made of it.
     """
-    return np.concatenate([model.scores(params, x[i:i + EVAL_CHUNK], start=start)
+    split = model.per_image_until(start)
+    if split > start:  # the layers computing each image on their own, in small chunks
+        x = np.concatenate([model.forward(params, x[i:i + IMAGE_CHUNK], start=start, stop=split)
+                            for i in range(0, len(x), IMAGE_CHUNK)])
+    return np.concatenate([model.scores(params, x[i:i + EVAL_CHUNK], start=split)
                            for i in range(0, len(x), EVAL_CHUNK)])
 
 
@@ -86,7 +96,7 @@ def train(model: Model, params: dict, config: TrainConfig, x_train, y_train, x_t
     with one_blas_thread():
         fixed = model.fixed_layers()
         # what the lowest learning layer reads, for every image, made once
-        train_in, test_in = (model.prepare(params, x, EVAL_CHUNK) for x in (x_train, x_test))
+        train_in, test_in = (model.prepare(params, x, IMAGE_CHUNK) for x in (x_train, x_test))
         for epoch in range(config.epochs):
             order = rng.permutation(n)
             total = 0.0

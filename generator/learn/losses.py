@@ -29,7 +29,7 @@ def binary_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float
     z = logits
     loss = binary_cross_entropy_value(z, targets)
     grad = (1 / (1 + np.exp(-z)) - targets) / z.size
-    return loss, grad.astype(z.dtype)
+    return loss, grad.astype(z.dtype, copy=False)
 
 
 LOSSES = {"cross_entropy": cross_entropy, "binary_cross_entropy": binary_cross_entropy}

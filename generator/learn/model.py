@@ -111,14 +111,24 @@ class Model:
         last = self.layers[-1]
         return len(self.layers) - 1 if isinstance(last, (L.Softmax, L.Sigmoid)) else len(self.layers)
 
-    def fixed_layers(self) -> int:
-        """How many layers come below the lowest layer that learns: each is frozen or has no
-        parameters, so what they make of an image is the same at every step of training."""
+    def _lowest_learning(self) -> int:
         learning = [i for i, layer in enumerate(self.layers[:self._loss_stop()])
                     if not layer.frozen and layer.shapes]
         if not learning:
             raise UserError(f"{self.network.source}: every layer is frozen: nothing to train")
         return min(learning)
+
+    def per_image_until(self, start: int = 0) -> int:
+        """The first layer from ``start`` on (up to the scores) that is not
+        :attr:`~.layers.Layer.per_image`: the layers before it may run in chunks of any size."""
+        stop = self._loss_stop()
+        return next((i for i in range(start, stop) if not self.layers[i].per_image), stop)
+
+    def fixed_layers(self) -> int:
+        """How many layers training runs once per image instead of at every step: those below
+        the lowest layer that learns (each frozen or without parameters, so what they make of
+        an image never changes) up to the first whose bits depend on the batch."""
+        return min(self._lowest_learning(), self.per_image_until(0))
 
     def prepare(self, params: dict, x: np.ndarray, chunk: int):
         """What layer :meth:`fixed_layers` reads for the images ``x``, computed once, in chunks
@@ -142,7 +152,7 @@ class Model:
         stop = self._loss_stop()
         if loss == "binary_cross_entropy" and not isinstance(self.layers[-1], L.Sigmoid):
             raise UserError(f"{self.network.source}: binary cross-entropy needs a final sigmoid")
-        lowest = self.fixed_layers()
+        lowest = self._lowest_learning()
         if start > lowest:
             raise ValueError(f"start {start} is above the lowest layer that learns ({lowest})")
         z = self.forward(params, x, stop=stop, start=start)

@@ -220,6 +220,8 @@ def test_running_the_fixed_layers_once_keeps_the_weights_bit_for_bit(monkeypatch
     lenet = load_builtin("lenet5")
     head = Model(learn.freeze(lenet, ["C1", "C3", "C5"]))
     assert head.fixed_layers() == head.names.index("F6") and Model(lenet).fixed_layers() == 0
+    # a frozen linear layer runs at every step: its bits depend on the batch
+    assert Model(learn.freeze(lenet, ["C1", "C3", "C5", "F6"])).fixed_layers() == head.names.index("F6")
     runs = [(head, config, data), (Model(lenet), config, data),
             (Model(load_spec(AUTOENCODER_SPEC, "autoencoder")),
              replace(config, loss="binary_cross_entropy"), images)]
@@ -278,3 +280,27 @@ def test_evaluation_reads_the_losses_value_only():
     pixels, images = rng.standard_normal((3, 1, 4, 4)).astype(np.float32), rng.random((3, 1, 4, 4))
     for loss, z, t in (("cross_entropy", scores, classes), ("binary_cross_entropy", pixels, images)):
         assert LOSS_VALUES[loss](z, t) == LOSSES[loss](z, t)[0]
+
+
+def test_a_per_image_layer_gives_the_same_bits_in_any_chunks():
+    """What lets evaluation run the convolutions in small chunks and training run the fixed
+    layers once: for every layer marked per_image in LeNet-5 and the autoencoder, an image's
+    output does not depend on the images beside it."""
+    from generator.learn.trained import AUTOENCODER_SPEC
+    from generator.specs import load_spec
+
+    x = _subset(n_train=45)[0]
+    checked = set()
+    for network in (load_builtin("lenet5"), load_spec(AUTOENCODER_SPEC, "autoencoder")):
+        model = Model(network)
+        params = model.init(0)
+        inputs = [x, *model.forward(params, x, keep=True)]
+        for i, layer in enumerate(model.layers):
+            if layer.per_image:
+                one = lambda images: model.forward(params, images, start=i, stop=i + 1)
+                chunked = np.concatenate([one(inputs[i][j:j + 7]) for j in range(0, len(x), 7)])
+                assert np.array_equal(chunked, inputs[i + 1]), layer.name
+                checked.add(type(layer).__name__)
+            else:
+                assert type(layer).__name__ == "Linear"
+    assert {"Conv", "ConvTranspose", "AvgPool", "Tanh", "ReLU", "Flatten"} <= checked
