@@ -119,12 +119,13 @@ def paragraphs(value: str) -> list[str]:
     return [text.markdown(p) for p in parts if p]
 
 
-def search_tags(net_id: str) -> list[str]:
+def search_tags(net) -> list[str]:
     """Words readers search a network by besides its name: ``vgg16`` and ``vgg`` for
     ``vgg16``; a variant (an id with a dash, ``vgg16-bn``) only its own ``vgg16bn``, so
     the plain network comes first for its family's name; and the counts' names."""
+    net_id = net.id
     compact = re.sub(r"[^a-z0-9]", "", net_id.lower())
-    family = "" if "-" in net_id else concepts.family(net_id)  # the one family rule
+    family = "" if "-" in net_id else concepts.family(net)  # the one family rule
     return list(dict.fromkeys(t for t in (compact, family, "flops", "macs") if t))
 
 
@@ -260,7 +261,7 @@ def _network_context(net, table, user_file: str | None, path: str) -> dict:
         for c in compare(net, table)
     ]
     return {
-        "front_matter": front_matter_title(net.name, search_tags(net.id)),
+        "front_matter": front_matter_title(net.name, search_tags(net)),
         "id": net.id,
         "name": text.markdown(net.name),
         "description": paragraphs(net.description),
