@@ -13,10 +13,14 @@ are never touched and uncommitted edits do not count. Per round, interleaved:
   folder: what MkDocs alone costs for the same pages;
 * **warm** ``python -m generator site`` with nothing changed.
 
+Then one more cold build, verbose, gives the timeline: when each training job, the
+figure stage, the pages and MkDocs end, and the figures that took longest to draw.
+
 The ratios cold/bare and warm/bare are taken per round (each against the bare build of
 the same round) and given as median (min–max): a shared, noisy machine moves all three
-together. Times are wall clock (what a contributor waits; the cold build uses both
-cores) with the CPU time of the child processes beside them.
+together; the load averages are printed beside them. Times are wall clock (what a
+contributor waits; the cold build uses both cores) with the CPU time of the child
+processes beside them.
 
 Then ``--users`` specs (default 200) are written into the clone's ``docs/specs``
 (built-ins renamed, small and large, so the mix is realistic) and measured: the first
@@ -83,6 +87,45 @@ def cold_site(project: Path) -> tuple[float, float]:
     return run([PY, "-m", "generator", "site"], project)
 
 
+#: Lines of a verbose cold build that mark the end of a phase: (regex, phase name).
+MARKS = (
+    (r"training job (\S+): ([\d.]+) s", "training job {0} done ({1} s in its worker)"),
+    (r"figures: (\d+) drawn", "figure stage done ({0} figures drawn)"),
+    (r"generated (\d+) files", "pages written ({0} files)"),
+    (r"site built", "MkDocs done, site swapped in"),
+)
+
+
+def timeline(project: Path) -> None:
+    """One more cold build, verbose, each log line timed as it arrives: when each phase
+    ends, and the figures that took longest to draw (seconds in their worker)."""
+    import re
+
+    for rel in (".cache", "build", "site"):
+        shutil.rmtree(project / rel, ignore_errors=True)
+    t = time.perf_counter()
+    proc = subprocess.Popen([PY, "-m", "generator", "-v", "site"], cwd=project, env=env(),
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    marks, drawn = [], []
+    for line in proc.stderr:
+        at = time.perf_counter() - t
+        for pattern, label in MARKS:
+            m = re.search(pattern, line)
+            if m:
+                marks.append((at, label.format(*m.groups())))
+        m = re.search(r"figure (\S+): drawn in ([\d.]+) s", line)
+        if m:
+            drawn.append((float(m.group(2)), m.group(1)))
+    if proc.wait():
+        sys.exit(f"the verbose cold build failed in {project}")
+    print(f"one cold build's timeline ({load()}): seconds since the start")
+    for at, label in marks:
+        print(f"  {at:6.1f}  {label}")
+    drawn.sort(reverse=True)
+    print(f"  figures: {sum(s for s, _ in drawn):.1f} s of drawing in all; the longest: "
+          + ", ".join(f"{name} {s:.2f}" for s, name in drawn[:6]))
+
+
 def bare(project: Path, scratch: Path) -> tuple[float, float]:
     shutil.rmtree(scratch, ignore_errors=True)
     return run([PY, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir",
@@ -147,6 +190,7 @@ def main() -> int:
             print(f"  {key:<5} {summary(rows[key])} s   cpu {statistics.median(cpu[key]):6.2f} s")
         print(f"  cold / bare {summary(rows['cold/bare'])}x   (target <= 4)")
         print(f"  warm / bare {summary(rows['warm/bare'])}x   (target <= 1.1)")
+        timeline(project)
 
         if args.users:
             add_user_specs(project, args.users)
