@@ -70,9 +70,11 @@ class Renderer:
 
     ``add`` looks each figure up in the cache and hands the misses to the pool
     at once, so figures can be added while the caller computes more (the
-    trained-network figures while the catalog's are drawn); ``finish``
-    waits and returns every file. The pool starts only when something must
-    be drawn, so a warm build imports no matplotlib and starts no process.
+    trained-network figures while the catalog's are drawn); ``submit`` runs
+    other work in the same pool (the training jobs, ahead of the figures);
+    ``finish`` waits and returns every file. The pool starts only when something
+    must be drawn or trained, so a warm build imports no matplotlib and starts
+    no process.
     """
 
     def __init__(self, cache_dir: Path, jobs: int | None = None):
