@@ -215,7 +215,7 @@ def test_the_network_page_shows_the_section(tables):
     assert "## Built from" in page
     assert ("- 16 additions of paths (residual connections): "
             "[Residual connections](../foundations/residual-connections.md)") in page
-    assert "- 36 1×1 convolutions: [1x1 convolution and cost](../foundations/one-by-one.md)" in page
+    assert "- 36 1×1 convolutions: [1×1 convolution and cost](../foundations/one-by-one.md)" in page
     assert ("Related networks: [ResNet&#45;18](resnet18.md), [ResNet&#45;34](resnet34.md), "
             "[ResNet&#45;101](resnet101.md), [ResNet&#45;152](resnet152.md), "
             "[Wide ResNet&#45;50&#45;2](wide-resnet50-2.md), "

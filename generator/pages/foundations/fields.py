@@ -5,24 +5,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import nn
+from ... import nn, text
 from ...nn import tensorflow as tfr
 from ...specs import load_builtin
 from ...tables import layer_table, receptive
 from .. import snippets
 
-#: A small VGG-like stack, as (label, kernel, stride, padding) per layer.
+#: A small VGG-like stack, as (kind, kernel, stride, padding) per layer.
 _STACK = [
-    ("conv 3x3", 3, 1, 1), ("conv 3x3", 3, 1, 1), ("max-pool 2x2, s2", 2, 2, 0),
-    ("conv 3x3", 3, 1, 1), ("conv 3x3", 3, 1, 1), ("max-pool 2x2, s2", 2, 2, 0),
-    ("conv 3x3", 3, 1, 1),
+    ("conv", 3, 1, 1), ("conv", 3, 1, 1), ("max-pool", 2, 2, 0),
+    ("conv", 3, 1, 1), ("conv", 3, 1, 1), ("max-pool", 2, 2, 0),
+    ("conv", 3, 1, 1),
 ]
+
+
+def _label(kind: str, k: int, s: int) -> str:
+    """``conv 3×3``, ``max-pool 2×2, s2``: the row's name, from its numbers."""
+    return f"{kind} {text.shape((k, k))}" + (f", s{s}" if s != 1 else "")
 
 
 def receptive_field() -> dict:
     field = receptive.INPUT
     rows = [{"label": "input", "k": "", "s": "", "r": 1, "j": 1, "start": 0, "r_prev": None, "j_prev": None}]
-    for label, k, s, p in _STACK:
+    for kind, k, s, p in _STACK:
+        label = _label(kind, k, s)
         before = field[0]
         field = receptive.window(field, (k, k), (s, s), (p, p))
         rows.append({"label": label, "k": k, "s": s, "r": field[0].size, "j": field[0].jump,
