@@ -153,6 +153,19 @@ def test_winograd_cache_is_bounded(monkeypatch):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_depthwise_matches_naive_and_torch(dtype, record_error, monkeypatch):
     rng = np.random.default_rng(2021)
+    paths = {"in place": 0, "planes": 0}  # the two strided paths both run
+    real_in_place, real_planes = depthwise._strided_in_place, depthwise._planes
+
+    def in_place(*args):
+        paths["in place"] += 1
+        return real_in_place(*args)
+
+    def planes(*args):
+        paths["planes"] += 1
+        return real_planes(*args)
+
+    monkeypatch.setattr(depthwise, "_strided_in_place", in_place)
+    monkeypatch.setattr(depthwise, "_planes", planes)
     for trial in range(60):
         # small blocks on some trials, so several channel blocks (and a short last one) run
         monkeypatch.setattr(depthwise, "BLOCK_BYTES", 2**19 if trial % 2 else 64)
@@ -179,6 +192,7 @@ def test_depthwise_matches_naive_and_torch(dtype, record_error, monkeypatch):
         ours = nn.conv2d(x, k, b, **kwargs)
         _check("depthwise", ours, naive.conv2d(x, k, b, **kwargs),
                F.conv2d(_t(x), _t(k), _t(b), **kwargs).numpy(), dtype, record_error)
+    assert min(paths.values()) >= 5, paths
 
 
 def test_depthwise_mobilenet_shapes_match_torch(record_error):
