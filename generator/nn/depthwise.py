@@ -10,18 +10,21 @@ r of channel c:
 the input for a product of M rows per channel; at stride 1 this module
 makes KW copies and lets two matrix products do the rest:
 
-1. **KW column-shifted copies**, read straight from the unpadded input. On
-   a flat grid whose pitch is the input's width W, copy j of channel c holds
-   ``x_flat[r·W + x + j·DW − PL]`` for the OH + DH·(KH−1) rows r the layer
-   reads: one contiguous run per copy, no padded input. Reads that cross
-   the image's border land on a neighbouring row or channel; exactly those
-   entries are the ones padding makes zero, and they are set to zero after
-   the copy (a few rows, and a few columns per copy).
-2. **Each kernel row's sum over its columns**, for every row of the copies:
-   the (M·KH, KW) kernels times the (KW, rows·W) copies, one product per channel.
+1. **KW column-shifted copies** of the image's rows, read straight from the
+   unpadded input. On a flat grid whose pitch is the input's width W, copy j
+   of channel c holds ``x_flat[p + j·DW − PL]`` at position p of the
+   image: one contiguous run per copy and channel, no padded input. Reads
+   that cross the left or right border land on the neighbouring row;
+   exactly those entries are the ones padding makes zero, and they are set
+   to zero after the copy (a few columns per copy, each one strided run
+   through the block's channels).
+2. **Each kernel row's sum over its columns**, for every row of the image:
+   the (M·KH, KW) kernels times the (KW, H·W) copies, one product per
+   channel. The rows of padding above and below the image (PT and PB rows)
+   are set to zero in the sums, which are laid out with room for them.
 3. **The kernel rows' sums added**, row i moved down by i·DH image rows: the
-   KH rows of step 2, read ``rows·W + DH·W`` values apart, times a row of
-   ones. When the output is as wide as the input (PyTorch's
+   KH rows of step 2, each read DH·W values further into its sums than the
+   one before, times a row of ones. When the output is as wide as the input (PyTorch's
    ``padding=(K−1)/2``) this product writes the output in its final layout.
 
 That moves about 3 + 3 + 3 + 3 + 1 = 13 input-sized arrays through the
@@ -169,7 +172,10 @@ def _planes(x, b, rows, columns, stride, pitch, plane_rows, lead, size, taps=Non
 def _stride1(x, wm, rows, columns, dilation, out_hw):
     """Steps 1–3 of the module docstring; returns (N, C, M, OH·pitch).
 
-    A block's copies are laid out copy-major, (KW, k, span), and its sums (M·KH, k, span):
+    Per channel, the copies and the sums cover the rows the layer reads, PT above the
+    image to PB below, but only the image's rows are copied and multiplied: the rows of
+    padding are zeros written into the sums (or, for a one-row kernel, the copies). A
+    block's copies are laid out copy by copy, (KW, k, span), and its sums (M·KH, k, span):
     a column to zero is then one strided run through all channels of the block."""
     n, c, h, wd = x.shape
     mkh, kw = wm.shape[1:]
@@ -181,47 +187,43 @@ def _stride1(x, wm, rows, columns, dilation, out_hw):
     item = dtype.itemsize
     direct = ow <= wd  # read the input itself, no padded plane
     pitch = wd if direct else max(cheld[0], ow)
-    plane_rows = h if direct else max(rheld[0], 1)
-    plane = plane_rows * pitch
+    plane = h * pitch  # the image's rows, on the flat grid
     q = oh * pitch  # output positions per channel on the flat grid
-    span = (oh + dh * (kh - 1)) * pitch  # values per copy
+    span = (oh + dh * (kh - 1)) * pitch  # values per copy and per sum
+    top = -rshift[0]  # rows of padding above the image (PT), then the image's H rows
     cb = max(1, min(c, BLOCK_BYTES // ((kw + mkh) * span * item)))
     copies = _scratch("copies", kw * cb * span, dtype)
     sums = _scratch("sums", mkh * cb * span, dtype)
     ones = np.ones((1, kh), dtype=dtype)
     out = np.empty((n, c, m, q), dtype=dtype)
-    # rows of the copies outside the image (the zero padding), as [top, bottom) is inside
-    top, bottom = -rshift[0], rheld[0] - rshift[0]
     for b in range(n):
         if direct:
-            src, origin = x[b].reshape(-1), 0
-        else:  # padding wider than the kernel's reach: one plane with zero margins
-            low = min(rshift) * pitch + min(cshift)
-            high = (oh - 1 + max(rshift)) * pitch + pitch + max(cshift)
-            lead = max(0, -low)
-            size = lead + c * plane + max(0, high - plane)
-            src = _planes(x, b, rows, columns, (1, 1), pitch, plane_rows, lead, size)
-            origin = lead
+            src = x[b].reshape(-1)
+        else:  # the output wider than the input: the image at the output's pitch
+            src = _planes(x, b, rows, columns, (1, 1), pitch, h, 0, c * plane)
         for c0 in range(0, c, cb):
             k = min(c, c0 + cb) - c0
-            # 1. the KW column-shifted copies of the rows the layer reads: (KW, k, span)
-            _column_copies(copies, (kw, k, span), cb * span, src,
-                           origin + c0 * plane + rshift[0] * pitch + cshift[0], plane, dw,
-                           (cshift, cheld[0]), pitch)
-            by_channel = np.ndarray((k, kw, span), dtype, buffer=copies,
-                                    strides=(span * item, cb * span * item, item))
+            # 1. the KW column-shifted copies of the image's rows: (KW, k, span)
+            _column_copies(copies, (kw, k, span), cb * span, src, c0 * plane,
+                           plane, top * pitch, (cshift, cheld[0]), pitch)
             dest = out[b, c0: c0 + k]  # (k, M, q)
             if kh == 1:  # (k, M, KW) @ (k, KW, Q): the output, once the padding rows are 0
-                _zero_rows(copies, kw, k, cb, span, pitch, [(0, top, bottom, oh)] * kw)
-                np.matmul(wm[c0: c0 + k], by_channel, out=dest)
+                _zero_padding_rows(copies, kw, k, cb, span, top * pitch, plane,
+                                   [(0, q)] * kw)
+                np.matmul(wm[c0: c0 + k], np.ndarray((k, kw, span), dtype, buffer=copies,
+                                                     strides=(span * item, cb * span * item,
+                                                              item)), out=dest)
                 continue
-            # 2. each kernel row's sum over its columns: (k, M·KH, KW) @ (k, KW, span);
-            #    then the sums of rows outside the image set to zero (the padding)
-            np.matmul(wm[c0: c0 + k], by_channel,
-                      out=np.ndarray((k, mkh, span), dtype, buffer=sums,
+            # 2. each kernel row's sum over its columns, on the image's rows:
+            #    (k, M·KH, KW) @ (k, KW, H·pitch); the rows of padding set to zero
+            image = top * pitch * item
+            np.matmul(wm[c0: c0 + k],
+                      np.ndarray((k, kw, plane), dtype, buffer=copies, offset=image,
+                                 strides=(span * item, cb * span * item, item)),
+                      out=np.ndarray((k, mkh, plane), dtype, buffer=sums, offset=image,
                                      strides=(span * item, cb * span * item, item)))
-            _zero_rows(sums, mkh, k, cb, span, pitch,
-                       [(i * dh, top, bottom, oh) for i in range(kh)] * m)
+            _zero_padding_rows(sums, mkh, k, cb, span, top * pitch, plane,
+                               [(i * dh * pitch, q) for i in range(kh)] * m)
             # 3. the kernel rows' sums added, row i moved up by i·DH image rows: a product
             #    with ones over rows (k·span + DH·pitch) apart: (1, KH) @ (k, M, KH, Q)
             moved = np.ndarray((k, m, kh, q), dtype, buffer=sums,
@@ -231,19 +233,17 @@ def _stride1(x, wm, rows, columns, dilation, out_hw):
     return out
 
 
-def _zero_rows(buf, count, k, cb, span, pitch, reads):
-    """Zero the rows outside the image of the ``count`` arrays (each (k, span), ``cb·span``
-    apart) in ``buf``: array t is read from its row ``first`` for ``oh`` rows, and its row r
-    is outside the image unless ``top <= r < bottom``, with ``reads[t] = (first, top,
-    bottom, oh)``."""
-    grid = buf[: count * cb * span].reshape(count, cb, span // pitch, pitch)
-    for t, (first, top, bottom, oh) in enumerate(reads):
-        lo, hi = first, min(first + oh, top)  # above the image
-        if hi > lo:
-            grid[t, :k, lo:hi] = 0
-        lo, hi = max(first, bottom), first + oh  # below
-        if hi > lo:
-            grid[t, :k, lo:hi] = 0
+def _zero_padding_rows(buf, count, k, cb, span, above, image, reads):
+    """Zero the padding the product reads in the ``count`` arrays (each (k, span),
+    ``cb·span`` apart) in ``buf``: per channel, the ``above`` values before the image's
+    ``image`` values and those after them, where array t is read from ``reads[t] =
+    (first, length)``."""
+    grid = buf[: count * cb * span].reshape(count, cb, span)
+    for t, (first, length) in enumerate(reads):
+        if first < above:
+            grid[t, :k, first: min(above, first + length)] = 0
+        if first + length > above + image:
+            grid[t, :k, max(first, above + image): first + length] = 0
 
 
 def _strided(x, wm, rows, columns, stride, dilation, out_hw):
@@ -371,32 +371,26 @@ def _zero_outside(grid, rows, columns):
             grid[:, :, j, :, right if right == pitch - 1 else slice(right, None)] = 0
 
 
-def _column_copies(copies, shape, step, src, start, plane, dw, column, pitch):
-    """Stride 1: the KW column-shifted copies of a channel block into ``copies``, copy j of
-    channel ch (``shape`` (KW, k, span), copies ``step`` values apart) read from
-    ``src[start + ch·plane + j·DW:]``, zero in the columns outside the image (``column``:
-    each copy's column shift and the image's columns). Rows outside the image are left
-    for the caller to zero."""
+def _column_copies(copies, shape, step, src, start, plane, above, column, pitch):
+    """Stride 1: the KW column-shifted copies of a channel block's image rows into
+    ``copies`` (``shape`` (KW, k, span), copies ``step`` values apart, channel ch's
+    image ``above`` values into its span): copy j of channel ch holds
+    ``src[start + ch·plane + p + shift_j]`` at image position p, and zero in the columns
+    outside the image (``column``: each copy's column shift and the image's columns).
+    Every read stays in the channel's plane; the values a shift does not reach lie
+    in those columns."""
     kw, k, span = shape
     dtype = copies.dtype
     item = dtype.itemsize
-    cols = np.ndarray(shape, dtype, buffer=copies, strides=(step * item, span * item, item))
-    reach = (kw - 1) * dw + span
-    # channels whose reads stay inside src: one strided copy; the others (a few at either
-    # end of the layer) clipped, and what they miss (outside the image) zero
-    first = min(k, max(0, -(start // plane)))
-    last = max(first, min(k, (src.size - start - reach) // plane + 1))
-    if last > first:
-        cols[:, first:last] = _view(src, start + first * plane, (kw, last - first, span),
-                                    (dw, plane, 1))
-    for ch in (*range(first), *range(last, k)):
-        for j in range(kw):
-            at = start + ch * plane + j * dw
-            lo, hi = max(0, -at), max(0, min(span, src.size - at))
-            cols[j, ch, :lo] = 0
-            cols[j, ch, lo:hi] = src[at + lo: at + hi]
-            cols[j, ch, max(lo, hi):] = 0
     cshift, cheld = column
+    for j in range(kw):
+        s = cshift[j]
+        count = plane - abs(s)
+        if count > 0:
+            dest = np.ndarray((k, count), dtype, buffer=copies,
+                              offset=(j * step + above + max(0, -s)) * item,
+                              strides=(span * item, item))
+            dest[...] = _view(src, start + max(0, s), (k, count), (plane, 1))
     rows = span // pitch
     for j in range(kw):  # the columns outside the image: one strided run per column
         grid = copies[j * step: j * step + k * span].reshape(k * rows, pitch)
