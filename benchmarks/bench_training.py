@@ -13,8 +13,13 @@ repository root.
    median and min-max, and the ratio of the medians.
 2. The jobs of ``generator.learn.jobs.JOBS`` as the build's process pool runs
    them: CPU seconds of each, in their order (longest first).
-3. The Beyond producer in a fresh process with everything cached (weights,
+3. One evaluation of the training set (LeNet-5, the autoencoder) for several
+   sizes of ``loop.IMAGE_CHUNK``: what its value rests on.
+4. The Beyond producer in a fresh process with everything cached (weights,
    figures): what a warm build spends on these pages, imports included.
+
+``--profile`` prints only where the CPU time of each run goes (each layer's
+forward and backward pass, the loss, Adam, the evaluations), before and after.
 
 The machine may be shared: the load average (``uptime``) is printed beside the
 numbers. This is a benchmark, not a test: nothing fails if it is slow.
@@ -79,6 +84,85 @@ with tempfile.TemporaryDirectory() as tmp:
 print(json.dumps(out))
 """
 
+#: Trains every run into an empty cache with each layer's forward and backward pass, the loss,
+#: Adam and the evaluations timed (CPU seconds); prints {run: {part: seconds}}.
+PROFILE = """
+import collections, json, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from generator import learn
+from generator.learn import layers, loop, losses, optim, trained
+clock, parts, phase = time.process_time, collections.defaultdict(float), ["train step"]
+def timing(plain, label):
+    def run(*args, **kwargs):
+        t = clock()
+        try:
+            return plain(*args, **kwargs)
+        finally:
+            parts[(phase[0], label(args, kwargs))] += clock() - t
+    return run
+def timed(owner, attr, label):
+    setattr(owner, attr, timing(getattr(owner, attr), label))
+for kind in list(vars(layers).values()):
+    if isinstance(kind, type) and issubclass(kind, layers.Layer) and kind is not layers.Layer:
+        timed(kind, "forward", lambda a, k: f"forward {{a[0].name}} ({{type(a[0]).__name__}})")
+        timed(kind, "backward", lambda a, k: f"backward {{a[0].name}} ({{type(a[0]).__name__}})"
+              + ("" if k.get("need_input", True) else ", no input gradient"))
+for name in list(losses.LOSSES):
+    losses.LOSSES[name] = timing(losses.LOSSES[name], lambda a, k, name=name: f"loss {{name}}")
+timed(optim.Adam, "step", lambda a, k: "Adam step")
+plain_evaluate = loop.evaluate
+def evaluate(*args, **kwargs):
+    phase[0] = "evaluation"
+    t = clock()
+    try:
+        return plain_evaluate(*args, **kwargs)
+    finally:
+        phase[0] = "train step"
+        parts[("evaluation", "all")] += clock() - t
+loop.evaluate = evaluate
+runs, plain_train = [], trained.train
+def train(*args):
+    before, t = dict(parts), clock()
+    result = plain_train(*args)
+    runs.append((clock() - t, {{" / ".join(k): v - before.get(k, 0.0) for k, v in parts.items()}}))
+    return result
+trained.train = train
+learn.load_digits()
+with tempfile.TemporaryDirectory() as tmp:
+    learn.lenet5(Path(tmp)); learn.transfer(Path(tmp)); learn.autoencoder(Path(tmp))
+names = {names!r}
+print(json.dumps({{n: {{"total": total, **p}} for n, (total, p) in zip(names, runs, strict=True)}}))
+"""
+
+#: CPU seconds of one evaluation of the training set by LeNet-5 and the autoencoder for each
+#: size of loop.IMAGE_CHUNK (freshly initialised weights: the time does not depend on them).
+CHUNKS = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from generator import learn
+from generator.learn import loop, trained
+from generator.learn.model import Model
+from generator.specs import load_builtin, load_spec
+d = learn.load_digits()
+nets = {{"LeNet-5": (load_builtin("lenet5"), d.x_train),
+         "autoencoder": (load_spec(trained.AUTOENCODER_SPEC, "autoencoder"), d.images[d.train_index])}}
+out = {{}}
+for name, (network, x) in nets.items():
+    model = Model(network)
+    params = model.init(0)
+    for chunk in {sizes!r}:
+        loop.IMAGE_CHUNK = chunk
+        best = []
+        for _ in range(3):
+            t = time.process_time()
+            loop.predict_scores(model, params, x)
+            best.append(time.process_time() - t)
+        out[f"{{name}} {{chunk}}"] = min(best)
+print(json.dumps(out))
+"""
+CHUNK_SIZES = (32, 64, 128, 256, 512)
+
 WARM = """
 import time
 t = time.perf_counter()
@@ -101,15 +185,23 @@ def uptime() -> str:
 
 def child(script: str, cwd: Path = ROOT) -> dict:
     out = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True,
-                         check=True, env=dict(os.environ, **ONE_THREAD))
+                         env=dict(os.environ, **ONE_THREAD))
+    if out.returncode:
+        sys.exit(f"a benchmark process failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def golden_base() -> str:
-    """The parent of the commit that added the golden digests: the code they come from."""
+def golden_base() -> str | None:
+    """The parent of the commit that added the golden digests (the code they come from), or
+    None without that history (a shallow clone)."""
     added = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--", GOLDEN_TEST],
-                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    return f"{added[-1]}^"
+                           cwd=ROOT, capture_output=True, text=True).stdout.split()
+    if not added:
+        return None
+    parent = f"{added[-1]}^"
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", parent], cwd=ROOT,
+                           capture_output=True)
+    return parent if found.returncode == 0 else None
 
 
 def checkout(rev: str, into: Path) -> str:
@@ -123,8 +215,8 @@ def checkout(rev: str, into: Path) -> str:
                           text=True, check=True).stdout.strip()
 
 
-def spread(xs: list[float]) -> str:
-    return f"{statistics.median(xs):6.2f} ({min(xs):.2f}-{max(xs):.2f})"
+def spread(xs: list[float], digits: int = 2) -> str:
+    return f"{statistics.median(xs):.{digits}f} ({min(xs):.{digits}f}-{max(xs):.{digits}f})"
 
 
 def before_after(repeats: int, rev: str) -> None:
@@ -161,6 +253,27 @@ def jobs(repeats: int) -> None:
     print(f"  medians (min-max) of {repeats} runs, in JOBS order; {uptime()}")
 
 
+def chunk_sizes(repeats: int) -> None:
+    runs = [child(CHUNKS.format(root=str(ROOT), sizes=CHUNK_SIZES)) for _ in range(repeats)]
+    print(f"  {'images per chunk':<20}" + "".join(f"{c:>22}" for c in CHUNK_SIZES))
+    for name in ("LeNet-5", "autoencoder"):
+        print(f"  {name:<20}" + "".join(
+            f"{spread([r[f'{name} {c}'] for r in runs], 3):>22}" for c in CHUNK_SIZES))
+    print(f"  CPU seconds, best of 3 in each of {repeats} processes: median (min-max); {uptime()}")
+
+
+def profile(root: str, label: str) -> None:
+    names = [name for group in GROUPS.values() for name in group]
+    for name, parts in child(PROFILE.format(root=root, names=names)).items():
+        total = parts.pop("total")
+        print(f"  {label}: {name}: {total:.2f} s in train()")
+        for part, seconds in sorted(parts.items(), key=lambda kv: -kv[1]):
+            if seconds >= 0.02:
+                print(f"    {part:<58} {seconds:6.2f}")
+    print(f"  CPU seconds, 1 thread; the parts of a train step add up to less than the "
+          f"total (the loop itself); {uptime()}")
+
+
 def warm_overhead(repeats: int) -> None:
     """The figure stage and the Beyond producer in a fresh process (imports, data, weights,
     figures, pages), all cached."""
@@ -179,12 +292,29 @@ def main() -> int:
                    help=f"the code before (a git revision; default: the parent of the commit "
                         f"that added {GOLDEN_TEST})")
     p.add_argument("--no-warm", action="store_true",
-                   help="skip part 3 (it runs the figure stage on the project's cache)")
+                   help="skip part 4 (it runs the figure stage on the project's cache)")
+    p.add_argument("--profile", action="store_true",
+                   help="only where each run's CPU time goes (each layer's passes, the loss, "
+                        "Adam, the evaluations), before and after")
     args = p.parse_args()
+    if args.profile:
+        rev = args.against or golden_base()
+        if rev is not None:
+            with tempfile.TemporaryDirectory() as tmp:
+                profile(tmp, f"before ({checkout(rev, Path(tmp))})")
+        profile(str(ROOT), "after")
+        return 0
     print("every training run of a cold build, before and after:")
-    before_after(args.repeats, args.against or golden_base())
+    rev = args.against or golden_base()
+    if rev is None:
+        print(f"  skipped: no commit adding {GOLDEN_TEST} in this clone's history (give --against)")
+    else:
+        before_after(args.repeats, rev)
     print("the build's training jobs (generator.learn.jobs.JOBS), CPU seconds, 1 thread:")
     jobs(args.repeats)
+    print("one evaluation of the training set by the layers that compute each image on its "
+          "own, by loop.IMAGE_CHUNK:")
+    chunk_sizes(args.repeats)
     if not args.no_warm:
         print("warm build:")
         warm_overhead(3)

@@ -7,8 +7,6 @@ shape :func:`generator.tables.layer_table` lists for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .. import nn
@@ -36,31 +34,9 @@ class Layer:
     def forward(self, x: np.ndarray, params: dict) -> np.ndarray:
         raise NotImplementedError
 
-    def prepare(self, x: np.ndarray, params: dict, chunk: int):
-        """``x`` in the form :meth:`forward` reads fastest when the same images come back at
-        every step (a training set): by default ``x`` itself. Indexing the result along its
-        first axis must give the same form for those images."""
-        return x
-
     def backward(self, grad: np.ndarray, params: dict, need_input: bool):
         """Returns (gradient w.r.t. the input or None, {param name: gradient})."""
         raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Images with the im2col matrix a convolution builds from them (:meth:`Conv.prepare`)."""
-
-    #: (N, C, H, W) the images.
-    x: np.ndarray
-    #: (N, 1, C*KH*KW, OH*OW) their im2col matrix.
-    columns: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.x)
-
-    def __getitem__(self, index) -> "Columns":
-        return Columns(self.x[index], self.columns[index])
 
 
 class Conv(Layer):
@@ -73,40 +49,15 @@ class Conv(Layer):
         self.shapes = {"weight": (spec.out, c) + tuple(spec.kernel)}
         if spec.bias:
             self.shapes["bias"] = (spec.out,)
-        self.out_hw = nn.conv2d_output_hw(in_shape[1:], spec.kernel, **self.args)
 
     def fan_in(self):
         _, c, kh, kw = self.shapes["weight"]
         return c * kh * kw
 
     def forward(self, x, params):
-        if isinstance(x, Columns):
-            return self._from_columns(x, params)
         self.x = x
         # the im2col matrix the forward pass built is the one the weight gradient needs
         y, self.columns = conv2d_and_columns(x, params["weight"], params.get("bias"), **self.args)
-        return y
-
-    def prepare(self, x, params, chunk):
-        """The im2col matrix of every image of ``x``, built once (the first layer of a
-        network reads the same training images every epoch), when ``conv2d`` builds one
-        for this layer; else ``x``."""
-        parts = [conv2d_and_columns(x[i:i + chunk], params["weight"], params.get("bias"),
-                                    **self.args)[1] for i in range(0, len(x), chunk)]
-        if not parts or any(p is None for p in parts):
-            return x
-        return Columns(x, np.concatenate(parts))
-
-    def _from_columns(self, x: "Columns", params):
-        """The product ``conv2d`` computes on its im2col path, from the columns given: the
-        same operands in the same order, so the same bits (tests/learn checks it)."""
-        self.x, self.columns = x.x, x.columns
-        w, b = params["weight"], params.get("bias")
-        f = w.shape[0]
-        # (1, F, C*KH*KW) @ (N, 1, C*KH*KW, OH*OW) -> (N, 1, F, OH*OW) -> (N, F, OH, OW)
-        y = np.matmul(w.reshape(1, f, -1), x.columns).reshape(len(x), f, *self.out_hw)
-        if b is not None:
-            y += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
         return y
 
     def backward(self, grad, params, need_input):

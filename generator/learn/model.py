@@ -130,17 +130,15 @@ class Model:
         an image never changes) up to the first whose bits depend on the batch."""
         return min(self._lowest_learning(), self.per_image_until(0))
 
-    def prepare(self, params: dict, x: np.ndarray, chunk: int):
-        """What layer :meth:`fixed_layers` reads for the images ``x``, computed once, in chunks
-        of ``chunk`` images: the output of the fixed layers below it, in the form that layer
-        reads fastest (see :meth:`.layers.Layer.prepare`). Index it to take a batch, and
-        pass ``start=self.fixed_layers()`` to the passes."""
+    def prepare(self, params: dict, x: np.ndarray, chunk: int) -> np.ndarray:
+        """What layer :meth:`fixed_layers` reads for the images ``x``: their output of the
+        fixed layers, computed once, in chunks of ``chunk`` images. Index it to take a batch,
+        and pass ``start=self.fixed_layers()`` to the passes."""
         start = self.fixed_layers()
-        if start:
-            x = np.concatenate([self.forward(params, x[i:i + chunk], stop=start)
-                                for i in range(0, len(x), chunk)])
-        layer = self.layers[start]
-        return layer.prepare(x, self._own(layer, params), chunk)
+        if not start:
+            return x
+        return np.concatenate([self.forward(params, x[i:i + chunk], stop=start)
+                               for i in range(0, len(x), chunk)])
 
     def loss_and_grads(self, params: dict, x: np.ndarray, targets: np.ndarray,
                        loss: str = "cross_entropy", start: int = 0

@@ -1,7 +1,8 @@
 """The site's trained networks, bit for bit: the SHA-256 of every run's stored parameters and
 of its history, recorded on main before training learned to skip work nobody reads (issue
-#20: the fixed layers run once per image, the first layer's im2col is built once, evaluation
-computes no loss gradient, Adam works in place).
+#20: the fixed layers run once per image, a transposed convolution builds one im2col matrix
+for its two gradients, evaluation computes no loss gradient and runs the convolutions in
+small chunks, Adam works in place).
 
 A matrix product's last bits depend on the BLAS kernel (OpenBLAS picks one per CPU) and on
 NumPy, so the digests hold for the platform they were recorded on; elsewhere the test skips,

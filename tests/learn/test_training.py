@@ -17,7 +17,7 @@ import pytest
 from generator import learn, nn
 from generator.learn import store
 from generator.learn.config import LENET5
-from generator.learn.loop import evaluate, train
+from generator.learn.loop import IMAGE_CHUNK, evaluate, train
 from generator.learn.model import Model
 from generator.specs import load_builtin
 from tests.scratch import edit, scratch  # noqa: F401 (a fixture)
@@ -207,10 +207,10 @@ def test_an_untrainable_layer_is_reported():
 
 
 def test_running_the_fixed_layers_once_keeps_the_weights_bit_for_bit(monkeypatch):
-    """The layers below the lowest that learns run once per image, and the first convolution
-    reads its im2col matrix built once: the same weights and history as running every layer
-    on every batch, for a head over frozen layers, LeNet-5 and the autoencoder."""
-    from generator.learn import layers, model as model_module
+    """The layers below the lowest that learns run once per image, not at every step: the
+    same weights and history as running every layer on every batch, for a head over frozen
+    layers; LeNet-5 and the autoencoder, which learn from their first layer, train as before."""
+    from generator.learn import model as model_module
     from generator.learn.trained import AUTOENCODER_SPEC
     from generator.specs import load_spec
 
@@ -225,50 +225,20 @@ def test_running_the_fixed_layers_once_keeps_the_weights_bit_for_bit(monkeypatch
     runs = [(head, config, data), (Model(lenet), config, data),
             (Model(load_spec(AUTOENCODER_SPEC, "autoencoder")),
              replace(config, loss="binary_cross_entropy"), images)]
-    read = []
-    from_columns = layers.Conv._from_columns
-    monkeypatch.setattr(layers.Conv, "_from_columns",
-                        lambda self, x, params: read.append(self.name) or from_columns(self, x, params))
+    passes = []
+    first = type(head.layers[0]).forward
+    monkeypatch.setattr(type(head.layers[0]), "forward",
+                        lambda self, x, params: passes.append((self.name, len(x))) or first(self, x, params))
     once = [train(m, m.init(0), c, *d) for m, c, d in runs]
-    assert set(read) == {"C1", "enc1"}  # LeNet-5's and the autoencoder's first convolution
+    # the head's: every training and test image once, in chunks
+    chunks = [len(range(i, min(i + IMAGE_CHUNK, n))) for n in (130, 40) for i in range(0, n, IMAGE_CHUNK)]
+    assert [n for layer, n in passes if layer == "C1"][:len(chunks)] == chunks and sum(chunks) == 170
 
-    monkeypatch.setattr(layers.Conv, "prepare", layers.Layer.prepare)
     monkeypatch.setattr(model_module.Model, "fixed_layers", lambda self: 0)
     every_time = [train(m, m.init(0), c, *d) for m, c, d in runs]
     for a, b in zip(once, every_time):
         assert _digest(a.params) == _digest(b.params)
         assert a.history == b.history and len(a.history.test_loss) == 2
-
-
-@pytest.mark.parametrize("kernel, stride, padding", [(5, 1, 0), (3, 2, 1), (4, 2, 1)])
-def test_a_convolution_from_its_prepared_columns_is_conv2d_bit_for_bit(kernel, stride, padding):
-    from generator.learn import layers
-    from generator.specs import layers as spec_layers
-
-    rng = np.random.default_rng(kernel)
-    x = rng.standard_normal((11, 3, 16, 16)).astype(np.float32)
-    spec = spec_layers.Conv(out=5, kernel=(kernel, kernel), stride=(stride, stride),
-                            padding=(padding, padding))
-    conv = layers.Conv(spec, x.shape[1:], "c")
-    params = {k: rng.standard_normal(s).astype(np.float32) for k, s in conv.shapes.items()}
-    prepared = conv.prepare(x, params, chunk=4)  # chunks of 4, 4 and 3 images
-    assert isinstance(prepared, layers.Columns) and len(prepared) == len(x)
-    batch = np.array([7, 2, 10])
-    expected = nn.conv2d(x[batch], params["weight"], params["bias"], stride, padding)
-    got = conv.forward(prepared[batch], params)
-    assert got.dtype == expected.dtype and np.array_equal(got, expected)
-    # what the backward pass reads: the images and their columns
-    assert np.array_equal(conv.x, x[batch]) and conv.columns.shape == (3, 1, 3 * kernel**2, got[0, 0].size)
-
-
-def test_a_convolution_without_columns_is_prepared_as_its_images():
-    from generator.learn import layers
-    from generator.specs import layers as spec_layers
-
-    x = np.ones((2, 4, 5, 5), dtype=np.float32)
-    conv = layers.Conv(spec_layers.Conv(out=3, kernel=(1, 1)), x.shape[1:], "pointwise")
-    params = {k: np.ones(s, dtype=np.float32) for k, s in conv.shapes.items()}
-    assert conv.prepare(x, params, chunk=8) is x  # a 1x1 convolution is a plain product
 
 
 def test_evaluation_reads_the_losses_value_only():
