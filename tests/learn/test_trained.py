@@ -72,3 +72,31 @@ def test_the_default_cache_is_the_projects_not_the_working_folders(tmp_path, mon
     assert asked == [(project, "lenet5"), (project, "transfer"), (project, "autoencoder")]
     learn.lenet5(tmp_path / "given")
     assert asked[-1] == (str(tmp_path / "given"), "lenet5")
+
+
+def test_the_jobs_train_every_network_the_build_reads(tmp_path, monkeypatch):
+    """After every job of learn.jobs.JOBS (each alone, as in the pool's processes), the
+    networks the pages read all come from the cache: the transfer runs' two jobs cover
+    them all. One epoch each, to keep it short."""
+    from dataclasses import replace
+
+    from generator.learn import config, jobs
+
+    for name in ("LENET5", "BASE", "AUTOENCODER"):
+        monkeypatch.setattr(config, name, replace(getattr(config, name), epochs=1))
+    monkeypatch.setattr(config, "TRANSFER",
+                        {k: replace(c, epochs=1) for k, c in config.TRANSFER.items()})
+    trained._cached.cache_clear()
+    fits = []
+    plain = trained.train
+    monkeypatch.setattr(trained, "train", lambda *a: fits.append(a[0]) or plain(*a))
+    for job in jobs.JOBS:
+        job(tmp_path)
+        trained._cached.cache_clear()  # nothing shared between jobs but the cache folder
+    assert len(fits) == 7  # LeNet-5, the autoencoder, the base, two heads, two from scratch
+
+    monkeypatch.setattr(trained, "train", lambda *a: pytest.fail("trained again"))
+    tr = learn.transfer(tmp_path)
+    assert tr.base is not None and len(tr.head) == len(tr.scratch) == 2
+    learn.lenet5(tmp_path), learn.autoencoder(tmp_path)
+    trained._cached.cache_clear()
