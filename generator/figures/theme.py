@@ -47,8 +47,12 @@ def _png_dark(data: bytes) -> bytes:
 
     im = Image.open(io.BytesIO(data)).convert("RGBA")
     px = np.asarray(im)  # (H, W, 4)
-    rgb = px[..., :3].reshape(-1, 3)  # (H, W, 3) -> (H*W, 3)
-    colours, index = np.unique(rgb, axis=0, return_inverse=True)
+    rgb = px[..., :3].reshape(-1, 3).astype(np.uint32)  # (H, W, 3) -> (H*W, 3)
+    # each pixel as one number 0xRRGGBB: sorted as the (R, G, B) rows would be, and
+    # np.unique of a flat array is several times faster than of rows (axis=0)
+    packed, index = np.unique((rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2],
+                              return_inverse=True)
+    colours = np.stack([packed >> 16, (packed >> 8) & 0xFF, packed & 0xFF], axis=1)
     mapped = np.array([style._rgb(style.dark("#%02X%02X%02X" % tuple(c))) for c in colours])
     out = np.round(mapped * 255).astype(np.uint8)[index.reshape(-1)].reshape(px.shape[:2] + (3,))
     buf = io.BytesIO()
