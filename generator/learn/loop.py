@@ -26,7 +26,7 @@ EVAL_CHUNK = 512
 #: Images per forward pass through the layers that compute each image on its own, when
 #: evaluating and preparing: few enough that a chunk's im2col matrices stay in the CPU's
 #: cache (measured in benchmarks/bench_training.py); the results do not depend on it.
-IMAGE_CHUNK = 128
+IMAGE_CHUNK = 64
 
 
 @dataclass
