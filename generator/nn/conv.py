@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .arrays import unbatch
+from .arrays import per_channel, unbatch
 from .conv_checks import conv_operands, zero_pad_hw
 from .depthwise import depthwise_conv2d
 from .shapes import conv2d_geometry, conv_transpose2d_geometry
@@ -160,7 +160,7 @@ def conv2d_and_columns(input, weight, bias=None, stride=1, padding=0, dilation=1
             out = np.matmul(wm, cols)  # (G, F/G, Cg*KK) @ (N, G, Cg*KK, OH*OW) -> (N, G, F/G, OH*OW)
             out = out.reshape(n, f, oh, ow)  # (N, G, F/G, OH*OW) -> (N, F, OH, OW)
     if b is not None:
-        out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
+        per_channel(np.add, out, b, out=out)  # (F,) along the channels
     return unbatch(out, unbatched), cols
 
 
@@ -254,7 +254,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     if conv_transpose2d_algorithm(c, w.shape, geo.dilation, groups) == "subpixel":
         out = subpixel_conv_transpose2d(x, w, geo.stride, (ph, pw), (oh, ow))
         if b is not None:
-            out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
+            per_channel(np.add, out, b, out=out)  # (F,) along the channels
         return unbatch(out, unbatched)
     cg = c // groups
     wm = w.reshape(groups, cg, fg * kh * kw)  # (C, F/G, KH, KW) -> (G, C/G, F/G*KH*KW)
@@ -265,5 +265,5 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     canvas = col2im(cols, geo.padded_hw((oh, ow)), geo.stride, geo.dilation)  # (N, F, H'+2PH, W'+2PW)
     out = np.ascontiguousarray(canvas[:, :, ph : ph + oh, pw : pw + ow])  # crop -> (N, F, H', W')
     if b is not None:
-        out += b[:, None, None]  # (F,) -> (F, 1, 1) broadcast
+        per_channel(np.add, out, b, out=out)  # (F,) along the channels
     return unbatch(out, unbatched)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import cast_like, float_array
+from .arrays import CHANNEL_BUFSIZE, cast_like, float_array
 
 __all__ = ["batch_norm", "local_response_norm", "layer_norm_channels"]
 
@@ -78,9 +78,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if b is not None:
         shift = shift + b
     # per-channel (C,) -> (1, C, 1, ...) so it broadcasts over N and the spatial axes
-    y = np.multiply(x, scale.astype(x.dtype, copy=False).reshape(shape),
-                    out=x if inplace else None)
-    y += shift.astype(x.dtype, copy=False).reshape(shape)
+    old = np.setbufsize(CHANNEL_BUFSIZE)  # see generator.nn.arrays.per_channel
+    try:
+        y = np.multiply(x, scale.astype(x.dtype, copy=False).reshape(shape),
+                        out=x if inplace else None)
+        y += shift.astype(x.dtype, copy=False).reshape(shape)
+    finally:
+        np.setbufsize(old)
     return y
 
 
