@@ -415,3 +415,25 @@ def test_conv2d_winograd_dispatch_matches_torch(dtype, record_error):
     assert err <= (WINOGRAD_TOL32 if dtype == np.float32 else TOL[np.dtype(dtype)])
     assert _err(ours, naive.conv2d(x, k, b, padding=1)) <= (
         WINOGRAD_TOL32 if dtype == np.float32 else TOL[np.dtype(dtype)])
+
+
+def test_per_channel_is_the_plain_broadcast_and_restores_the_buffer():
+    """arrays.per_channel (batch norm, conv biases): the same bits as ``x op v[:, None,
+    None]``, in place or not, and NumPy's ufunc buffer size as before, even after an error."""
+    from generator.nn.arrays import CHANNEL_BUFSIZE, per_channel
+
+    rng = np.random.default_rng(2031)
+    before = np.getbufsize()
+    assert before != CHANNEL_BUFSIZE
+    for shape in [(1, 144, 56, 56), (2, 5, 3, 7), (3, 4)]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        v = rng.standard_normal(shape[1]).astype(np.float32)
+        plain = x * v.reshape((1, -1) + (1,) * (x.ndim - 2))
+        np.testing.assert_array_equal(per_channel(np.multiply, x, v), plain)
+        y = x.copy()
+        assert per_channel(np.multiply, y, v, out=y) is y
+        np.testing.assert_array_equal(y, plain)
+        assert np.getbufsize() == before
+    with pytest.raises(ValueError):
+        per_channel(np.add, np.zeros((1, 3, 2)), np.zeros(4))
+    assert np.getbufsize() == before
