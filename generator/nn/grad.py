@@ -80,7 +80,13 @@ def conv2d_backward(grad_output, input, weight, stride=1, padding=0, dilation=1,
         raise ValueError(f"conv2d_backward: columns must have shape "
                          f"{(n, groups, cg * kh * kw, oh * ow)}, got {cols.shape}")
     # (N, G, F/G, H'W') @ (N, G, H'W', Cg*KK) -> (N, G, F/G, Cg*KK), summed over N
-    grad_w = np.matmul(gog, cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    if oh * ow == 1:
+        # one output position: each product is a single term, so the broadcast product
+        # has the matrix product's bits (the sum over images starts from +0.0, so a -0.0
+        # product ends +0.0 as BLAS gives it), without a BLAS call per image (LeNet-5's C5)
+        grad_w = (gog * cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    else:
+        grad_w = np.matmul(gog, cols.transpose(0, 1, 3, 2)).sum(axis=0)
     grad_w = grad_w.reshape(f, cg, kh, kw)  # (G, F/G, Cg*KK) -> (F, Cg, KH, KW)
 
     grad_b = go.sum(axis=(0, 2, 3))  # (N, F, H', W') -> (F,)

@@ -171,3 +171,21 @@ def test_conv2d_backward_takes_the_forward_columns():
     with pytest.raises(ValueError, match="columns must have shape"):
         nn.conv2d_backward(np.ones((1, 4, 4, 4), np.float32), x, np.ones((4, 8, 3, 3), np.float32),
                            columns=cols[..., :-1])
+
+
+def test_conv2d_backward_one_output_position_is_the_matrix_product_bit_for_bit():
+    """A layer whose output is 1×1 (LeNet-5's C5) takes its weight gradient as a broadcast
+    product: the same bits as the batched matrix product, signed zeros included."""
+    rng = np.random.default_rng(11)
+    for n, groups, dtype in [(5, 1, np.float32), (5, 1, np.float64), (5, 2, np.float32),
+                             (1, 1, np.float32)]:
+        x = rng.standard_normal((n, 4, 5, 5)).astype(dtype)
+        w = rng.standard_normal((6, 4 // groups, 5, 5)).astype(dtype)
+        g = rng.standard_normal((n, 6, 1, 1)).astype(dtype)
+        g[:, 2] = 0.0  # a filter no image sends a gradient to: zeros times negative values
+        _, grad_w, _ = nn.conv2d_backward(g, x, w, groups=groups, need_input=False)
+        gog = g.reshape(n, groups, 6 // groups, 1)
+        cols = x.reshape(n, groups, (4 // groups) * 25, 1)
+        expected = np.matmul(gog, cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(w.shape)
+        assert grad_w.dtype == dtype and grad_w.tobytes() == expected.tobytes()
+        assert np.array_equal(np.signbit(grad_w), np.signbit(expected))
