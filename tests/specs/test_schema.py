@@ -206,3 +206,15 @@ def test_a_missing_or_unreadable_file_is_a_user_error(tmp_path):
         load_spec(bad)
     with pytest.raises(UserError, match="unknown built-in network 'vgg17'"):
         load_builtin("vgg17")
+
+
+def test_a_built_in_is_parsed_once_per_process_and_cannot_be_changed():
+    import dataclasses
+
+    from generator.specs import load_builtin
+
+    first = load_builtin("resnet18")
+    assert load_builtin("resnet18") is first  # a build reads the built-ins ~270 times
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.name = "changed"
+    assert isinstance(first.layers, tuple) and isinstance(first.blocks, tuple)
