@@ -95,7 +95,7 @@ def _acts_on_terminal(c: str) -> bool:
 
 
 def terminal_text(value) -> str:
-    """A user's string as a terminal prints it: every character a terminal would act on
+    r"""A user's string as a terminal prints it: every character a terminal would act on
     (:data:`_BIDI_CONTROLS`, controls, separators) written as its Python escape.
 
     >>> terminal_text("conv\x1b[31m1"), terminal_text("a\u202eb")
