@@ -158,3 +158,21 @@ def test_the_list_is_realistic_and_long_enough():
     for q, p in QUERIES])
 def test_the_concept_page_comes_first(search_page, base_url, query, page):
     assert first_hit(search_page, query) == urlsplit(base_url + page).path
+
+
+#: The search files a page has fetched (Resource Timing), by name.
+_SEARCH_FETCHES = r"""
+return performance.getEntriesByType('resource').map(function (e) { return e.name; })
+  .filter(function (n) { return /search_index\.json|\/workers\/search\./.test(n); })
+  .map(function (n) { return n.indexOf('search_index') >= 0 ? 'index' : 'worker'; }).sort();
+"""
+
+
+def test_search_files_wait_for_the_reader(browser, base_url):
+    """A page fetches neither the search index nor the search worker's script until the
+    reader goes to search (search-on-demand.js); then search works as before."""
+    browser.get(base_url + "foundations/stride/")
+    time.sleep(1.0)  # what Material asks for at start-up has been asked for by now
+    assert browser.execute_script(_SEARCH_FETCHES) == []
+    assert first_hit(browser, "dilated convolution") == urlsplit(base_url + "foundations/dilation/").path
+    assert browser.execute_script(_SEARCH_FETCHES) == ["index", "worker"]
