@@ -10,11 +10,10 @@ wrote (its first line is :data:`generator.importers.emit.HEADER`), or with ``--f
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from .. import atomic
 from ..errors import UserError
 from ..specs import is_spec_name, parse_spec, spec_id
 from .table import parse_input
@@ -65,15 +64,8 @@ def run(args: argparse.Namespace) -> int:
     text = to_yaml(model)
     network = parse_spec(text, str(out), spec_id(out))  # the spec must load...
     table = layer_table(network)                          # ...and its shapes work out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic.replacing(out) as fh:
+        fh.write(text.encode("utf-8"))
     t = table.totals
     print(f"wrote {out}: {network.name}, {len(list(table.walk()))} rows, "
           f"{t.params:,} parameters, {t.macs:,} MACs", file=sys.stderr)

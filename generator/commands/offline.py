@@ -19,6 +19,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from .. import atomic
 from ..settings import OFFLINE_BUNDLE, Settings, load_settings
 from .site import build_site, locked
 
@@ -47,21 +48,14 @@ def write_zip(folder: Path, target: Path) -> None:
     """Every file under ``folder`` into the zip ``target``, as ``FOLDER/<path>``, reproducibly."""
     date = _date()
     files = sorted(p for p in folder.rglob("*") if p.is_file())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            for path in files:
-                info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(folder).as_posix()}", date)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 3  # Unix, so the permissions above are read as such
-                z.writestr(info, path.read_bytes())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic.replacing(target, mode=0o644) as out, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in files:
+            info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(folder).as_posix()}", date)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, so the permissions above are read as such
+            z.writestr(info, path.read_bytes())
 
 
 def home_in(path: Path) -> bool:

@@ -9,12 +9,12 @@ under the same lock, and the file appears whole (written beside it, then renamed
 
 from __future__ import annotations
 
-import os
+import shutil
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
+from .. import atomic
 from ..errors import UserError
 from ..settings import OFFLINE_BUNDLE, OFFLINE_DOWNLOAD, load_settings, offline_download_url
 from .offline import FOLDER, home_in
@@ -49,16 +49,8 @@ def publish(settings, bundle: Path) -> Path:
         if not (site / MARK).is_file():
             raise UserError(f"{settings.site_dir}: no site built by this project; run make site first")
         target = site / OFFLINE_DOWNLOAD
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".bundle-", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(bundle.read_bytes())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic.replacing(target, mode=0o644) as out, open(bundle, "rb") as zipped:
+            shutil.copyfileobj(zipped, out)
     return target
 
 

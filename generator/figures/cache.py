@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import closure
+from .. import atomic, closure
 
 log = logging.getLogger(__name__)
 
@@ -182,11 +182,8 @@ class PreparedCache:
         value = compute(params)
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
+            with atomic.replacing(path) as fh:
                 fh.write(hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, path)
         except OSError as exc:  # a cache that cannot be written only costs time
             log.warning("prepared cache: cannot store %s (%s)", path.name, exc)
         return value

@@ -20,13 +20,11 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from .. import closure
+from .. import atomic, closure
 from .. import specs as s
 from .config import TrainConfig
 from .loop import History
@@ -113,11 +111,5 @@ class WeightStore:
         arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
         arrays[KEY] = np.array(key)
         arrays[DIGEST] = np.array(content_digest(arrays))
-        fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}-", suffix=".npz", dir=self.dir)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
-            os.replace(tmp, self.path(key))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic.replacing(self.path(key)) as f:
+            np.savez(f, **arrays)

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from ... import closure
+from ... import atomic, closure
 from ...learn import jobs as learn_jobs
 from ...learn.threads import one_blas_thread
 
@@ -66,13 +64,9 @@ def due(cache: Path, jobs=None) -> list:
 
 def record(cache: Path, job) -> None:
     """Note that ``job`` ran to the end with today's code (atomically; a failure only costs time)."""
-    path = _record(cache, job)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{job.__name__}-")
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(code_key() + "\n")
-        os.replace(tmp, path)
+        with atomic.replacing(_record(cache, job)) as fh:
+            fh.write(f"{code_key()}\n".encode("ascii"))
     except OSError as exc:
         log.warning("training jobs: cannot record %s (%s)", job.__name__, exc)
 
