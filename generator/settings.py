@@ -77,9 +77,10 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
         settings = replace(settings, repository=repository)
     settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
     if (root / BUILDER_CONFIG).is_file():
+        config = _builder_config(root)  # read once for both settings it names
         if not settings.out_dir:
-            settings = replace(settings, out_dir=builder_docs_dir(root))
-        settings = replace(settings, site_url=builder_site_url(root))
+            settings = replace(settings, out_dir=builder_docs_dir(root, config))
+        settings = replace(settings, site_url=builder_site_url(root, config))
     return settings
 
 
@@ -100,25 +101,29 @@ OFFLINE_DOWNLOAD = "downloads/convnet-atlas-offline.zip"
 OFFLINE_TOKEN = "{{ offline_download }}"
 
 
-def builder_docs_dir(root: Path) -> str:
-    """``docs_dir`` of the builder's config: the folder the generator assembles."""
-    config = root / BUILDER_CONFIG
+def _builder_config(root: Path) -> str:
+    """The text of the builder's config."""
     try:
-        text = config.read_text(encoding="utf-8")
+        return (root / BUILDER_CONFIG).read_text(encoding="utf-8")
     except OSError:
         raise UserError(
             f"{BUILDER_CONFIG}: not found in {root}; it names the output folder (docs_dir), "
             "or pass --out"
         ) from None
+
+
+def builder_docs_dir(root: Path, text: str | None = None) -> str:
+    """``docs_dir`` of the builder's config (its ``text``, if read already): the folder
+    the generator assembles."""
+    text = _builder_config(root) if text is None else text
     found = re.search(r"(?m)^docs_dir:[ \t]*['\"]?([^'\"#\s]+)", text)
     if found is None:
         raise UserError(f"{BUILDER_CONFIG}: no docs_dir: line; it names the folder the generator writes")
     return found.group(1)
 
 
-def _config_line(root: Path, key: str) -> str | None:
-    """The raw value of a top-level ``key:`` of the builder's config, comment dropped."""
-    text = (root / BUILDER_CONFIG).read_text(encoding="utf-8")
+def _config_line(text: str, key: str) -> str | None:
+    """The raw value of a top-level ``key:`` in the builder's config ``text``, comment dropped."""
     found = re.search(rf"(?m)^{key}:[ \t]*(.*?)[ \t]*(?:#.*)?$", text)
     return found.group(1) if found else None
 
@@ -130,11 +135,12 @@ def _unquote(value: str) -> str:
     return value
 
 
-def builder_site_url(root: Path) -> str:
-    """``site_url`` of the builder's config, as MkDocs reads it: ``!ENV NAME`` or
-    ``!ENV [NAME, ..., default]`` takes the first of the variables that is set, else the
-    default; the result ends with one slash ("" when there is none)."""
-    raw = _config_line(root, "site_url")
+def builder_site_url(root: Path, text: str | None = None) -> str:
+    """``site_url`` of the builder's config (its ``text``, if read already), as MkDocs
+    reads it: ``!ENV NAME`` or ``!ENV [NAME, ..., default]`` takes the first of the
+    variables that is set, else the default; the result ends with one slash ("" when
+    there is none)."""
+    raw = _config_line(_builder_config(root) if text is None else text, "site_url")
     if not raw:
         return ""
     if raw.startswith("!ENV"):
