@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import CHANNEL_BUFSIZE, cast_like, float_array
+from . import arrays
+from .arrays import cast_like, float_array
 
 __all__ = ["batch_norm", "local_response_norm", "layer_norm_channels"]
 
@@ -40,7 +41,6 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected input of shape (N, C, *), got shape {x.shape}")
     c = x.shape[1]
-    shape = (1, c) + (1,) * (x.ndim - 2)  # (C,) -> (1, C, 1, ...) broadcast shape
 
     def per_channel(a, name):
         if a is None:
@@ -77,15 +77,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     shift = -mean * scale
     if b is not None:
         shift = shift + b
-    # per-channel (C,) -> (1, C, 1, ...) so it broadcasts over N and the spatial axes
-    old = np.setbufsize(CHANNEL_BUFSIZE)  # see generator.nn.arrays.per_channel
-    try:
-        y = np.multiply(x, scale.astype(x.dtype, copy=False).reshape(shape),
-                        out=x if inplace else None)
-        y += shift.astype(x.dtype, copy=False).reshape(shape)
-    finally:
-        np.setbufsize(old)
-    return y
+    # per channel, (C,) broadcast over N and the spatial axes
+    y = arrays.per_channel(np.multiply, x, scale.astype(x.dtype, copy=False),
+                           out=x if inplace else None)
+    return arrays.per_channel(np.add, y, shift.astype(x.dtype, copy=False), out=y)
 
 
 def local_response_norm(input, size: int, alpha: float = 1e-4, beta: float = 0.75,
