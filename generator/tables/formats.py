@@ -319,8 +319,8 @@ _LEGEND = (
 
 def _printed_rows(table: Table, escape) -> list[list[str]]:
     """Every row's cells (inner rows of blocks included), then the totals' cells."""
-    rows = [[str(display_row(row, escape)[key]) for _, _, key in PRINTED_COLUMNS]
-            for row in table.walk()]
+    shown = (display_row(row, escape) for row in table.walk())
+    rows = [[str(d[key]) for _, _, key in PRINTED_COLUMNS] for d in shown]
     t = table.totals
     total = {"label": "total", "params": count_text(t.params), "macs": count_text(t.macs),
              "activations": count_text(t.activations), "memory": bytes_text(t.activation_bytes)}
