@@ -13,7 +13,6 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
 from .. import text
@@ -133,7 +132,7 @@ def family(network) -> str:
     if isinstance(network, str):
         if network not in BUILTINS:
             return _letters(network)
-        network = _builtin(network)
+        network = load_builtin(network)
     return network.family or _letters(network.id)
 
 
@@ -149,17 +148,12 @@ def related(network) -> list[str]:
     return [b for b in BUILTINS if b != net_id and fam and family(b) == fam]
 
 
-@lru_cache(maxsize=None)
-def _builtin(net_id: str):
-    return load_builtin(net_id)
-
-
 def _name(net_id: str) -> str:
-    return _builtin(net_id).name
+    return load_builtin(net_id).name
 
 
 def _input(net_id: str) -> tuple[int, ...]:
-    return tuple(_builtin(net_id).input)
+    return tuple(load_builtin(net_id).input)
 
 
 def _href(source: str, target: str) -> str:

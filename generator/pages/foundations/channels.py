@@ -112,18 +112,16 @@ def _resnext() -> dict:
     dense_params = sum(r["count"] * r["dense_params"] for r in rows)
     grouped_macs = sum(r["count"] * r["macs"] for r in rows)
     dense_macs = sum(r["count"] * r["dense_macs"] for r in rows)
-    total = table.totals
+    total, resnet_total = table.totals, layer_table(load_builtin(RESNET)).totals
     macs = {r["macs"] for r in rows}
     ratios = {r["dense_params"] / r["params"] for r in rows} | {r["dense_macs"] / r["macs"] for r in rows}
     return {**_network(RESNEXT), "count": len(grouped), "rows": rows, "resnet": _network(RESNET),
             "same_macs": macs.pop() if len(macs) == 1 else None,
             "first": rows[0], "ratio": int(ratios.pop()) if len(ratios) == 1 else None,
-            "resnet_total_params": layer_table(load_builtin(RESNET)).totals.params,
-            "resnet_total_macs": layer_table(load_builtin(RESNET)).totals.macs,
+            "resnet_total_params": resnet_total.params, "resnet_total_macs": resnet_total.macs,
             "resnet_params": sum(r["count"] * r["resnet"]["params"] for r in rows),
             "resnet_macs": sum(r["count"] * r["resnet"]["macs"] for r in rows),
-            "grouped_params": sum(r["count"] * r["params"] for r in rows),
-            "grouped_macs": sum(r["count"] * r["macs"] for r in rows),
+            "grouped_params": grouped_params, "grouped_macs": grouped_macs,
             "total_params": total.params, "total_macs": total.macs,
             "dense_total_params": total.params - grouped_params + dense_params,
             "dense_total_macs": total.macs - grouped_macs + dense_macs}
