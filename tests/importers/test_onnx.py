@@ -103,6 +103,8 @@ def _run(args, capsys):
 
 @pytest.mark.parametrize("case", ["truncated", "not onnx", "unsupported", "dynamic"])
 def test_bad_onnx_one_line_exit_2_nothing_written(case, tmp_path, capsys):
+    # without onnx every case stops earlier, at "needs the onnx package" (test_without_the_onnx_package_...)
+    pytest.importorskip("onnx", reason="onnx is not installed (optional oracle)")
     src = tmp_path / "model.onnx"
     if case == "truncated":
         data = _tiny()
@@ -165,3 +167,17 @@ def test_an_existing_file_not_written_by_import_needs_force(tmp_path, capsys):
     assert code == 2 and "give --force" in err and out.read_text() == "name: mine\n"
     assert _run([str(src), "-o", str(out), "--force"], capsys)[0] == 0
     assert _run([str(src), "-o", str(out)], capsys)[0] == 0  # ours now: replaced freely
+
+
+def test_without_the_onnx_package_one_line_exit_2_nothing_written(tmp_path, capsys, monkeypatch):
+    """A machine without onnx (it is optional) gets one line saying how to install it."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnx", None)  # `import onnx` raises ImportError
+    src = tmp_path / "model.onnx"
+    src.write_text("name: not a model\n")
+    out = tmp_path / "specs" / "model.yaml"
+    code, err = _run([str(src), "-o", str(out)], capsys)
+    assert code == 2
+    assert err == "error: reading ONNX needs the onnx package: pip install '.[onnx]'\n"
+    assert not out.exists() and not (tmp_path / "specs").exists()
