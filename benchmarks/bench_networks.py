@@ -16,11 +16,18 @@ with that model's own weights (times only).
 Torch's weights and input are copied into memory torch allocated, and glibc
 keeps freed memory unless ``--heap default`` (see bench_conv's docstring).
 Target (issue 20): at most 1.0×. This is a benchmark, not a test.
+
+Then, for the networks of ``--parts`` (default MobileNetV2, the one over the
+target; each needs a torchvision counterpart), the time of both passes split
+by part (1×1, depthwise and other convolutions, batchnorm, ReLU/ReLU6, ...),
+each layer timed inside the pass: where the gap is, in milliseconds
+(:func:`parts`).
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 from pathlib import Path
 
@@ -156,11 +163,120 @@ def _torchvision(spec_id):
 MODULE_BUILDERS = {"mobilenet-v2": _torchvision}
 
 
+def _part(kind: str, kernel=None, groups=1, in_channels=0):
+    """The part of a network's time a layer counts towards (see :func:`parts`), or None."""
+    if kind == "conv":
+        if groups > 1 and groups == in_channels:
+            return "depthwise conv"
+        return "1x1 conv" if tuple(kernel) == (1, 1) and groups == 1 else "other conv"
+    return {"batchnorm": "batchnorm", "relu": "ReLU/ReLU6", "relu6": "ReLU/ReLU6",
+            "linear": "linear", "maxpool": "pooling", "avgpool": "pooling",
+            "adaptive_avgpool": "pooling"}.get(kind)
+
+
+PARTS = ("1x1 conv", "depthwise conv", "other conv", "batchnorm", "ReLU/ReLU6", "linear",
+         "pooling")
+#: torch.nn.functional's functions that torch's modules call -> (spec layer kind, a
+#: function of the call's arguments giving (kernel, groups, in_channels)), for :func:`_part`
+TORCH_FUNCTIONS = {
+    "conv2d": ("conv", lambda x, w, b=None, stride=1, padding=0, dilation=1, groups=1:
+               (tuple(w.shape[2:]), groups, x.shape[1])),
+    "batch_norm": ("batchnorm", None), "relu": ("relu", None), "hardtanh": ("relu6", None),
+    "linear": ("linear", None), "max_pool2d": ("maxpool", None),
+    "avg_pool2d": ("avgpool", None), "adaptive_avg_pool2d": ("adaptive_avgpool", None),
+}
+
+
+def parts(spec_id: str, rounds: int) -> list[str]:
+    """Where each library's time goes in one network's forward pass, part by part.
+
+    Both run their real passes (ours: generator.tables.forward; torch: the torchvision
+    model the spec names, with its own weights), every layer timed where it runs (CPU
+    time, so the caches hold what the network left there, unlike a layer timed alone):
+    ours by wrapping the forward pass's layer call, torch's by wrapping the
+    torch.nn.functional functions its modules call (module hooks cost torch far more
+    than the layers they would time). The passes alternate; each part is the median
+    over the rounds. "rest" is the pass's time outside the timed layers (residual adds,
+    flatten, Python between layers, the timing itself). Returns the table's lines.
+    """
+    import time
+
+    net = load_builtin(spec_id)
+    model = _torchvision(spec_id)
+    x = np.random.default_rng(0).random((1,) + tuple(net.input), dtype=np.float32)
+    tx = torch_owned(x)
+    acc: dict[str, float] = {}
+    real_layer = fwd._Run.layer
+
+    def timed_layer(run, layer, arr, index):
+        if layer.COMPOSITE:
+            return real_layer(run, layer, arr, index)
+        part = _part(layer.KIND, getattr(layer, "kernel", None), getattr(layer, "groups", 1),
+                     arr.shape[1] if isinstance(arr, np.ndarray) and arr.ndim > 1 else 0)
+        start = time.process_time()
+        y = real_layer(run, layer, arr, index)
+        if part is not None:
+            acc[part] = acc.get(part, 0.0) + time.process_time() - start
+        return y
+
+    functional = torch.nn.functional
+    real_functions = {name: getattr(functional, name) for name in TORCH_FUNCTIONS}
+
+    def timed_function(name):
+        kind, shape_of = TORCH_FUNCTIONS[name]
+        real = real_functions[name]
+
+        def run(*args, **kwargs):
+            part = _part(kind, *shape_of(*args, **kwargs)) if shape_of else _part(kind)
+            start = time.process_time()
+            y = real(*args, **kwargs)
+            acc[part] = acc.get(part, 0.0) + time.process_time() - start
+            return y
+        return run
+
+    blocks = {name: ([], []) for name in PARTS + ("rest", "total")}
+    try:
+        with FixedWeights() as fixed:
+            fwd.forward(net, x)
+            fixed.recording = False
+            fwd._Run.layer = timed_layer
+            for name in TORCH_FUNCTIONS:
+                setattr(functional, name, timed_function(name))
+            for r in range(rounds + 1):  # the first round warms up, untimed
+                for fn, k in ((lambda: fwd.forward(net, x), 0), (lambda: model(tx), 1)):
+                    acc.clear()
+                    start = time.process_time()
+                    with torch.no_grad():
+                        fn()
+                    total = time.process_time() - start
+                    if r:
+                        for name in PARTS:
+                            blocks[name][k].append(acc.get(name, 0.0))
+                        blocks["rest"][k].append(total - sum(acc.values()))
+                        blocks["total"][k].append(total)
+    finally:
+        fwd._Run.layer = real_layer
+        for name, real in real_functions.items():
+            setattr(functional, name, real)
+    lines = [f"{net.name}: time by part, in the pass (CPU ms, median of {rounds} rounds; "
+             "every layer timed, the totals with the timing)",
+             f"{'part':<16} {'ours ms':>9} {'torch ms':>9} {'ours - torch':>12}"]
+    for name, (ours, theirs) in blocks.items():
+        if not any(ours) and not any(theirs):
+            continue
+        a, b = statistics.median(ours) * 1e3, statistics.median(theirs) * 1e3
+        lines.append(f"{name:<16} {a:9.3f} {b:9.3f} {a - b:+12.3f}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5, help="blocks per library")
     parser.add_argument("--nets", nargs="+", default=["vgg16", "resnet50", "mobilenet-v2"])
+    parser.add_argument("--parts", nargs="*", default=["mobilenet-v2"], metavar="NET",
+                        help="networks (with a torchvision counterpart) whose time is "
+                             "then split by part, in the pass; none: skip")
     heap_argument(parser)
     args = parser.parse_args()
     if torch is None:
@@ -205,6 +321,12 @@ def main() -> None:
         print("own weights: a graph spec; torch runs the torchvision model the spec names "
               "(tests/torchvision_oracle.py; checked layer by layer against the spec in "
               "tests/tables) with its own random weights, in eval mode: times only")
+    for spec_id in args.parts:
+        print()
+        if not load_builtin(spec_id).torchvision:
+            print(f"{spec_id}: no torchvision counterpart, no time by part")
+            continue
+        print("\n".join(parts(spec_id, args.rounds)), flush=True)
 
 
 if __name__ == "__main__":
