@@ -13,11 +13,9 @@ from __future__ import annotations
 import json
 import re
 
-import yaml
-
 from .. import text
 from ..render import Output
-from ..specs import BUILTINS, SPEC_DIR
+from ..specs import BUILTINS, SPEC_DIR, load_builtin
 from ..specs import fields, graph, kinds, limits
 from ..specs.layers import INPUT
 from ..specs.network import Network, Published
@@ -113,7 +111,7 @@ def _networks() -> list[dict]:
     networks = []
     for id in BUILTINS:
         source = (SPEC_DIR / f"{id}.yaml").read_text(encoding="utf-8")
-        networks.append({"id": id, "name": yaml.safe_load(source)["name"], "yaml": source})
+        networks.append({"id": id, "name": load_builtin(id).name, "yaml": source})
     return networks
 
 

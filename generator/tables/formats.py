@@ -223,7 +223,7 @@ _NUMBER_LIST = re.compile(r"\[\s+(-?\d+(?:,\s+-?\d+)*)\s+\]")
 
 #: Characters JSON may hold raw but HTML or a JavaScript ``<script>`` block may not:
 #: written as ``\\uXXXX`` escapes, which every JSON reader decodes back.
-_JSON_HTML_SAFE = {c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
+_JSON_HTML_SAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
 
 
 def to_json(table: Table) -> str:
@@ -235,7 +235,7 @@ def to_json(table: Table) -> str:
     out = json.dumps(table_dict(table), indent=1, ensure_ascii=False)
     out = _NUMBER_LIST.sub(
         lambda m: "[" + ", ".join(n.strip() for n in m.group(1).split(",")) + "]", out)
-    return "".join(_JSON_HTML_SAFE.get(c, c) for c in out) + "\n"
+    return out.translate(_JSON_HTML_SAFE) + "\n"
 
 
 # ------------------------------------------------------------------ CSV
