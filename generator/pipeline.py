@@ -1,6 +1,9 @@
 """The whole flow: the hand-written docs are read, every page producer runs, the
 navigation is derived from the site map, then the output folder is synced.
 
+The figure stage's process pool trains and draws while this process writes the
+pages; the few producers that list what only a drawing tells run after it.
+
 The output folder is the builder's whole docs folder: hand-written and
 generated pages of a section share one folder there, so every page has a clean
 URL. Nothing is written until every producer has succeeded: a bad spec or a
@@ -12,7 +15,8 @@ from __future__ import annotations
 import importlib
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -32,7 +36,8 @@ class BuildContext:
     """What a producer may read, and where it declares pages for the navigation."""
 
     settings: Settings
-    #: Every figure by id, drawn by the figure stage before any producer runs.
+    #: Every figure by id. While the figure stage draws, a ref leaves what only the drawing
+    #: measures pending (``generator.figures.stage.PendingRef``; see :data:`AFTER_DRAWING`).
     figures: "FigureRefs | None" = None
     #: section title or slug -> [[page title, path relative to the output folder], ...]
     nav: dict[str, list[list[str]]] = field(default_factory=lambda: defaultdict(list))
@@ -53,14 +58,19 @@ PRODUCERS: list[Producer | str] = [
     "generator.pages.foundations:outputs",
     "generator.pages.architectures:outputs",
     "generator.pages.reference:outputs",
-    "generator.pages.gallery:outputs",
     "generator.pages.calculator:outputs",
     "generator.pages.explorer:outputs",
     "generator.pages.beyond:outputs",
     "generator.pages.exercises:outputs",
+    "generator.pages.gallery:outputs",
     # Last: the section indexes and the nav file list what the others announced.
     "generator.pages.navigation:outputs",
 ]
+
+#: Producers that read what only the drawings tell (the figures' file sizes). The
+#: producers before the first of them run while the figure stage's pool draws; it and
+#: every producer after it run once the drawings are done.
+AFTER_DRAWING = ("generator.pages.gallery:outputs",)
 
 #: Files and folders of the docs folder that are not pages to copy.
 _NOT_COPIED = (".",)
@@ -131,24 +141,50 @@ def _resolve(producer: Producer | str) -> Producer:
 
 
 def figure_stage(settings: Settings):
-    """Every figure of the site, drawn before the pages: (outputs, refs by id)."""
+    """The figure stage of a build (:class:`generator.figures.stage.Stage`), not started."""
     from .figures import stage
 
-    return stage.render_all(settings)
+    return stage.for_settings(settings)
 
 
-def collect(settings: Settings, producers: list[Producer | str] | None = None) -> list[Output]:
-    """Read the docs folder and run every producer; return all outputs, writing nothing."""
+def collect(settings: Settings, producers: list[Producer | str] | None = None,
+            stage=None) -> list[Output]:
+    """Read the docs folder and run every producer; return all outputs, writing nothing.
+
+    The producers before :data:`AFTER_DRAWING` run while the figure stage draws (its
+    refs say where each figure will be; :meth:`~generator.figures.stage.Stage.fill`
+    then puts in what the drawings measured); the rest run after it. ``stage``: one
+    the caller has started (:func:`build` starts the training first), else a new one.
+    """
+    from .learn.threads import one_blas_thread
+
+    chosen = PRODUCERS if producers is None else producers
+    late = next((i for i, p in enumerate(chosen) if _name(p) in AFTER_DRAWING), len(chosen))
     ctx = BuildContext(settings)
     outputs = handwritten(settings)
     seen = {out.path: f"{settings.docs_dir}/{out.path}" for out in outputs}
-    figure_files, ctx.figures = figure_stage(settings)
-    for out in figure_files:
-        if out.path in seen:
-            raise UserError(f"{seen[out.path]}: {out.path} is also a generated figure; rename it")
-        seen[out.path] = "the figure stage"
-        outputs.append(out)
-    for produce in map(_resolve, PRODUCERS if producers is None else producers):
+    with (figure_stage(settings) if stage is None else nullcontext(stage)) as figures:
+        ctx.figures = figures.resolve()
+        for ref in ctx.figures.values():
+            for path in ref.files.values():
+                if path in seen:
+                    raise UserError(f"{seen[path]}: {path} is also a generated figure; rename it")
+                seen[path] = "the figure stage"
+        with one_blas_thread():  # while the pool draws: BLAS threads spinning for a core
+            early = _produce(ctx, chosen[:late], seen)  # slowed this tenfold on 2 cores
+        result = figures.finish()
+        early = [replace(out, data=figures.fill(out.data)) for out in early]
+    ctx.figures = result.refs
+    outputs += [*result.outputs, *early, *_produce(ctx, chosen[late:], seen)]
+    outputs = descriptions.add(outputs)  # every page's meta description (issue #18)
+    _check_nav(outputs)
+    return outputs
+
+
+def _produce(ctx: BuildContext, producers, seen: dict[str, str]) -> list[Output]:
+    """Every output of ``producers``; ``seen``: path -> who wrote it (a path twice is an error)."""
+    settings, found = ctx.settings, []
+    for produce in map(_resolve, producers):
         for out in produce(ctx):
             if out.path in seen:
                 raise UserError(
@@ -158,10 +194,8 @@ def collect(settings: Settings, producers: list[Producer | str] | None = None) -
                     f"{out.path}: generated twice (by {seen[out.path]} and {produce.__module__})"
                 )
             seen[out.path] = produce.__module__
-            outputs.append(out)
-    outputs = descriptions.add(outputs)  # every page's meta description (issue #18)
-    _check_nav(outputs)
-    return outputs
+            found.append(out)
+    return found
 
 
 def _check_nav(outputs: list[Output]) -> None:

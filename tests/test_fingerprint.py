@@ -281,3 +281,63 @@ def test_listing_user_specs_imports_no_spec_parser():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[1]).stdout
     assert out.strip() == "[]"
+
+
+class _Stage:
+    """A figure stage that draws nothing and logs what the build asks of it."""
+
+    def __init__(self, log):
+        self.log = log
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.log.append("closed")
+
+    def train(self):
+        self.log.append("train")
+
+    def resolve(self):
+        from generator.figures.library import FigureRefs
+
+        self.log.append("resolve")
+        return FigureRefs()
+
+    def finish(self):
+        from generator.figures.library import FigureRefs
+        from generator.figures.stage import StageResult
+
+        self.log.append("finish")
+        return StageResult([], FigureRefs())
+
+    def fill(self, data):
+        return data
+
+
+def test_pages_are_written_while_the_figures_draw(tmp_path, monkeypatch):
+    """The producers before the first of ``AFTER_DRAWING`` run between the stage's resolve
+    and finish (while its pool draws); that one and those after it once it is done."""
+    log: list[str] = []
+
+    def early(ctx):
+        log.append("early")
+        yield Output("early.md", b"# Early\n")
+
+    def late(ctx):
+        log.append("late")
+        yield Output("late.md", b"# Late\n")
+
+    def last(ctx):
+        log.append("last")
+        return ()
+
+    monkeypatch.setattr(pipeline, "figure_stage", lambda settings: _Stage(log))
+    monkeypatch.setattr(pipeline, "AFTER_DRAWING", (pipeline._name(late),))
+    outputs = pipeline.collect(_settings(tmp_path), [early, late, last])
+    assert log == ["resolve", "early", "finish", "closed", "late", "last"]
+    assert [o.path for o in outputs][-2:] == ["early.md", "late.md"]
+    log.clear()
+    monkeypatch.setattr(pipeline, "AFTER_DRAWING", ())
+    pipeline.collect(_settings(tmp_path / "again"), [early, late, last])
+    assert log == ["resolve", "early", "late", "last", "finish", "closed"]

@@ -1,5 +1,5 @@
 """The figure library: matplotlib drawings of values computed by ``generator.nn``, the
-tables and the trained networks, made by the figure stage before any page.
+tables and the trained networks, made by the figure stage while the pages are written.
 
 ``catalog.py`` lists the figures computed from parameters, ``trained/`` those
 computed from the networks trained during the build. One module per figure

@@ -62,6 +62,12 @@ class FigureRef:
         return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
     @property
+    def legible_style(self) -> str:
+        """The image's style attribute for a narrow screen: none before the figure stage
+        measures the drawing (its :class:`~generator.figures.stage.StagedRef` has one)."""
+        return ""
+
+    @property
     def alt_md(self) -> str:
         """The alt text, escaped for the ``![alt](src)`` of Markdown."""
         return re.sub(r"([\\`*_\[\]{}<>#|!])", r"\\\1", " ".join(self.alt.split()))

@@ -1,8 +1,9 @@
 """Contributing section: the figure gallery, every figure of the site on one page.
 
-A plain page: the figure stage (:mod:`generator.figures.stage`) has drawn
-every figure before the pages; this lists each with its parameters, alt text
-and files, which makes the page a visual regression check as well.
+A plain page, written once the figure stage (:mod:`generator.figures.stage`)
+has drawn every figure (``generator.pipeline.AFTER_DRAWING``: it lists file
+sizes); it lists each with its parameters, alt text and files, which makes the
+page a visual regression check as well.
 """
 
 from __future__ import annotations

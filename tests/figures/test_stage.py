@@ -202,3 +202,35 @@ def test_one_worker_trains_in_this_process(tmp_path, monkeypatch):
         assert stage._start_training(renderer, tmp_path) == []
         assert renderer._pool is None
     assert not list(tmp_path.glob("*.ran"))
+
+
+def _embed_all(refs) -> str:
+    """A page embedding every figure of ``refs`` with the site's ``figure`` macro."""
+    from generator.render import _ENV
+
+    page = _ENV.from_string('{% from "macros/figures.md.j2" import figure with context %}'
+                            '{% for id in figures %}{{ figure(id) }}{% endfor %}')
+    return page.render(**page_context("foundations/page.md", refs))
+
+
+def test_pages_written_before_the_drawing_fill_to_the_drawn_bytes(tmp_path, monkeypatch):
+    """A page written with the pending refs, filled, is byte for byte the page written
+    with the drawn ones; what only the drawing knows is not guessed."""
+    monkeypatch.setattr(catalog, "FIGURES", SMALL)
+    with stage.Stage(tmp_path / "cache", jobs=2, with_trained=False) as st:
+        pending = st.resolve()
+        early = _embed_all(pending).encode()
+        with pytest.raises(RuntimeError, match="AFTER_DRAWING"):
+            pending["t-arch"].sizes
+        result = st.finish()
+        filled = st.fill(early)
+    drawn = _embed_all(result.refs).encode()
+    assert filled == drawn and early != drawn
+    # the drawn SVGs keep their images legible on a phone: the fill put real widths in
+    widths = re.findall(rb"--atlas-legible: (\d+)px", drawn)
+    assert len(widths) == 2 * len(SMALL) and all(int(w) > 0 for w in widths)  # light, dark
+    assert b"atlas-pending" not in filled
+    assert st.fill(b"no token here") == b"no token here"
+    # a token that is not this stage's is left alone: it is no token of this build
+    other = early.replace(st._nonce.encode(), b"0" * 16)
+    assert st.fill(other) == other
