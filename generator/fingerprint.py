@@ -260,6 +260,12 @@ def _digest(body: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+def built_before(settings) -> bool:
+    """Whether a successful build is on record (else :func:`unchanged` is None whatever
+    the inputs, and a build can start its work before they are hashed)."""
+    return _verified(settings.path("cache_dir") / STATE_FILE) is not None
+
+
 def unchanged(settings, inputs_hash: str) -> int | None:
     """The number of output files when the last successful build had these inputs and
     its output is untouched; None when a build is needed."""

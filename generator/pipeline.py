@@ -2,7 +2,8 @@
 navigation is derived from the site map, then the output folder is synced.
 
 The figure stage's process pool trains and draws while this process writes the
-pages; the few producers that list what only a drawing tells run after it.
+pages (a first build starts the training even before it hashes its inputs); the
+few producers that list what only a drawing tells run after it.
 
 The output folder is the builder's whole docs folder: hand-written and
 generated pages of a section share one folder there, so every page has a clean
@@ -235,12 +236,18 @@ def build(settings: Settings, producers: list[Producer | str] | None = None) -> 
     protected = [settings.path("docs_dir"), settings.path("user_specs")]
     check_out_dir(out_dir, root=settings.root, protected=protected)
     out_dir.mkdir(parents=True, exist_ok=True)  # an unusable folder fails now, not after the work
-    inputs = fingerprint.inputs(settings, [_name(p) for p in chosen])
-    files = fingerprint.unchanged(settings, inputs)
-    if files is not None:
-        log.info("nothing changed since the last build: %d files up to date", files)
-        return SyncReport((), (), files)
-    outputs = collect(settings, chosen)
+    # With no build on record one runs whatever the inputs are: its training starts
+    # now, while they are hashed (a warm build imports none of the figure stage).
+    stage = None if fingerprint.built_before(settings) else figure_stage(settings)
+    with stage or nullcontext():
+        if stage is not None:
+            stage.train()
+        inputs = fingerprint.inputs(settings, [_name(p) for p in chosen])
+        files = fingerprint.unchanged(settings, inputs)
+        if files is not None:
+            log.info("nothing changed since the last build: %d files up to date", files)
+            return SyncReport((), (), files)
+        outputs = collect(settings, chosen, stage)
     report = sync_tree(outputs, out_dir, root=settings.root, protected=protected)
     fingerprint.record(settings, inputs)
     log.info(

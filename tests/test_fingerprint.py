@@ -315,6 +315,28 @@ class _Stage:
         return data
 
 
+def test_a_first_build_trains_while_it_hashes_its_inputs(tmp_path, monkeypatch):
+    """With no build on record a build will run whatever the inputs are: the training
+    starts before they are hashed. With one on record nothing of the figure stage starts
+    before the hash says a build is needed (a warm build starts no process)."""
+    log: list[str] = []
+    monkeypatch.setattr(pipeline, "figure_stage", lambda settings: _Stage(log))
+    hashing = fingerprint.inputs
+    monkeypatch.setattr(fingerprint, "inputs", lambda *a: log.append("hash") or hashing(*a))
+    settings = _settings(tmp_path)
+    assert not fingerprint.built_before(settings)
+    pipeline.build(settings, [_one_page])
+    assert log == ["train", "hash", "resolve", "finish", "closed"]
+    assert fingerprint.built_before(settings)
+    log.clear()
+    pipeline.build(settings, [_one_page])  # nothing changed
+    assert log == ["hash"]
+    (tmp_path / "docs/index.md").write_text("# Home, edited\n")
+    log.clear()
+    pipeline.build(settings, [_one_page])
+    assert log == ["hash", "resolve", "finish", "closed"]
+
+
 def test_pages_are_written_while_the_figures_draw(tmp_path, monkeypatch):
     """The producers before the first of ``AFTER_DRAWING`` run between the stage's resolve
     and finish (while its pool draws); that one and those after it once it is done."""
