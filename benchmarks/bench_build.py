@@ -22,11 +22,12 @@ together; the load averages are printed beside them. Times are wall clock (what 
 contributor waits; the cold build uses both cores) with the CPU time of the child
 processes beside them.
 
-Then ``--users`` specs (default 200) are written into the clone's ``docs/specs``
-(built-ins renamed, small and large, so the mix is realistic) and measured: the first
-build after adding them (their pages, tables, diagrams), a warm rebuild, the bare MkDocs
-build, the generator's own share (``python -m generator build`` alone), and the size of
-the site. Targets: cold <= 4x bare, warm <= 1.1x bare. A benchmark, not a test.
+Then a quarter, half and all of ``--users`` specs (default 200) are written into the
+clone's ``docs/specs`` (built-ins renamed, small and large, so the mix is realistic) and
+measured at each size: the generator's share of the build after adding them (their pages,
+tables, diagrams; the cost per spec added, which stays constant when the share is linear),
+the bare MkDocs build, a warm rebuild and the size of the site; then one cold build with
+all of them. Targets: cold <= 4x bare, warm <= 1.1x bare. A benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -161,6 +162,28 @@ def add_user_specs(project: Path, count: int) -> None:
                                                        encoding="utf-8")
 
 
+def users(project: Path, scratch: Path, count: int) -> None:
+    """Builds with a quarter, half and all of ``count`` user specs added to the warm
+    project, then a cold build with all of them: what each costs and what dominates."""
+    print(f"user specs ({load()}), wall seconds. generator: `python -m generator build` "
+          "right after adding them, its whole share of that build; per spec: its cost of "
+          "each spec added since the row above (linear when the rows agree)")
+    print("  specs  generator   per spec  bare MkDocs  warm site  warm/bare  site MiB")
+    before = None
+    for n in sorted({max(1, count // 4), max(1, count // 2), count}):
+        add_user_specs(project, n)
+        gen = run([PY, "-m", "generator", "build"], project)[0]
+        warm_site(project)  # the first site build: MkDocs on the new pages, then the swap
+        warm = warm_site(project)[0]
+        b = bare(project, scratch)[0]
+        per = "" if before is None else f"{1000 * (gen - before[1]) / (n - before[0]):.1f} ms"
+        print(f"  {n:5d}  {gen:9.2f}  {per:>9}  {b:11.2f}  {warm:9.2f}  {warm / b:9.2f}  "
+              f"{size_of(project / 'site') / 2**20:8.1f}")
+        before = (n, gen)
+    cold = cold_site(project)
+    print(f"  cold build with all {count} (empty cache): {cold[0]:.2f} s (cpu {cold[1]:.2f})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
@@ -193,19 +216,7 @@ def main() -> int:
         timeline(project)
 
         if args.users:
-            add_user_specs(project, args.users)
-            first = warm_site(project)
-            again = warm_site(project)
-            b = bare(project, scratch)
-            gen = run([PY, "-m", "generator", "build"], project)
-            pages = sum(1 for _ in (project / "site").rglob("index.html"))
-            print(f"with {args.users} user specs: {pages} pages, "
-                  f"{size_of(project / 'site') / 2**20:.1f} MiB")
-            print(f"  first build after adding them {first[0]:6.2f} s (cpu {first[1]:.2f})")
-            print(f"  warm rebuild                  {again[0]:6.2f} s (cpu {again[1]:.2f}) = "
-                  f"{again[0] / b[0]:.2f}x bare")
-            print(f"  bare mkdocs build             {b[0]:6.2f} s (cpu {b[1]:.2f})")
-            print(f"  generator alone (no change)   {gen[0]:6.2f} s")
+            users(project, scratch, args.users)
     return 0
 
 
