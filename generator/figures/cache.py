@@ -10,6 +10,11 @@ the hash of each part; they are moved into place whole, and every read is
 checked against the hashes. An entry that cannot be read or does not match
 is removed and counts as a miss: a cache never serves wrong bytes and never
 fails a build.
+
+Both caches forget what no build has used for :data:`KEEP_DAYS` days: a read
+marks an entry used (its modification time), and the figure stage prunes the
+rest after drawing (:meth:`FigureCache.prune`, :meth:`PreparedCache.prune`).
+Only names shaped like entries are removed; anything else in the folders stays.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ import json
 import logging
 import os
 import pickle
+import re
 import shutil
 import tempfile
+import time
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -35,6 +42,30 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 #: The file of an entry that holds the SHA-256 of each part.
 HASHES = "sha256.json"
+#: An entry no build has read or written for this many days is removed (a code edit
+#: changes keys, so without this the caches only grow); recent ones stay, so going
+#: back to another branch does not draw everything again.
+KEEP_DAYS = 30
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def _touch(path: Path) -> None:
+    """Mark a cache entry used now (a cache that cannot be written only costs time)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _stale(path: Path, before: float) -> bool:
+    try:
+        return path.stat().st_mtime < before
+    except OSError:
+        return False
+
+
+def _cutoff(days: float) -> float:
+    return time.time() - days * 86400
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +137,18 @@ class FigureCache:
                         key[:12], ", ".join(bad))
             self.drop(key)
             return None
+        _touch(entry)
         return files
+
+    def prune(self, days: float = KEEP_DAYS) -> int:
+        """Remove the entries no build has read or written for ``days`` days; how many."""
+        before, removed = _cutoff(days), 0
+        for entry in sorted(self.dir.glob("??/*")) if self.dir.is_dir() else ():
+            if (_KEY.fullmatch(entry.name) and entry.parent.name == entry.name[:2]
+                    and entry.is_dir() and not entry.is_symlink() and _stale(entry, before)):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += 1
+        return removed
 
     def put(self, key: str, files: dict[str, bytes]) -> None:
         """Store an entry atomically; a concurrent writer of the same key is harmless,
@@ -171,6 +213,19 @@ class PreparedCache:
             return None
         return value if isinstance(value, expected) else None
 
+    def prune(self, days: float = KEEP_DAYS) -> int:
+        """Remove the results no build has read or written for ``days`` days; how many."""
+        before, removed = _cutoff(days), 0
+        for path in sorted(self.dir.glob("*.pickle")) if self.dir and self.dir.is_dir() else ():
+            if (_KEY.fullmatch(path.stem) and path.is_file() and not path.is_symlink()
+                    and _stale(path, before)):
+                try:
+                    path.unlink()
+                    removed += 1
+                except OSError:
+                    pass
+        return removed
+
     def get_or_compute(self, code: str, kind: str, params: dict, compute, expected: type):
         """``compute(params)``, or its stored result for this key when it is intact."""
         if self.dir is None:
@@ -178,6 +233,7 @@ class PreparedCache:
         path = self.dir / f"{self.key(code, kind, params)}.pickle"
         value = self._read(path, expected)
         if value is not None:
+            _touch(path)
             return value
         value = compute(params)
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

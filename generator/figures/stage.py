@@ -27,7 +27,7 @@ from pathlib import Path
 from ..learn.threads import one_blas_thread
 from ..render import Output
 from ..settings import Settings
-from . import build, catalog, computed, legible, library, theme, trained
+from . import build, cache, catalog, computed, legible, library, theme, trained
 from .cache import PreparedCache
 from .library import FigureRefs
 from .trained import pool
@@ -145,6 +145,7 @@ class Stage:
         self._nonce = secrets.token_hex(8)
         self._pending: dict[str, str] = {}
         self._final: FigureRefs | None = None
+        self._prepared = PreparedCache(self.cache_dir / "prepared")
 
     def __enter__(self):
         return self
@@ -163,7 +164,7 @@ class Stage:
         self.train()
         extra = self._extra() if callable(self._extra) else self._extra
         figures = [_with_dark(r) for r in library.resolve(
-            [*catalog.FIGURES, *extra], PreparedCache(self.cache_dir / "prepared"))]
+            [*catalog.FIGURES, *extra], self._prepared)]
         self._renderer.add(figures)  # drawn once a worker is free of the training …
         if self.with_trained:
             _await_training(self._training, self.cache_dir)
@@ -186,6 +187,12 @@ class Stage:
     def finish(self) -> "StageResult":
         """Wait for the drawings: the figure files and the refs with what was measured."""
         report = self._renderer.finish()
+        # every entry this stage used was read or written just now: what is left over
+        # from code no build has run for a while goes
+        removed = self._renderer.store.prune() + self._prepared.prune()
+        if removed:
+            log.info("figure caches: %d entries unused for %d days removed", removed,
+                     cache.KEEP_DAYS)
         refs = FigureRefs()
         for r in self._figures:
             refs[r.ref.id] = _staged(r.ref, report)

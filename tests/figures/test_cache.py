@@ -176,3 +176,40 @@ def test_rendering_redraws_exactly_the_figures_of_an_edited_module(tmp_path, scr
             == ["t-conv", "t-pool", "t-values"])
     _edit(scratch, "figures/output_size.py")
     assert build.render_all(library.resolve(SMALL), store, jobs=1).rendered == ["t-sizes"]
+
+
+def test_entries_unused_for_keep_days_are_pruned_and_nothing_else(tmp_path):
+    """A read marks an entry used; pruning removes entries and results neither read nor
+    written for ``KEEP_DAYS`` days, and never a file or folder that is not one."""
+    import os
+    import time
+
+    figures, prepared = cache.FigureCache(tmp_path / "f"), cache.PreparedCache(tmp_path / "p")
+    old = time.time() - (cache.KEEP_DAYS + 1) * 86400
+    keys = [f"{n:064x}" for n in (1, 2, 3)]
+    for key in keys:
+        figures.put(key, {"svg": key.encode()})
+    results = {name: prepared.get_or_compute("code", "kind", {"n": name}, lambda p: p, dict)
+               for name in ("read", "stale", "young")}
+    paths = {name: tmp_path / "p" / f"{cache.PreparedCache.key('code', 'kind', {'n': name})}.pickle"
+             for name in results}
+    strangers = [tmp_path / "f" / "ab" / "not-a-key", tmp_path / "f" / "readme.txt",
+                 tmp_path / "p" / "notes.pickle", tmp_path / "f" / "00" / ("1" * 64)]
+    for path in strangers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("someone else's")
+    for path in [*(figures._entry(k) for k in keys[:2]), paths["read"], paths["stale"],
+                 *strangers]:
+        os.utime(path, (old, old))
+    # reading an old entry (a hit) makes it recent again
+    assert figures.get(keys[0], ["svg"]) == {"svg": keys[0].encode()}
+    assert prepared.get_or_compute("code", "kind", {"n": "read"}, pytest.fail, dict) == \
+        {"n": "read"}
+    assert figures.prune() == 1 and prepared.prune() == 1
+    assert [p.name for p in _entries(tmp_path / "f") if cache._KEY.fullmatch(p.name)] == \
+        [keys[0], keys[2]]
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == sorted(
+        [paths["read"].name, paths["young"].name, "notes.pickle"])
+    assert all(path.read_text() == "someone else's" for path in strangers)
+    assert cache.FigureCache(tmp_path / "missing").prune() == 0
+    assert cache.PreparedCache(None).prune() == 0

@@ -234,3 +234,30 @@ def test_pages_written_before_the_drawing_fill_to_the_drawn_bytes(tmp_path, monk
     # a token that is not this stage's is left alone: it is no token of this build
     other = early.replace(st._nonce.encode(), b"0" * 16)
     assert st.fill(other) == other
+
+
+def test_the_stage_prunes_only_what_no_build_used_for_keep_days(tmp_path, monkeypatch):
+    """After drawing, the stage removes cache entries unused for ``KEEP_DAYS`` days; an
+    old entry this build reads stays (it is used again) and is not drawn again."""
+    import os
+    import time
+
+    from generator.figures import build, cache
+
+    monkeypatch.setattr(catalog, "FIGURES", SMALL[1:2])
+    store = tmp_path / "cache"
+    first = stage.render(store, jobs=1, with_trained=False)
+    old = time.time() - (cache.KEEP_DAYS + 1) * 86400
+    used = [p for p in (store / "figures").glob("??/*") if p.is_dir()]
+    forgotten = store / "figures" / "ff" / ("f" * 64)
+    cache.FigureCache(store / "figures").put("f" * 64, {"svg": b"<svg/>"})
+    orphan = store / "prepared" / f"{'e' * 64}.pickle"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"")
+    for path in [*used, forgotten, orphan]:
+        os.utime(path, (old, old))
+    monkeypatch.setattr(build, "_timed_draw", lambda *a: pytest.fail("drawn again"))
+    again = stage.render(store, jobs=1, with_trained=False)
+    assert again.outputs == first.outputs
+    assert used and all(p.is_dir() and p.stat().st_mtime > old + 86400 for p in used)
+    assert not forgotten.exists() and not orphan.exists()
