@@ -142,7 +142,15 @@ def _resolve(producer: Producer | str) -> Producer:
 
 
 def figure_stage(settings: Settings):
-    """The figure stage of a build (:class:`generator.figures.stage.Stage`), not started."""
+    """Every figure of the site, drawn at once: (outputs, refs by id)."""
+    from .figures import stage
+
+    return stage.render_all(settings)
+
+
+def figure_steps(settings: Settings):
+    """The figure stage of a build in steps (:class:`generator.figures.stage.Stage`),
+    not started: what :func:`build` and :func:`collect` run."""
     from .figures import stage
 
     return stage.for_settings(settings)
@@ -164,7 +172,7 @@ def collect(settings: Settings, producers: list[Producer | str] | None = None,
     ctx = BuildContext(settings)
     outputs = handwritten(settings)
     seen = {out.path: f"{settings.docs_dir}/{out.path}" for out in outputs}
-    with (figure_stage(settings) if stage is None else nullcontext(stage)) as figures:
+    with (figure_steps(settings) if stage is None else nullcontext(stage)) as figures:
         ctx.figures = figures.resolve()
         for ref in ctx.figures.values():
             for path in ref.files.values():
@@ -238,7 +246,7 @@ def build(settings: Settings, producers: list[Producer | str] | None = None) -> 
     out_dir.mkdir(parents=True, exist_ok=True)  # an unusable folder fails now, not after the work
     # With no build on record one runs whatever the inputs are: its training starts
     # now, while they are hashed (a warm build imports none of the figure stage).
-    stage = None if fingerprint.built_before(settings) else figure_stage(settings)
+    stage = None if fingerprint.built_before(settings) else figure_steps(settings)
     with stage or nullcontext():
         if stage is not None:
             stage.train()

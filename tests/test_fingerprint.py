@@ -320,7 +320,7 @@ def test_a_first_build_trains_while_it_hashes_its_inputs(tmp_path, monkeypatch):
     starts before they are hashed. With one on record nothing of the figure stage starts
     before the hash says a build is needed (a warm build starts no process)."""
     log: list[str] = []
-    monkeypatch.setattr(pipeline, "figure_stage", lambda settings: _Stage(log))
+    monkeypatch.setattr(pipeline, "figure_steps", lambda settings: _Stage(log))
     hashing = fingerprint.inputs
     monkeypatch.setattr(fingerprint, "inputs", lambda *a: log.append("hash") or hashing(*a))
     settings = _settings(tmp_path)
@@ -354,7 +354,7 @@ def test_pages_are_written_while_the_figures_draw(tmp_path, monkeypatch):
         log.append("last")
         return ()
 
-    monkeypatch.setattr(pipeline, "figure_stage", lambda settings: _Stage(log))
+    monkeypatch.setattr(pipeline, "figure_steps", lambda settings: _Stage(log))
     monkeypatch.setattr(pipeline, "AFTER_DRAWING", (pipeline._name(late),))
     outputs = pipeline.collect(_settings(tmp_path), [early, late, last])
     assert log == ["resolve", "early", "finish", "closed", "late", "last"]
