@@ -27,7 +27,8 @@ clone's ``docs/specs`` (built-ins renamed, small and large, so the mix is realis
 measured at each size: the generator's build after adding them (their pages, tables,
 diagrams), the generator again with every figure cached (its share of any build, and its
 growth per spec, which stays constant when the share is linear), the bare MkDocs build, a
-warm rebuild and the size of the site; then one cold build with all of them. Targets: cold <= 4x bare, warm <= 1.1x bare. A benchmark, not a test.
+warm rebuild and the size of the site; then one cold build with all of them.
+Targets: cold <= 4x bare, warm <= 1.1x bare. A benchmark, not a test.
 """
 
 from __future__ import annotations

@@ -179,8 +179,10 @@ def collect(settings: Settings, producers: list[Producer | str] | None = None,
                 if path in seen:
                     raise UserError(f"{seen[path]}: {path} is also a generated figure; rename it")
                 seen[path] = "the figure stage"
-        with one_blas_thread():  # while the pool draws: BLAS threads spinning for a core
-            early = _produce(ctx, chosen[:late], seen)  # slowed this tenfold on 2 cores
+        # while the pool draws, on one BLAS thread: BLAS threads spinning for a core
+        # beside two busy workers made the pages' NumPy work tens of times slower
+        with one_blas_thread():
+            early = _produce(ctx, chosen[:late], seen)
         result = figures.finish()
         early = [replace(out, data=figures.fill(out.data)) for out in early]
     ctx.figures = result.refs

@@ -122,9 +122,9 @@ def _await_training(training: list, cache_dir: Path) -> None:
 class Stage:
     """The figure stage in steps, so the pipeline can work while the pool draws.
 
-    :meth:`train` hands the training jobs that are due to the pool (the pipeline does
-    this first in a first build, before it even hashes its inputs); :meth:`resolve` resolves the catalog
-    and starts drawing it, waits for the training, then resolves and starts the
+    :meth:`train` hands the training jobs that are due to the pool (a first build does
+    this before it even hashes its inputs); :meth:`resolve` resolves the catalog and
+    starts drawing it, waits for the training, then resolves and starts the
     trained-network figures, and returns every figure's ref *before* any is drawn:
     :class:`PendingRef` (its :attr:`~PendingRef.legible_style` is a token that
     :meth:`fill` replaces once the drawings are measured); :meth:`finish` waits for
