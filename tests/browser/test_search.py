@@ -126,7 +126,13 @@ def first_hit(browser, query: str, timeout: float = 15) -> str | None:
     deadline = time.monotonic() + timeout
     while browser.execute_script(FIRST)[0] and time.monotonic() < deadline:
         time.sleep(0.05)
-    box.send_keys(query)
+    # The whole query in one step (the box's value, then the keyup Material reads it on):
+    # typed key by key, each prefix is a query of its own, and on a loaded machine the
+    # results of a prefix could stay put for longer than the wait below and be read as
+    # the answer (a test run beside another once read "convolution as matrix multipl…").
+    browser.execute_script(
+        "arguments[0].value = arguments[1];"
+        "arguments[0].dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));", box, query)
     last, since = None, time.monotonic()
     while time.monotonic() < deadline:
         now = tuple(browser.execute_script(FIRST))
