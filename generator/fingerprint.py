@@ -261,9 +261,10 @@ def _digest(body: dict) -> str:
 
 
 def built_before(settings) -> bool:
-    """Whether a successful build is on record (else :func:`unchanged` is None whatever
-    the inputs, and a build can start its work before they are hashed)."""
-    return _verified(settings.path("cache_dir") / STATE_FILE) is not None
+    """Whether a build's state is on record. Without one :func:`unchanged` is None
+    whatever the inputs, so a build can start its work before they are hashed. A stat,
+    not a read: a warm build verifies the state once, in :func:`unchanged`."""
+    return (settings.path("cache_dir") / STATE_FILE).is_file()
 
 
 def unchanged(settings, inputs_hash: str) -> int | None:
