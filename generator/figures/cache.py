@@ -57,15 +57,19 @@ def _touch(path: Path) -> None:
         pass
 
 
-def _stale(path: Path, before: float) -> bool:
-    try:
-        return path.stat().st_mtime < before
-    except OSError:
-        return False
-
-
-def _cutoff(days: float) -> float:
-    return time.time() - days * 86400
+def _prune(entries, remove, days: float) -> int:
+    """Remove (``remove(path)``) each of ``entries`` not modified for ``days`` days, never
+    following a symbolic link; how many went."""
+    before, removed = time.time() - days * 86400, 0
+    for path in entries:
+        try:
+            if path.is_symlink() or path.stat().st_mtime >= before:
+                continue
+            remove(path)
+        except OSError:
+            continue
+        removed += 1
+    return removed
 
 
 @lru_cache(maxsize=1)
@@ -142,13 +146,9 @@ class FigureCache:
 
     def prune(self, days: float = KEEP_DAYS) -> int:
         """Remove the entries no build has read or written for ``days`` days; how many."""
-        before, removed = _cutoff(days), 0
-        for entry in sorted(self.dir.glob("??/*")) if self.dir.is_dir() else ():
-            if (_KEY.fullmatch(entry.name) and entry.parent.name == entry.name[:2]
-                    and entry.is_dir() and not entry.is_symlink() and _stale(entry, before)):
-                shutil.rmtree(entry, ignore_errors=True)
-                removed += 1
-        return removed
+        entries = [e for e in (sorted(self.dir.glob("??/*")) if self.dir.is_dir() else ())
+                   if _KEY.fullmatch(e.name) and e.parent.name == e.name[:2] and e.is_dir()]
+        return _prune(entries, shutil.rmtree, days)
 
     def put(self, key: str, files: dict[str, bytes]) -> None:
         """Store an entry atomically; a concurrent writer of the same key is harmless,
@@ -215,16 +215,9 @@ class PreparedCache:
 
     def prune(self, days: float = KEEP_DAYS) -> int:
         """Remove the results no build has read or written for ``days`` days; how many."""
-        before, removed = _cutoff(days), 0
-        for path in sorted(self.dir.glob("*.pickle")) if self.dir and self.dir.is_dir() else ():
-            if (_KEY.fullmatch(path.stem) and path.is_file() and not path.is_symlink()
-                    and _stale(path, before)):
-                try:
-                    path.unlink()
-                    removed += 1
-                except OSError:
-                    pass
-        return removed
+        found = sorted(self.dir.glob("*.pickle")) if self.dir and self.dir.is_dir() else ()
+        return _prune([p for p in found if _KEY.fullmatch(p.stem) and p.is_file()],
+                      Path.unlink, days)
 
     def get_or_compute(self, code: str, kind: str, params: dict, compute, expected: type):
         """``compute(params)``, or its stored result for this key when it is intact."""
