@@ -45,6 +45,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.figures.build import cpu_count  # noqa: E402
+from generator.fingerprint import STATE_FILE  # noqa: E402
 PY = sys.executable
 #: Git-ignored files a clone needs to build: the front-end assets `make setup` copies.
 ASSETS = ("docs/vendor",)
@@ -166,7 +170,7 @@ def add_user_specs(project: Path, count: int) -> None:
 def regenerate(project: Path) -> float:
     """Wall seconds of ``generator build`` run again with every figure cached: the
     recorded state is removed, so every producer runs (its share of any build)."""
-    for state in (project / ".cache").rglob("build-state.json"):
+    for state in (project / ".cache").rglob(STATE_FILE):
         state.unlink()
     return run([PY, "-m", "generator", "build"], project)[0]
 
@@ -224,7 +228,7 @@ def main() -> int:
             print(f"  {key:<5} {summary(rows[key])} s   cpu {statistics.median(cpu[key]):6.2f} s")
         print(f"  cold / bare {summary(rows['cold/bare'])}x   (target <= 4)")
         # what the CPU allows on this machine's cores, whatever the order of the work
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        cores = cpu_count()
         c, b = statistics.median(cpu["cold"]), statistics.median(rows["bare"])
         gen = c - statistics.median(cpu["bare"])
         print(f"  bounds from the cold build's CPU on {cores} cores: every core busy from start "
