@@ -277,10 +277,12 @@
         });
       });
     } else if (st.op === "conv_transpose") {
-      // Keras Conv2DTranspose (output_padding=None): 'SAME' gives H*s, 'VALID' H*s + max(k_eff - s, 0).
+      // Keras Conv2DTranspose (output_padding=None): 'SAME' gives H*s, 'VALID' H*s + max(k_eff - s, 0);
+      // it refuses a stride above 1 with a dilation above 1 (tensorflow.check_keras_conv_transpose).
       ["SAME", "VALID"].forEach(function (m) {
         out["tf_" + m] = attempt(function () {
           checkConvArgs([st.H, st.W], k, s, [0, 0], d);
+          F.checkKerasConvTranspose(s, d, null);
           return [st.F].concat([0, 1].map(function (i) {
             return F.kerasConvTransposeOutputSize([st.H, st.W][i], k[i], s[i], m, null, d[i]);
           }));
@@ -290,6 +292,7 @@
       ["SAME", "VALID"].forEach(function (m) {
         out["tf_" + m] = attempt(function () {
           var dd = st.op === "max_pool" ? d : [1, 1];
+          F.checkKerasConv(s, dd);  // tf.nn.pool refuses a dilation with a stride, as Keras's convolutions do
           return [st.C, tfOutputSize(st.H, k[0], s[0], dd[0], m)[0], tfOutputSize(st.W, k[1], s[1], dd[1], m)[0]];
         });
       });

@@ -223,20 +223,48 @@
   /** tensorflow.check_keras_conv: Keras refuses a stride above 1 with a dilation above 1. */
   function checkKerasConv(strides, dilations) {
     if (Math.max(strides[0], strides[1]) > 1 && Math.max(dilations[0], dilations[1]) > 1) {
-      throw new ShapeError("`strides > 1` not supported in conjunction with `dilation_rate > 1` (strides=" +
-        tupleRepr(strides) + ", dilation_rate=" + tupleRepr(dilations) + ")");
+      throw new ShapeError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides=" +
+        tupleRepr(strides) + " and dilation_rate=" + tupleRepr(dilations));
+    }
+  }
+  /** tensorflow.check_keras_conv_transpose: that, and an output_padding (null: not given)
+   *  below the stride in every dimension. */
+  function checkKerasConvTranspose(strides, dilations, outputPadding) {
+    checkKerasConv(strides, dilations);
+    if (outputPadding === null || outputPadding === undefined) return;
+    for (var i = 0; i < 2; i++) {
+      if (outputPadding[i] >= strides[i]) {
+        throw new ShapeError("`output_padding` must be strictly less than `strides` for all dimensions. At dimension " +
+          i + ", `output_padding` is " + outputPadding[i] + " but `strides` is " + strides[i] +
+          ". Received: output_padding=" + tupleRepr(outputPadding) + ", strides=" + tupleRepr(strides));
+      }
+    }
+  }
+  /** tensorflow.check_keras_pool: Keras pooling layers take no dilation. */
+  function checkKerasPool(dilations) {
+    if (Math.max(dilations[0], dilations[1]) > 1) {
+      throw new ShapeError("Keras pooling layers take no dilation (dilation=" + tupleRepr(dilations) +
+        "); tf.nn.pool takes one only with strides 1");
     }
   }
   /** tensorflow.conv_transpose_output_size (Keras Conv2DTranspose, one dimension);
    *  outputPadding null: Keras's own sizes. */
   function kerasConvTransposeOutputSize(size, kernel, strides, padding, outputPadding, dilation) {
     checkConvArgs([size], [kernel], [strides], [0], [dilation]);
+    var given = outputPadding !== null && outputPadding !== undefined;
+    checkKerasConvTranspose([strides, strides], [dilation, dilation], given ? [outputPadding, outputPadding] : null);
     var mode = padding.toUpperCase(), effective = dilation * (kernel - 1) + 1;
-    if (outputPadding === null || outputPadding === undefined) {
+    if (!given) {
       return mode === "VALID" ? size * strides + Math.max(effective - strides, 0) : size * strides;
     }
     var crop = mode === "VALID" ? 0 : Math.floor(effective / 2);
-    return (size - 1) * strides + effective - 2 * crop + outputPadding;
+    var out = (size - 1) * strides + effective - 2 * crop + outputPadding;
+    if (mode === "SAME" && !((size - 1) * strides < out && out <= size * strides)) {
+      throw new ShapeError("Conv2DTranspose(padding='same', output_padding=" + outputPadding + ") would give " + out +
+        ", which 'SAME' does not take back to " + size + ": TensorFlow fails when it runs it (an even kernel, here dilated " +
+        effective + ", needs output_padding of at least 1)");
+    }
+    return out;
   }
 
   // ------------------------------------------------------------ shapes.py: 2-D
@@ -268,8 +296,10 @@
   /**
    * Keras Conv2DTranspose, then Cropping2D(padding) for PyTorch's padding: without an
    * output_padding 'valid' (kerasConvTransposeOutputSize); with one, PyTorch's formula.
+   * Keras's refusals first (tensorflow.check_keras_conv_transpose).
    */
   function kerasConvTranspose2dOutputHW(hw, k, s, p, op, d) {
+    checkKerasConvTranspose(s, d, op[0] || op[1] ? op : null);
     if (op[0] || op[1]) return convTranspose2dOutputHW(hw, k, s, p, op, d);
     checkConvArgs(hw, k, s, p, d);
     var out = [0, 1].map(function (i) {
@@ -435,6 +465,7 @@
       needMap(kind, shape);
       var dilation = v.dilation || [1, 1];
       var stride = v.stride || v.kernel, out;
+      if (tf) checkKerasPool(dilation);  // tensorflow.check_keras_pool
       if (tf && v.ceil_mode) {
         // Keras has no ceil_mode: ZeroPadding2D(padding), then pooling with padding='same'
         // keeps the last partial window, ceil(size / stride) (tensorflow.pool_output_size)
@@ -639,7 +670,8 @@
     // checks
     checkPositive: checkPositive, checkNonNegative: checkNonNegative, fits: fits, checkFits: checkFits,
     checkConvArgs: checkConvArgs, checkPoolArgs: checkPoolArgs, checkOutputPadding: checkOutputPadding,
-    checkKerasConv: checkKerasConv, checkGroups: checkGroups,
+    checkKerasConv: checkKerasConv, checkKerasConvTranspose: checkKerasConvTranspose, checkKerasPool: checkKerasPool,
+    checkGroups: checkGroups,
     // sizes
     convFormula: convFormula, convTransposeFormula: convTransposeFormula, poolFormula: poolFormula,
     convOutputSize: convOutputSize, convTransposeOutputSize: convTransposeOutputSize,

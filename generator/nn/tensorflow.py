@@ -18,8 +18,14 @@ Where they part from PyTorch:
 - ``tf.nn.conv2d`` also takes explicit per-side padding
   ``[[0, 0], [top, bottom], [left, right], [0, 0]]``; Keras layers take only
   ``'valid'``/``'same'`` (a number of pixels needs a ``ZeroPadding2D`` first).
-- Keras convolution layers refuse a stride above 1 together with a dilation
-  above 1; ``tf.nn.conv2d`` accepts the pair.
+- Keras convolution layers (``Conv2D`` and ``Conv2DTranspose``) refuse a
+  stride above 1 together with a dilation above 1; ``tf.nn.conv2d`` accepts the
+  pair (``tf.nn.convolution`` and ``tf.nn.pool`` refuse it too).
+- Keras ``Conv2DTranspose`` takes an ``output_padding`` only below the stride
+  (PyTorch: below the stride or the dilation).
+- Keras pooling layers take no dilation.
+- A window longer than the (padded) input is refused here, as Keras refuses it;
+  ``tf.nn.conv2d`` may instead return an empty tensor.
 
 Sizes are 1-D functions returning ``(out, pad_before, pad_after)``; the 2-D
 array functions take and return NCHW arrays, like the rest of ``generator.nn``.
@@ -38,6 +44,8 @@ __all__ = [
     "pool_output_size",
     "conv_transpose_output_size",
     "check_keras_conv",
+    "check_keras_conv_transpose",
+    "check_keras_pool",
     "nn_conv2d_output_hw",
     "keras_conv2d_output_hw",
     "avg_pool2d_same",
@@ -104,23 +112,36 @@ def conv_transpose_output_size(size, kernel, strides=1, padding="valid", output_
     strides, 0)`` and 'same' gives ``size*strides``, with ``k_eff =
     dilation*(kernel - 1) + 1``.  With it, ``(size - 1)*strides + k_eff - 2*pad
     + output_padding`` where ``pad`` is 0 ('valid') or ``k_eff // 2`` ('same').
+
+    Raises ValueError where Keras refuses the layer (:func:`check_keras_conv_transpose`)
+    and where TensorFlow fails to run it: 'same' with an ``output_padding`` whose
+    size does not go back to ``size`` under 'SAME' (an even ``k_eff`` with
+    ``output_padding=0``).
     """
     size, kernel, strides, dilation = (_int(size, "size"), _int(kernel, "kernel"),
                                        _int(strides, "strides"), _int(dilation, "dilation"))
     _check_conv_args((size,), (kernel,), (strides,), (0,), (dilation,))
     mode = _mode(padding)
+    if output_padding is not None:
+        output_padding = _int(output_padding, "output_padding")
+    check_keras_conv_transpose(strides, dilation, output_padding)
     effective = dilation * (kernel - 1) + 1
     if output_padding is None:
         if mode == "VALID":
             return size * strides + max(effective - strides, 0)
         return size * strides
-    output_padding = _int(output_padding, "output_padding")
     crop = 0 if mode == "VALID" else effective // 2
-    return (size - 1) * strides + effective - 2 * crop + output_padding
+    out = (size - 1) * strides + effective - 2 * crop + output_padding
+    if mode == "SAME" and not (size - 1) * strides < out <= size * strides:
+        raise ValueError(
+            f"Conv2DTranspose(padding='same', output_padding={output_padding}) would give {out}, "
+            f"which 'SAME' does not take back to {size}: TensorFlow fails when it runs it "
+            f"(an even kernel, here dilated {effective}, needs output_padding of at least 1)")
+    return out
 
 
 def check_keras_conv(strides, dilation_rate) -> None:
-    """Raise ValueError where a Keras convolution layer refuses its arguments.
+    """Raise Keras's ValueError where its convolution layers refuse their arguments.
 
     Keras refuses ``strides > 1`` together with ``dilation_rate > 1`` (any
     dimension of each); ``tf.nn.conv2d`` computes that pair.
@@ -128,8 +149,35 @@ def check_keras_conv(strides, dilation_rate) -> None:
     s, d = pair(strides, "strides"), pair(dilation_rate, "dilation_rate")
     if max(s) > 1 and max(d) > 1:
         raise ValueError(
-            "`strides > 1` not supported in conjunction with `dilation_rate > 1` "
-            f"(strides={s}, dilation_rate={d})")
+            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+            f"Received: strides={s} and dilation_rate={d}")
+
+
+def check_keras_conv_transpose(strides, dilation_rate, output_padding=None) -> None:
+    """Raise Keras's ValueError where ``Conv2DTranspose`` refuses its arguments.
+
+    The stride with the dilation as in :func:`check_keras_conv`, and an
+    ``output_padding`` (None: not given) that is not below the stride in every
+    dimension; PyTorch allows anything below the stride or the dilation.
+    """
+    check_keras_conv(strides, dilation_rate)
+    if output_padding is None:
+        return
+    s, op = pair(strides, "strides"), pair(output_padding, "output_padding")
+    for i, (a, b) in enumerate(zip(op, s)):
+        if a >= b:
+            raise ValueError(
+                "`output_padding` must be strictly less than `strides` for all dimensions. "
+                f"At dimension {i}, `output_padding` is {a} but `strides` is {b}. "
+                f"Received: output_padding={op}, strides={s}")
+
+
+def check_keras_pool(dilation) -> None:
+    """Raise ValueError for a dilated pooling window: Keras pooling layers take no dilation."""
+    d = pair(dilation, "dilation")
+    if max(d) > 1:
+        raise ValueError(f"Keras pooling layers take no dilation (dilation={d}); "
+                         "tf.nn.pool takes one only with strides 1")
 
 
 def nn_conv2d_output_hw(hw, kernel_size, strides=1, padding="SAME", dilations=1):

@@ -14,7 +14,9 @@ oracle asks it layer by layer:
   a convolution is ``Conv2D`` (numeric padding: ``ZeroPadding2D`` first), which
   refuses a stride above 1 with a dilation above 1; a transposed convolution is
   ``Conv2DTranspose(padding='valid')`` then ``Cropping2D(padding)``, with
-  PyTorch's output_padding passed on when it is not 0; a pooling layer with
+  PyTorch's output_padding passed on when it is not 0 (Keras refuses the stride
+  with the dilation, and an output_padding not below the stride); a dilated pooling
+  layer has no Keras port (Keras pooling takes no dilation); a pooling layer with
   ``ceil_mode`` is ``ZeroPadding2D(padding)`` then pooling with
   ``padding='same'`` (Keras has no ceil_mode), without it 'valid'.
 """
@@ -134,6 +136,11 @@ def _tf_row(layer_data, shape) -> dict:
             tfr.check_keras_conv(layer.stride, layer.dilation)
             if isinstance(layer.padding, str):
                 return _tf_conv(layer, shape)
+        if isinstance(layer, ConvTranspose) and on_maps:
+            tfr.check_keras_conv_transpose(layer.stride, layer.dilation,
+                                           None if layer.output_padding == (0, 0) else layer.output_padding)
+        if isinstance(layer, MaxPool) and on_maps:
+            tfr.check_keras_pool(layer.dilation)
         if isinstance(layer, ConvTranspose) and on_maps and layer.output_padding == (0, 0):
             return _tf_conv_transpose(layer, shape)
         if isinstance(layer, (MaxPool, AvgPool)) and on_maps and layer.ceil_mode:

@@ -9,6 +9,7 @@ through it too (skipped otherwise: it is not a dependency).
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -108,15 +109,21 @@ def _keras_transpose_by_scatter(size, eff, stride, padding):
 
 
 def test_keras_conv_transpose_sizes():
-    differ = 0
+    differ = refused = 0
     for size, kernel, stride, dilation in _cases(5):
         eff = dilation * (kernel - 1) + 1
+        if stride > 1 and dilation > 1:  # Keras refuses the pair, as for Conv2D
+            for padding in ("valid", "same"):
+                with pytest.raises(ValueError, match="strides > 1"):
+                    tfr.conv_transpose_output_size(size, kernel, stride, padding, dilation=dilation)
+            refused += 1
+            continue
         for padding in ("valid", "same"):
             ours = tfr.conv_transpose_output_size(size, kernel, stride, padding, dilation=dilation)
             assert ours == _keras_transpose_by_scatter(size, eff, stride, padding)
         torch_size = nn.conv_transpose_output_size(size, kernel, stride, dilation=dilation)
         differ += tfr.conv_transpose_output_size(size, kernel, stride, "valid", dilation=dilation) != torch_size
-    assert differ > 30  # wherever the stride exceeds the dilated kernel
+    assert differ > 15 and refused > 30  # differ: wherever the stride exceeds the dilated kernel
     # the issue's case: H = 4, k = 2, s = 3
     assert tfr.conv_transpose_output_size(4, 2, 3, "valid") == 12
     assert nn.conv_transpose_output_size(4, 2, 3) == 11
@@ -124,6 +131,35 @@ def test_keras_conv_transpose_sizes():
     # with an explicit output_padding Keras uses PyTorch's form, cropping k_eff // 2 for 'same'
     assert tfr.conv_transpose_output_size(4, 3, 2, "same", output_padding=1) == \
         nn.conv_transpose_output_size(4, 3, 2, padding=1, output_padding=1)
+
+
+def test_keras_output_padding_below_the_stride_only():
+    # PyTorch takes output_padding 1 with stride 1 and dilation 2; Keras wants it below the stride
+    assert nn.conv_transpose_output_size(5, 3, stride=1, output_padding=1, dilation=2) == 10
+    with pytest.raises(ValueError, match="strictly less than `strides`"):
+        tfr.conv_transpose_output_size(5, 3, 1, "valid", output_padding=1, dilation=2)
+    with pytest.raises(ValueError, match="At dimension 1, `output_padding` is 2 but `strides` is 2"):
+        tfr.check_keras_conv_transpose((3, 2), 1, (2, 2))
+    tfr.check_keras_conv_transpose((3, 2), 1, (2, 1))
+    tfr.check_keras_conv_transpose(1, 3)  # no output_padding given: only the stride with the dilation
+
+
+def test_keras_same_with_output_padding_zero_and_an_even_kernel_cannot_run():
+    # (n - 1)*s + k_eff - 2*(k_eff // 2) + 0 = (n - 1)*s: 'SAME' takes that back to n - 1, not n
+    for n, k, s in [(4, 2, 2), (3, 4, 1), (5, 2, 3)]:
+        with pytest.raises(ValueError, match="TensorFlow fails when it runs it"):
+            tfr.conv_transpose_output_size(n, k, s, "same", output_padding=0)
+        if s > 1:  # output_padding 1 (below the stride) runs: (n - 1)*s + 1
+            assert tfr.conv_transpose_output_size(n, k, s, "same", output_padding=1) == (n - 1) * s + 1
+    assert tfr.conv_transpose_output_size(4, 3, 2, "same", output_padding=0) == 7  # odd kernel: fine
+    assert tfr.conv_transpose_output_size(4, 4, 2, "same", output_padding=1) == 7
+
+
+def test_keras_pooling_takes_no_dilation():
+    tfr.check_keras_pool(1)
+    tfr.check_keras_pool((1, 1))
+    with pytest.raises(ValueError, match=r"take no dilation \(dilation=\(1, 2\)\)"):
+        tfr.check_keras_pool((1, 2))
 
 
 def _loop_pool_same(x, k, s, reduce):
@@ -242,3 +278,16 @@ def test_against_tensorflow_itself():
                                    rtol=1e-5, atol=1e-5)
         up = tf.keras.layers.Conv2DTranspose(1, kernel, stride, "valid")(x).shape[1]
         assert up == tfr.conv_transpose_output_size(size, kernel, stride, "valid")
+
+
+def test_golden_file_is_what_this_tensorflow_gives():
+    """tf_golden.json (which the NumPy-only tests read) is what make_tf_golden.py makes here."""
+    tf = pytest.importorskip("tensorflow", reason="TensorFlow not installed (not a dependency)")
+    from tests.nn import make_tf_golden
+
+    committed = make_tf_golden.OUT.read_text(encoding="utf-8")
+    recorded = json.loads(committed)["tensorflow"]
+    if tf.__version__ != recorded:
+        pytest.skip(f"tf_golden.json records TensorFlow {recorded}, this is {tf.__version__}: "
+                    "run tests/nn/make_tf_golden.py and read the diff")
+    assert make_tf_golden.dumps(make_tf_golden.golden()) == committed

@@ -1,0 +1,287 @@
+"""Write tests/nn/tf_golden.json: what real TensorFlow/Keras gives, for the tests that run without it.
+
+Run under an environment with TensorFlow (not a dependency of the site), from the
+repository's root:
+
+    PYTHONPATH=. /path/to/tf-venv/bin/python tests/nn/make_tf_golden.py
+
+Every case is drawn from a fixed seed and every value is read from TensorFlow
+itself (in float64 where the dtype matters: on x86 the float32 kernels go through
+oneDNN, which gives a window longer than its input a wrong size instead of 0): output sizes from the layers' outputs, the 'SAME' padding split by
+trying explicit paddings until ``tf.nn.conv2d`` gives the same numbers, pooled
+values, parameter counts from ``count_params()`` and the weights' shapes, the
+layers' defaults and the messages of their refusals.  Nothing here imports
+``generator``: the file records TensorFlow, the test compares the site with it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import keras  # noqa: E402
+
+L = keras.layers
+OUT = Path(__file__).with_name("tf_golden.json")
+SEED = 2026
+
+
+def _error(exc: Exception) -> str:
+    """The first line of a refusal, without Keras's ANSI colours."""
+    first = str(exc).strip().split("\n")[0]
+    return f"{type(exc).__name__}: {first}".replace("\x1b[1m", "").replace("\x1b[0m", "")
+
+
+def _conv1d(x, w, s, padding, d):
+    """tf.nn.conv2d along the height only: x (1, n, 1, 1), w (k, 1, 1, 1)."""
+    return tf.nn.conv2d(x, w, [1, s, 1, 1], padding, dilations=[1, d, 1, 1]).numpy()
+
+
+def _same_splits(x, w, s, d):
+    """The (before, after) that 'SAME' may have used: for each ``before``, the least
+    explicit ``after`` that gives its numbers.  One pair, unless the input falls between
+    the taps of a dilated kernel for several shifts (then every such pair is listed)."""
+    target = _conv1d(x, w, s, "SAME", d)
+    span = d * (w.shape[0] - 1) + 1
+    found = []
+    for before in range(span + 1):
+        for after in range(span + 1):
+            pads = [[0, 0], [before, after], [0, 0], [0, 0]]
+            try:
+                got = _conv1d(x, w, s, pads, d)
+            except (tf.errors.InvalidArgumentError, ValueError):
+                continue
+            if got.shape == target.shape and np.array_equal(got, target):
+                found.append([before, after])
+                break
+    assert found, "no explicit padding reproduces 'SAME'"
+    return found
+
+
+def conv_cases(rng) -> list[dict]:
+    """tf.nn.conv2d 'SAME'/'VALID' (any stride with any dilation) and Keras Conv2D."""
+    out = []
+    for _ in range(120):
+        n, k = int(rng.integers(1, 30)), int(rng.integers(1, 7))
+        s, d = int(rng.integers(1, 5)), int(rng.integers(1, 4))
+        x = tf.constant(rng.standard_normal((1, n, 1, 1)))
+        w = tf.constant(rng.standard_normal((k, 1, 1, 1)))
+        for padding in ("SAME", "VALID"):
+            case = {"n": n, "k": k, "s": s, "d": d, "padding": padding}
+            try:
+                case["tf_nn"] = int(_conv1d(x, w, s, padding, d).shape[1])
+            except (tf.errors.InvalidArgumentError, ValueError) as exc:
+                case["tf_nn"] = None
+                case["tf_nn_error"] = _error(exc)
+            if padding == "SAME":
+                case["splits"] = _same_splits(x, w, s, d)
+            try:
+                layer = L.Conv2D(1, (k, 1), (s, 1), padding.lower(), dilation_rate=(d, 1))
+                case["keras"] = int(layer(np.zeros((1, n, 1, 1), "float32")).shape[1])
+            except Exception as exc:  # noqa: BLE001 -- the refusal is the datum
+                case["keras"] = None
+                case["keras_error"] = _error(exc)
+            out.append(case)
+    return out
+
+
+def explicit_cases(rng) -> list[dict]:
+    """tf.nn.conv2d with explicit (before, after) padding of the height."""
+    out = []
+    for _ in range(60):
+        n, k = int(rng.integers(1, 25)), int(rng.integers(1, 7))
+        s, d = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+        before, after = (int(v) for v in rng.integers(0, 5, size=2))
+        x, w = tf.zeros((1, n, 1, 1), tf.float64), tf.zeros((k, 1, 1, 1), tf.float64)
+        case = {"n": n, "k": k, "s": s, "d": d, "pads": [before, after]}
+        try:
+            case["tf_nn"] = int(_conv1d(x, w, s, [[0, 0], [before, after], [0, 0], [0, 0]], d).shape[1])
+        except (tf.errors.InvalidArgumentError, ValueError) as exc:
+            case["tf_nn"] = None
+            case["tf_nn_error"] = _error(exc)
+        out.append(case)
+    return out
+
+
+def pool_size_cases(rng) -> list[dict]:
+    """Keras MaxPooling2D / AveragePooling2D sizes ('valid', 'same'; strides None = pool_size)."""
+    out = []
+    for _ in range(80):
+        n, k = int(rng.integers(1, 30)), int(rng.integers(1, 6))
+        s = None if rng.random() < 0.2 else int(rng.integers(1, 5))
+        for padding in ("same", "valid"):
+            case = {"n": n, "k": k, "s": s, "padding": padding}
+            for name, cls in (("max", L.MaxPooling2D), ("avg", L.AveragePooling2D)):
+                try:
+                    layer = cls((k, 1), None if s is None else (s, 1), padding, dtype="float64")
+                    case[name] = int(layer(np.zeros((1, n, 1, 1))).shape[1])
+                except Exception as exc:  # noqa: BLE001
+                    case[name] = None
+                    case[name + "_error"] = _error(exc)
+            out.append(case)
+    return out
+
+
+def pool_value_cases(rng) -> list[dict]:
+    """Pooled values on small integer inputs: 'same' pooling, and ZeroPadding2D then 'valid'."""
+    out = []
+    for _ in range(50):
+        h, w = (int(v) for v in rng.integers(1, 7, size=2))
+        k, s, p = int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(0, 2))
+        x = rng.integers(-9, 10, size=(h, w)).astype(np.float64)
+        xin = x[None, :, :, None]  # (H, W) -> (1, H, W, 1): Keras's channels last
+        case = {"x": x.astype(int).tolist(), "k": k, "s": s, "p": p}
+        for name, cls in (("max", L.MaxPooling2D), ("avg", L.AveragePooling2D)):
+            case[name + "_same"] = cls(k, s, "same", dtype="float64")(xin).numpy()[0, :, :, 0].tolist()
+            padded = L.ZeroPadding2D(p, dtype="float64")(xin)
+            if min(padded.shape[1:3]) >= k:
+                case[name + "_zero_pad_valid"] = cls(k, s, "valid", dtype="float64")(padded).numpy()[0, :, :, 0].tolist()
+        out.append(case)
+    return out
+
+
+def conv_transpose_cases(rng) -> list[dict]:
+    """Keras Conv2DTranspose: sizes with and without output_padding, and its refusals."""
+    out = []
+    for _ in range(260):
+        n, k = int(rng.integers(1, 9)), int(rng.integers(1, 6))
+        s, d = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+        padding = ("valid", "same")[int(rng.integers(0, 2))]
+        op = None if rng.random() < 0.4 else int(rng.integers(0, 3))
+        case = {"n": n, "k": k, "s": s, "d": d, "padding": padding, "output_padding": op}
+        try:
+            layer = L.Conv2DTranspose(1, (k, 1), (s, 1), padding, output_padding=None if op is None else (op, 0),
+                                      dilation_rate=(d, 1))
+            case["keras"] = int(layer(np.zeros((1, n, 1, 1), "float32")).shape[1])
+        except Exception as exc:  # noqa: BLE001
+            case["keras"] = None
+            case["keras_error"] = _error(exc)
+        out.append(case)
+    return out
+
+
+def _counts(layer, input_shape) -> dict:
+    model = keras.Sequential([keras.Input(input_shape), layer])
+    return {"total": int(model.count_params()),
+            "trainable": int(sum(np.prod(v.shape) for v in model.trainable_weights)),
+            "non_trainable": int(sum(np.prod(v.shape) for v in model.non_trainable_weights)),
+            "shapes": {v.name: list(v.shape) for v in layer.weights}}
+
+
+def param_cases(rng) -> list[dict]:
+    """count_params() and weight shapes of each Keras layer kind the site talks about."""
+    out = []
+    for _ in range(30):
+        c, g = int(rng.integers(1, 5)), int(rng.choice([1, 1, 2, 3]))
+        cin, f = c * g, g * int(rng.integers(1, 5))
+        k = (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+        bias = bool(rng.random() < 0.8)
+        m = int(rng.integers(1, 4))
+        out.append({"kind": "Conv2D", "in": cin, "filters": f, "kernel": list(k), "groups": g, "bias": bias,
+                    **_counts(L.Conv2D(f, k, groups=g, use_bias=bias), (8, 8, cin))})
+        out.append({"kind": "Conv2DTranspose", "in": cin, "filters": f, "kernel": list(k), "bias": bias,
+                    **_counts(L.Conv2DTranspose(f, k, use_bias=bias), (8, 8, cin))})
+        out.append({"kind": "DepthwiseConv2D", "in": cin, "kernel": list(k), "depth_multiplier": m, "bias": bias,
+                    **_counts(L.DepthwiseConv2D(k, depth_multiplier=m, use_bias=bias), (8, 8, cin))})
+        out.append({"kind": "SeparableConv2D", "in": cin, "filters": f, "kernel": list(k), "depth_multiplier": m,
+                    "bias": bias, **_counts(L.SeparableConv2D(f, k, depth_multiplier=m, use_bias=bias), (8, 8, cin))})
+        out.append({"kind": "Dense", "in": cin * 3, "units": f, "bias": bias,
+                    **_counts(L.Dense(f, use_bias=bias), (cin * 3,))})
+        out.append({"kind": "BatchNormalization", "in": cin, **_counts(L.BatchNormalization(), (4, 4, cin))})
+    out.append({"kind": "Conv2D", "in": 50, "filters": 100, "kernel": [5, 5], "groups": 1, "bias": True,
+                **_counts(L.Conv2D(100, (5, 5)), (9, 9, 50))})  # the errata's Conv2D(100, 5x5)
+    return out
+
+
+def batchnorm_steps(target=1.0, reach=0.9) -> int:
+    """Training steps of a default BatchNormalization, from moving_mean 0, until it reaches
+    ``reach * target`` when every batch has mean ``target``."""
+    layer = L.BatchNormalization(dtype="float64")
+    batch = np.array([[target - 1.0], [target + 1.0]])  # (N, C) = (2, 1), mean ``target``
+    layer.build(batch.shape)
+    steps = 0
+    while float(layer.moving_mean.numpy()[0]) < reach * target:
+        layer(batch, training=True)
+        steps += 1
+    return steps
+
+
+def defaults() -> dict:
+    bn, conv, pool, dense = L.BatchNormalization(), L.Conv2D(1, 3), L.MaxPooling2D(3), L.Dense(1)
+    zero = L.ZeroPadding2D(((1, 3), (2, 4)))(np.ones((1, 2, 2, 1), "float32")).numpy()[0, :, :, 0]
+    refusal = {}
+    for name, make in (("Conv2D", lambda: L.Conv2D(1, 3, strides=2, dilation_rate=2)),
+                       ("Conv2DTranspose", lambda: L.Conv2DTranspose(1, 3, strides=2, dilation_rate=2)),
+                       ("Conv2DTranspose_output_padding",
+                        lambda: L.Conv2DTranspose(1, 3, strides=2, output_padding=2))):
+        try:
+            make()
+            refusal[name] = None
+        except ValueError as exc:
+            refusal[name] = _error(exc)
+    x = np.arange(15 * 15, dtype="float32").reshape(1, 15, 15, 1)
+    w = np.ones((3, 3, 1, 1), "float32")
+    return {
+        "image_data_format": keras.config.image_data_format(),
+        "batchnorm": {"momentum": bn.momentum, "epsilon": bn.epsilon, "axis": bn.axis,
+                      "steps_to_0.9": batchnorm_steps()},
+        "conv2d": {"use_bias": conv.use_bias, "padding": conv.padding, "data_format": conv.data_format},
+        "dense_use_bias": dense.use_bias,
+        "maxpool": {"strides": list(pool.strides), "pool_size": list(pool.pool_size), "padding": pool.padding},
+        "concatenate_axis": L.Concatenate().axis,
+        # ZeroPadding2D(((top, bottom), (left, right))) on 2x2 ones: the shape, and the ones' first row and column
+        "zero_padding_2d_13_24": [list(zero.shape), [int(v) for v in np.argwhere(zero)[0]]],
+        "refusals": refusal,
+        "tf_nn_conv2d_stride2_dilation2_15": {
+            p: int(tf.nn.conv2d(x, w, 2, p, dilations=2).shape[1]) for p in ("SAME", "VALID")},
+    }
+
+
+def golden() -> dict:
+    """Every recorded case, from the fixed seed (the same data on every run of one TensorFlow)."""
+    rng = np.random.default_rng(SEED)
+    return {
+        "tensorflow": tf.__version__, "keras": keras.__version__, "seed": SEED,
+        "made_by": "tests/nn/make_tf_golden.py",
+        "defaults": defaults(),
+        "conv": conv_cases(rng),
+        "explicit": explicit_cases(rng),
+        "pool_sizes": pool_size_cases(rng),
+        "pool_values": pool_value_cases(rng),
+        "conv_transpose": conv_transpose_cases(rng),
+        "params": param_cases(rng),
+    }
+
+
+def dumps(data: dict) -> str:
+    """JSON with one case a line: a readable diff when TensorFlow changes."""
+    lines = ["{"]
+    keys = list(data)
+    for i, key in enumerate(keys):
+        value = data[key]
+        comma = "," if i < len(keys) - 1 else ""
+        if isinstance(value, list):
+            rows = [json.dumps(v, sort_keys=True) for v in value]
+            lines.append(f"  {json.dumps(key)}: [\n    " + ",\n    ".join(rows) + f"\n  ]{comma}")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, sort_keys=True)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    data = golden()
+    OUT.write_text(dumps(data), encoding="utf-8")
+    print(f"{OUT}: TensorFlow {tf.__version__}, Keras {keras.__version__}, "
+          f"{sum(len(v) for v in data.values() if isinstance(v, list))} cases")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
