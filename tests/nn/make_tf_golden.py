@@ -10,14 +10,17 @@ itself (in float64 where the dtype matters: on x86 the float32 kernels go throug
 oneDNN, which gives a window longer than its input a wrong size instead of 0): output sizes from the layers' outputs, the 'SAME' padding split by
 trying explicit paddings until ``tf.nn.conv2d`` gives the same numbers, pooled
 values, parameter counts from ``count_params()`` and the weights' shapes, the
-layers' defaults and the messages of their refusals.  Nothing here imports
-``generator``: the file records TensorFlow, the test compares the site with it.
+layers' defaults and the messages of their refusals.  Only the last part,
+``statements``, imports ``generator``: it reads the inputs of the site's own
+TensorFlow examples from the page-value functions and records what TensorFlow
+gives for them (tests/pages/test_statements.py compares the pages' values).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -199,7 +202,7 @@ def param_cases(rng) -> list[dict]:
     return out
 
 
-def batchnorm_steps(target=1.0, reach=0.9) -> int:
+def batchnorm_steps(target: float, reach: float) -> int:
     """Training steps of a default BatchNormalization, from moving_mean 0, until it reaches
     ``reach * target`` when every batch has mean ``target``."""
     layer = L.BatchNormalization(dtype="float64")
@@ -210,6 +213,19 @@ def batchnorm_steps(target=1.0, reach=0.9) -> int:
         layer(batch, training=True)
         steps += 1
     return steps
+
+
+def grouped_is_concatenation(rng) -> bool:
+    """Keras Conv2D(groups=g) is g convolutions on the channel slices, concatenated on the
+    last (channel) axis, and its kernel is (kh, kw, in // g, filters)."""
+    cin, f, g = 6, 4, 2
+    x = rng.standard_normal((1, 5, 5, cin))
+    layer = L.Conv2D(f, 3, groups=g, use_bias=False, dtype="float64")
+    y = layer(x).numpy()
+    kernel = layer.kernel.numpy()  # (kh, kw, in // g, filters)
+    parts = [tf.nn.conv2d(x[..., i * cin // g:(i + 1) * cin // g], kernel[..., i * f // g:(i + 1) * f // g],
+                          1, "VALID").numpy() for i in range(g)]
+    return kernel.shape == (3, 3, cin // g, f) and bool(np.allclose(np.concatenate(parts, axis=-1), y))
 
 
 def defaults() -> dict:
@@ -229,17 +245,114 @@ def defaults() -> dict:
     w = np.ones((3, 3, 1, 1), "float32")
     return {
         "image_data_format": keras.config.image_data_format(),
-        "batchnorm": {"momentum": bn.momentum, "epsilon": bn.epsilon, "axis": bn.axis,
-                      "steps_to_0.9": batchnorm_steps()},
+        "batchnorm": {"momentum": bn.momentum, "epsilon": bn.epsilon, "axis": bn.axis},
         "conv2d": {"use_bias": conv.use_bias, "padding": conv.padding, "data_format": conv.data_format},
         "dense_use_bias": dense.use_bias,
         "maxpool": {"strides": list(pool.strides), "pool_size": list(pool.pool_size), "padding": pool.padding},
         "concatenate_axis": L.Concatenate().axis,
+        "grouped_conv2d_is_concatenation": grouped_is_concatenation(np.random.default_rng(SEED + 1)),
         # ZeroPadding2D(((top, bottom), (left, right))) on 2x2 ones: the shape, and the ones' first row and column
         "zero_padding_2d_13_24": [list(zero.shape), [int(v) for v in np.argwhere(zero)[0]]],
         "refusals": refusal,
         "tf_nn_conv2d_stride2_dilation2_15": {
             p: int(tf.nn.conv2d(x, w, 2, p, dilations=2).shape[1]) for p in ("SAME", "VALID")},
+    }
+
+
+def _tf_same(n, k, s, d=1) -> list:
+    """[out, before, after] of tf.nn.conv2d 'SAME' (pooling pads by the same rule)."""
+    rng = np.random.default_rng(n * 1000 + k * 100 + s * 10 + d)
+    x = tf.constant(rng.standard_normal((1, n, 1, 1)))
+    w = tf.constant(rng.standard_normal((k, 1, 1, 1)))
+    splits = _same_splits(x, w, s, d)
+    assert len(splits) == 1, "an example whose split TensorFlow's numbers cannot tell"
+    return [int(_conv1d(x, w, s, "SAME", d).shape[1]), *splits[0]]
+
+
+def _keras_pool(cls, x, k, s, padding, pad=None):
+    """A Keras pooling layer on the (H, W) array x, after ZeroPadding2D(pad) if given."""
+    h = np.asarray(x, dtype=np.float64)[None, :, :, None]  # (H, W) -> (1, H, W, 1)
+    if pad is not None:
+        h = L.ZeroPadding2D(pad, dtype="float64")(h)
+    return cls(k, s, padding, dtype="float64")(h).numpy()[0, :, :, 0].tolist()
+
+
+def _example(text: str) -> dict:
+    """'n = 7, f = 3, s = 2 ...' -> {'n': 7, 'f': 3, 's': 2} (a cheat-sheet example)."""
+    return {key: int(v) for key, v in re.findall(r"\b([nfs]) = (\d+)", text)}
+
+
+def statements() -> dict:
+    """The site's own TensorFlow/Keras examples: the inputs as the page-value functions
+    give them, the outputs from TensorFlow.  (This part imports ``generator``; the
+    examples' fixed arguments written here are marked.)"""
+    from generator.pages import cheatsheet
+    from generator.pages.foundations import channels, fields, sizes, volumes
+
+    facts = sizes.tensorflow_facts()
+    avg, neg, dil, exp = facts["avg"], facts["negative"], facts["dilated"], facts["explicit"]
+    b, a = avg["pads"]
+    p, k3, s1 = 1, 3, 1  # written here: tensorflow_facts()'s "negative" example pads 1, pools 3x3, stride 1
+    try:
+        L.Conv2D(1, dil["k"], dil["s"], dilation_rate=dil["d"])
+        refusal = None
+    except ValueError as exc:
+        refusal = _error(exc)
+    x = tf.zeros((1, dil["n"], dil["n"], 1), tf.float64)
+    w = tf.zeros((dil["k"], dil["k"], 1, 1), tf.float64)
+    xe, we = tf.zeros((1, exp["n"], 1, 1), tf.float64), tf.zeros((exp["k"], 1, 1, 1), tf.float64)
+    even = sizes.padding()["tf"]["even"]
+    stride = sizes.stride()
+    vol = volumes.pooling()["tf"]
+    sheet = {r["name"]: _example(r["example"]) for r in cheatsheet.formulas()
+             if "TensorFlow" in r["name"] or "Keras" in r["name"]}
+    return {
+        "batchnorm_steps": {"target": channels.MOMENTUM_TARGET, "reach": channels.REACH,
+                            "steps": batchnorm_steps(channels.MOMENTUM_TARGET, channels.REACH)},
+        "avg": {"x": avg["x"].astype(int).tolist(), "k": avg["k"], "s": avg["s"],
+                "split": _tf_same(len(avg["x"]), avg["k"], avg["s"])[1:],
+                "tf": _keras_pool(L.AveragePooling2D, avg["x"], avg["k"], avg["s"], "same"),
+                "counted": _keras_pool(L.AveragePooling2D, avg["x"], avg["k"], avg["s"], "valid", ((b, a), (b, a)))},
+        "negative": {"x": neg["x"].astype(int).tolist(), "p": p, "k": k3, "s": s1,
+                     "zero_max": _keras_pool(L.MaxPooling2D, neg["x"], k3, s1, "valid", p),
+                     "zero_avg": _keras_pool(L.AveragePooling2D, neg["x"], k3, s1, "valid", p),
+                     "same_max": _keras_pool(L.MaxPooling2D, neg["x"], k3, s1, "same"),
+                     "same_avg": _keras_pool(L.AveragePooling2D, neg["x"], k3, s1, "same")},
+        "dilated": {**{key: dil[key] for key in ("n", "k", "s", "d")}, "keras_refusal": refusal,
+                    **{m: int(tf.nn.conv2d(x, w, dil["s"], m, dilations=dil["d"]).shape[1])
+                       for m in ("SAME", "VALID")}},
+        "explicit": {"n": exp["n"], "k": exp["k"], "pads": list(exp["pads"]),
+                     "out": int(_conv1d(xe, we, 1, [[0, 0], list(exp["pads"]), [0, 0], [0, 0]], 1).shape[1])},
+        "pool_table": [{"n": r["n"], "k": r["k"], "s": r["s"], "same": _tf_same(r["n"], r["k"], r["s"]),
+                        "keras_same": int(L.MaxPooling2D((r["k"], 1), (r["s"], 1), "same")(
+                            np.zeros((1, r["n"], 1, 1), "float32")).shape[1])}
+                       for r in sizes.output_size()["pool"]],
+        "padding_even": {"n": even["n"], "f": even["f"], "same": _tf_same(even["n"], even["f"], 1)},
+        "stride": {"n": stride["n"], "f": stride["f"], "s": 3,  # written here: stride() asks TF about stride 3
+                   "same": _tf_same(stride["n"], stride["f"], 3),
+                   "valid": int(_conv1d(tf.zeros((1, stride["n"], 1, 1), tf.float64),
+                                        tf.zeros((stride["f"], 1, 1, 1), tf.float64), 3, "VALID", 1).shape[1])},
+        "pooling_page": {"n": vol["n"], "k": vol["k"], "s": vol["s"], "split": _tf_same(vol["n"], vol["k"], vol["s"])[1:],
+                         **{m: int(L.MaxPooling2D((vol["k"], 1), (vol["s"], 1), m)(
+                             np.zeros((1, vol["n"], 1, 1), "float32")).shape[1]) for m in ("same", "valid")}},
+        "transposed_table": [
+            {"n": r["n"], "k": r["k"], "s": r["s"],
+             **{m: int(L.Conv2DTranspose(1, (r["k"], 1), (r["s"], 1), m)(
+                 np.zeros((1, r["n"], 1, 1), "float32")).shape[1]) for m in ("valid", "same")}}
+            for r in fields.transposed_convolution()["keras"]],
+        "cheatsheet": {
+            "TensorFlow 'SAME'": {**sheet["TensorFlow 'SAME'"], "tf": _tf_same(*(
+                sheet["TensorFlow 'SAME'"][key] for key in "nfs"))},
+            "TensorFlow 'VALID'": {**sheet["TensorFlow 'VALID'"], "tf": int(_conv1d(
+                tf.zeros((1, sheet["TensorFlow 'VALID'"]["n"], 1, 1), tf.float64),
+                tf.zeros((sheet["TensorFlow 'VALID'"]["f"], 1, 1, 1), tf.float64),
+                sheet["TensorFlow 'VALID'"]["s"], "VALID", 1).shape[1])},
+            "Keras pooling 'same'": {**sheet["Keras pooling 'same'"], "tf": _tf_same(*(
+                sheet["Keras pooling 'same'"][key] for key in "nfs"))},
+            "Keras Conv2DTranspose": {**sheet["Keras Conv2DTranspose"], "tf": int(L.Conv2DTranspose(
+                1, (sheet["Keras Conv2DTranspose"]["f"], 1), (sheet["Keras Conv2DTranspose"]["s"], 1), "valid")(
+                np.zeros((1, sheet["Keras Conv2DTranspose"]["n"], 1, 1), "float32")).shape[1])},
+        },
     }
 
 
@@ -256,6 +369,7 @@ def golden() -> dict:
         "pool_values": pool_value_cases(rng),
         "conv_transpose": conv_transpose_cases(rng),
         "params": param_cases(rng),
+        "statements": statements(),
     }
 
 

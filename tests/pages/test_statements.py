@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from generator.nn import tensorflow as tfr
@@ -190,3 +194,90 @@ def test_padding_page_says_keras_takes_no_pixels_and_tf_nn_does():
     assert "never a number of pixels" in page and "`ZeroPadding2D`" in page
     assert "`tf.nn.conv2d` does take explicit padding per side" in page
     assert "pads\n1 before and 2 after" in page
+
+
+# --- Every TensorFlow/Keras example on the pages against what real TensorFlow gave for it
+# (tests/nn/tf_golden.json, written by tests/nn/make_tf_golden.py under TensorFlow; no TF here)
+
+TF = json.loads((Path(__file__).parents[1] / "nn" / "tf_golden.json").read_text(encoding="utf-8"))
+STATED = TF["statements"]
+RERUN = "the page's example changed: rerun tests/nn/make_tf_golden.py under TensorFlow"
+
+
+def test_output_size_page_tensorflow_examples_are_tensorflows():
+    facts = sizes.tensorflow_facts()
+    avg, g = facts["avg"], STATED["avg"]
+    assert (avg["x"].tolist(), avg["k"], avg["s"]) == (g["x"], g["k"], g["s"]), RERUN
+    assert list(avg["pads"]) == g["split"]
+    np.testing.assert_array_equal(avg["tf"], g["tf"])  # AveragePooling2D('same') leaves the padding out
+    np.testing.assert_array_equal(avg["counted"], g["counted"])  # ZeroPadding2D, then 'valid'
+    neg, g = facts["negative"], STATED["negative"]
+    assert (neg["x"].tolist(), 1, 3, 1) == (g["x"], g["p"], g["k"], g["s"]), RERUN
+    np.testing.assert_array_equal(neg["zero_max"], g["zero_max"])
+    assert neg["zero_avg_corner"] == pytest.approx(g["zero_avg"][0][0], abs=1e-12)
+    # what the page sets against them, PyTorch's -inf padding and count_include_pad=False, is
+    # what TensorFlow's own 'same' gives here (the padding is even)
+    np.testing.assert_array_equal(neg["torch_max"], g["same_max"])
+    assert neg["exclude_avg_corner"] == pytest.approx(g["same_avg"][0][0], abs=1e-12)
+    dil, g = facts["dilated"], STATED["dilated"]
+    assert tuple(dil[k] for k in "nksd") == tuple(g[k] for k in "nksd"), RERUN
+    assert dil["keras_refuses"] and g["keras_refusal"] is not None
+    assert (dil["valid"], dil["same"]) == (g["VALID"], g["SAME"])
+    exp, g = facts["explicit"], STATED["explicit"]
+    assert (exp["n"], exp["k"], list(exp["pads"])) == (g["n"], g["k"], g["pads"]), RERUN
+    assert exp["out"] == g["out"]
+    rows = sizes.output_size()["pool"]
+    assert [(r["n"], r["k"], r["s"]) for r in rows] == [(g["n"], g["k"], g["s"]) for g in STATED["pool_table"]], RERUN
+    for r, g in zip(rows, STATED["pool_table"]):
+        assert list(r["tf"]) == g["same"] and r["tf"][0] == g["keras_same"], r
+
+
+def test_padding_stride_pooling_pages_tensorflow_examples_are_tensorflows():
+    from generator.pages.foundations import volumes
+
+    even, g = sizes.padding()["tf"]["even"], STATED["padding_even"]
+    assert (even["n"], even["f"]) == (g["n"], g["f"]), RERUN
+    assert [even["out"], even["before"], even["after"]] == g["same"]
+    v, g = sizes.stride(), STATED["stride"]
+    assert (v["n"], v["f"]) == (g["n"], g["f"]), RERUN
+    assert [v["tf_out"], *v["tf_pad"]] == g["same"] and v["tf_valid"] == g["valid"]
+    v, g = volumes.pooling()["tf"], STATED["pooling_page"]
+    assert (v["n"], v["k"], v["s"]) == (g["n"], g["k"], g["s"]), RERUN
+    assert (v["same"], list(v["pads"]), v["valid"]) == (g["same"], g["split"], g["valid"])
+
+
+def test_transposed_table_and_cheat_sheet_are_tensorflows():
+    from generator.pages import cheatsheet
+
+    rows = fields.transposed_convolution()["keras"]
+    assert [(r["n"], r["k"], r["s"]) for r in rows] == [(g["n"], g["k"], g["s"]) for g in STATED["transposed_table"]], RERUN
+    for r, g in zip(rows, STATED["transposed_table"]):
+        assert (r["valid"], r["same"]) == (g["valid"], g["same"]), r
+    sheet = {r["name"]: r for r in cheatsheet.formulas()}
+    assert len(STATED["cheatsheet"]) == 4
+    for name, g in STATED["cheatsheet"].items():
+        row = sheet[name]
+        assert all(f"{k} = {g[k]}" in row["example"] for k in "nfs"), RERUN
+        assert (list(row["value"]) if isinstance(row["value"], tuple) else row["value"]) == g["tf"], name
+
+
+def test_keras_defaults_on_the_pages_are_kerass():
+    from generator.pages import errata
+    from generator.pages.foundations import channels
+
+    bn = TF["defaults"]["batchnorm"]
+    assert (channels.KERAS_MOMENTUM, channels.KERAS_EPS) == (bn["momentum"], bn["epsilon"]) and bn["axis"] == -1
+    g = STATED["batchnorm_steps"]
+    assert (channels.MOMENTUM_TARGET, channels.REACH) == (g["target"], g["reach"]), RERUN
+    assert channels._momentum(round(1 - channels.KERAS_MOMENTUM, 12)) == g["steps"]  # the page's Keras steps
+    # the errata's Conv2D(100, 5x5) on 50 channels is Keras's count
+    keras = next(p for p in TF["params"] if p["kind"] == "Conv2D" and (p["in"], p["filters"]) == (50, 100))
+    erratum = next(e for e in errata.entries() if "conv2d_params(50, 100, (5, 5))" in e["compute"])
+    assert erratum["value"] == keras["total"] == 125_100
+    # channels last (glossary, images as tensors, concatenation), Concatenate on the last axis,
+    # groups as concatenated slices (grouped convolution)
+    d = TF["defaults"]
+    assert d["image_data_format"] == d["conv2d"]["data_format"] == "channels_last"
+    assert d["concatenate_axis"] == -1 and d["grouped_conv2d_is_concatenation"]
+    page = render_page("foundations", "concatenation")
+    assert "`keras.layers.Concatenate(axis=-1)([a, b])`, and `axis=-1` is its default" in page
