@@ -169,6 +169,25 @@ def conv_transpose_cases(rng) -> list[dict]:
     return out
 
 
+def conv_transpose_same_grid() -> list[dict]:
+    """Every small Conv2DTranspose(padding='same') with an output_padding Keras accepts
+    (below the stride): where TensorFlow computes it and where it fails when it runs."""
+    out = []
+    for n in range(1, 5):
+        for k in range(1, 5):
+            for s in range(1, 4):
+                for op in range(s):
+                    case = {"n": n, "k": k, "s": s, "d": 1, "padding": "same", "output_padding": op}
+                    try:
+                        layer = L.Conv2DTranspose(1, (k, 1), (s, 1), "same", output_padding=(op, 0))
+                        case["keras"] = int(layer(np.zeros((1, n, 1, 1), "float32")).shape[1])
+                    except Exception as exc:  # noqa: BLE001
+                        case["keras"] = None
+                        case["keras_error"] = _error(exc)
+                    out.append(case)
+    return out
+
+
 def _counts(layer, input_shape) -> dict:
     model = keras.Sequential([keras.Input(input_shape), layer])
     return {"total": int(model.count_params()),
@@ -367,7 +386,7 @@ def golden() -> dict:
         "explicit": explicit_cases(rng),
         "pool_sizes": pool_size_cases(rng),
         "pool_values": pool_value_cases(rng),
-        "conv_transpose": conv_transpose_cases(rng),
+        "conv_transpose": conv_transpose_cases(rng) + conv_transpose_same_grid(),
         "params": param_cases(rng),
         "statements": statements(),
     }

@@ -151,3 +151,13 @@ def test_keras_refusal_messages_are_keras():
 def test_tf_nn_conv2d_takes_stride_with_dilation():
     got = GOLDEN["defaults"]["tf_nn_conv2d_stride2_dilation2_15"]
     assert {p: tfr.nn_conv2d_output_hw(15, 3, 2, p, 2)[0][0] for p in ("SAME", "VALID")} == got
+
+
+def test_tensorflow_fails_to_run_exactly_where_the_rule_says():
+    """'same' with output_padding 0 and an even dilated kernel: the layer is built and fails
+    when called (Keras's shape, (n - 1)*s, is not one 'SAME' takes back to n); only there."""
+    at_run = [c for c in GOLDEN["conv_transpose"] if c["keras"] is None
+              and not c["keras_error"].startswith("ValueError")]
+    rule = [c for c in GOLDEN["conv_transpose"] if c["padding"] == "same" and c["output_padding"] == 0
+            and (c["d"] * (c["k"] - 1) + 1) % 2 == 0 and c["n"] > 1 and not (c["s"] > 1 and c["d"] > 1)]
+    assert at_run == rule and len(rule) >= 5

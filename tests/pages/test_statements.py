@@ -281,3 +281,27 @@ def test_keras_defaults_on_the_pages_are_kerass():
     assert d["concatenate_axis"] == -1 and d["grouped_conv2d_is_concatenation"]
     page = render_page("foundations", "concatenation")
     assert "`keras.layers.Concatenate(axis=-1)([a, b])`, and `axis=-1` is its default" in page
+
+
+def test_transposed_page_says_where_keras_refuses_or_tensorflow_fails():
+    page = render_page("foundations", "transposed-convolution")
+    assert "but it takes \\(a\\) only\nbelow the stride, in every dimension" in page
+    assert "so the dilated case above has no Keras port" in page
+    op = fields.transposed_convolution()["dilated_op"]
+    with pytest.raises(ValueError, match="strictly less than `strides`"):  # the page's dilated case
+        tfr.check_keras_conv_transpose(op["s"], op["d"], op["a"])
+    refused = {c["keras_error"].split(":")[0] for c in TF["conv_transpose"]
+               if c["keras"] is None and c["s"] > 1 and c["d"] > 1}
+    assert refused == {"ValueError"}  # the stride with the dilation: refused when built
+    assert "Keras builds the layer, and\nTensorFlow fails when it runs" in page
+    failing = [c for c in TF["conv_transpose"] if c["keras"] is None and not c["keras_error"].startswith("ValueError")]
+    assert failing and all(c["padding"] == "same" and c["output_padding"] == 0 and (c["d"] * (c["k"] - 1) + 1) % 2 == 0
+                           for c in failing)
+
+
+def test_output_size_page_names_every_refusal_of_the_pair():
+    page = render_page("foundations", "output-size")
+    assert "Keras convolution layers, `Conv2D` and `Conv2DTranspose`, refuse" in page
+    refusals = TF["defaults"]["refusals"]
+    assert refusals["Conv2D"] == refusals["Conv2DTranspose"] is not None
+    assert "and so do `tf.nn.convolution` and\n`tf.nn.pool`" in page
