@@ -193,7 +193,9 @@ def _counts(layer, input_shape) -> dict:
     return {"total": int(model.count_params()),
             "trainable": int(sum(np.prod(v.shape) for v in model.trainable_weights)),
             "non_trainable": int(sum(np.prod(v.shape) for v in model.non_trainable_weights)),
-            "shapes": {v.name: list(v.shape) for v in layer.weights}}
+            "shapes": {v.name: list(v.shape) for v in layer.weights},
+            "trainable_names": sorted(v.name for v in layer.trainable_weights),
+            "non_trainable_names": sorted(v.name for v in layer.non_trainable_weights)}
 
 
 def param_cases(rng) -> list[dict]:
@@ -254,7 +256,9 @@ def defaults() -> dict:
     for name, make in (("Conv2D", lambda: L.Conv2D(1, 3, strides=2, dilation_rate=2)),
                        ("Conv2DTranspose", lambda: L.Conv2DTranspose(1, 3, strides=2, dilation_rate=2)),
                        ("Conv2DTranspose_output_padding",
-                        lambda: L.Conv2DTranspose(1, 3, strides=2, output_padding=2))):
+                        lambda: L.Conv2DTranspose(1, 3, strides=2, output_padding=2)),
+                       ("Conv2D_groups_filters", lambda: L.Conv2D(3, 3, groups=2)),
+                       ("Conv2D_groups_input", lambda: L.Conv2D(4, 3, groups=2)(np.zeros((1, 5, 5, 3), "float32")))):
         try:
             make()
             refusal[name] = None

@@ -305,3 +305,17 @@ def test_output_size_page_names_every_refusal_of_the_pair():
     refusals = TF["defaults"]["refusals"]
     assert refusals["Conv2D"] == refusals["Conv2DTranspose"] is not None
     assert "and so do `tf.nn.convolution` and\n`tf.nn.pool`" in page
+
+
+def test_batchnorm_and_grouped_pages_name_kerass_weights_and_refusals():
+    page = render_page("foundations", "batch-normalization")
+    assert ("its `gamma`\n  and `beta` are learned, its `moving_mean` and `moving_variance` are not" in page)
+    bn = next(p for p in TF["params"] if p["kind"] == "BatchNormalization")
+    assert (bn["trainable_names"], bn["non_trainable_names"]) == (["beta", "gamma"], ["moving_mean", "moving_variance"])
+    page = render_page("foundations", "grouped-convolution")
+    assert "the input's\n  channels and `filters` must both be divisible by `g`" in page
+    refusals = TF["defaults"]["refusals"]
+    assert "filters must be evenly divisible" in refusals["Conv2D_groups_filters"]
+    assert "input channels must be evenly divisible" in refusals["Conv2D_groups_input"]
+    assert "concatenation of the groups' results along the channel axis" in page
+    assert TF["defaults"]["grouped_conv2d_is_concatenation"]
