@@ -18,6 +18,7 @@ gives for them (tests/pages/test_statements.py compares the pages' values).
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -272,6 +273,9 @@ def defaults() -> dict:
         "conv2d": {"use_bias": conv.use_bias, "padding": conv.padding, "data_format": conv.data_format},
         "dense_use_bias": dense.use_bias,
         "maxpool": {"strides": list(pool.strides), "pool_size": list(pool.pool_size), "padding": pool.padding},
+        "arguments": {name: sorted(inspect.signature(getattr(L, name)).parameters) for name in (
+            "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D",
+            "BatchNormalization", "Dense", "Concatenate", "ZeroPadding2D")},
         "concatenate_axis": L.Concatenate().axis,
         "grouped_conv2d_is_concatenation": grouped_is_concatenation(np.random.default_rng(SEED + 1)),
         # ZeroPadding2D(((top, bottom), (left, right))) on 2x2 ones: the shape, and the ones' first row and column

@@ -319,3 +319,18 @@ def test_batchnorm_and_grouped_pages_name_kerass_weights_and_refusals():
     assert "input channels must be evenly divisible" in refusals["Conv2D_groups_input"]
     assert "concatenation of the groups' results along the channel axis" in page
     assert TF["defaults"]["grouped_conv2d_is_concatenation"]
+
+
+def test_keras_argument_names_on_the_pages_are_kerass():
+    from generator.pages import cheatsheet
+
+    args = TF["defaults"]["arguments"]
+    notes = " ".join(r["notes"] for r in cheatsheet.NOTATION)
+    assert "`dilation_rate` (Keras)" in notes and "dilation_rate" in args["Conv2D"]
+    assert "*units* (Keras)" in notes and "units" in args["Dense"]
+    assert {"axis", "momentum", "epsilon"} <= set(args["BatchNormalization"])
+    assert "groups" in args["Conv2D"] and "output_padding" in args["Conv2DTranspose"]
+    page = render_page("foundations", "pooling")
+    assert "`'same'`, never a number of pixels, and have no `ceil_mode`" in page
+    for pool in ("MaxPooling2D", "AveragePooling2D"):  # no ceil_mode, no dilation: the calculator's TF column
+        assert set(args[pool]) == {"pool_size", "strides", "padding", "data_format", "name", "kwargs"}
