@@ -227,9 +227,12 @@
         tupleRepr(strides) + " and dilation_rate=" + tupleRepr(dilations));
     }
   }
-  /** tensorflow.check_keras_conv_transpose: that, and an output_padding (null: not given)
-   *  below the stride in every dimension. */
-  function checkKerasConvTranspose(strides, dilations, outputPadding) {
+  /** tensorflow.check_keras_conv_transpose: no groups (Conv2DTranspose has no such argument),
+   *  that, and an output_padding (null: not given) below the stride in every dimension. */
+  function checkKerasConvTranspose(strides, dilations, outputPadding, groups) {
+    if (groups !== undefined && groups !== 1) {
+      throw new ShapeError("Unrecognized keyword arguments passed to Conv2DTranspose: {'groups': " + groups + "}");
+    }
     checkKerasConv(strides, dilations);
     if (outputPadding === null || outputPadding === undefined) return;
     for (var i = 0; i < 2; i++) {
@@ -298,8 +301,8 @@
    * output_padding 'valid' (kerasConvTransposeOutputSize); with one, PyTorch's formula.
    * Keras's refusals first (tensorflow.check_keras_conv_transpose).
    */
-  function kerasConvTranspose2dOutputHW(hw, k, s, p, op, d) {
-    checkKerasConvTranspose(s, d, op[0] || op[1] ? op : null);
+  function kerasConvTranspose2dOutputHW(hw, k, s, p, op, d, groups) {
+    checkKerasConvTranspose(s, d, op[0] || op[1] ? op : null, groups);
     if (op[0] || op[1]) return convTranspose2dOutputHW(hw, k, s, p, op, d);
     checkConvArgs(hw, k, s, p, d);
     var out = [0, 1].map(function (i) {
@@ -544,7 +547,7 @@
       needMap("conv_transpose", shape);
       var c = shape[0], hw = [shape[1], shape[2]];
       var out = (tf ? kerasConvTranspose2dOutputHW : convTranspose2dOutputHW)(
-        hw, v.kernel, v.stride, v.padding, v.output_padding, v.dilation);
+        hw, v.kernel, v.stride, v.padding, v.output_padding, v.dilation, v.groups);
       var wb = convTranspose2dParams(c, v.out, v.kernel, v.groups, v.bias);
       var details = "f=" + hwText(v.kernel) + ", s=" + hwText(v.stride) + ", p=" + hwText(v.padding);
       if (!same2(v.output_padding, [0, 0])) details += ", output padding " + hwText(v.output_padding);

@@ -153,13 +153,18 @@ def check_keras_conv(strides, dilation_rate) -> None:
             f"Received: strides={s} and dilation_rate={d}")
 
 
-def check_keras_conv_transpose(strides, dilation_rate, output_padding=None) -> None:
+def check_keras_conv_transpose(strides, dilation_rate, output_padding=None, groups=1) -> None:
     """Raise Keras's ValueError where ``Conv2DTranspose`` refuses its arguments.
 
-    The stride with the dilation as in :func:`check_keras_conv`, and an
-    ``output_padding`` (None: not given) that is not below the stride in every
-    dimension; PyTorch allows anything below the stride or the dilation.
+    Groups above 1 (``Conv2DTranspose`` has no ``groups`` argument, unlike
+    ``Conv2D``: a port splits the channels and concatenates); the stride with
+    the dilation as in :func:`check_keras_conv`; and an ``output_padding``
+    (None: not given) that is not below the stride in every dimension, where
+    PyTorch allows anything below the stride or the dilation.
     """
+    groups = _int(groups, "groups")
+    if groups != 1:
+        raise ValueError(f"Unrecognized keyword arguments passed to Conv2DTranspose: {{'groups': {groups}}}")
     check_keras_conv(strides, dilation_rate)
     if output_padding is None:
         return

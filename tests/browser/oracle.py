@@ -138,7 +138,8 @@ def _tf_row(layer_data, shape) -> dict:
                 return _tf_conv(layer, shape)
         if isinstance(layer, ConvTranspose) and on_maps:
             tfr.check_keras_conv_transpose(layer.stride, layer.dilation,
-                                           None if layer.output_padding == (0, 0) else layer.output_padding)
+                                           None if layer.output_padding == (0, 0) else layer.output_padding,
+                                           layer.groups)
         if isinstance(layer, MaxPool) and on_maps:
             tfr.check_keras_pool(layer.dilation)
         if isinstance(layer, ConvTranspose) and on_maps and layer.output_padding == (0, 0):

@@ -258,6 +258,7 @@ def defaults() -> dict:
                        ("Conv2DTranspose", lambda: L.Conv2DTranspose(1, 3, strides=2, dilation_rate=2)),
                        ("Conv2DTranspose_output_padding",
                         lambda: L.Conv2DTranspose(1, 3, strides=2, output_padding=2)),
+                       ("Conv2DTranspose_groups", lambda: L.Conv2DTranspose(4, 3, groups=2)),
                        ("Conv2D_groups_filters", lambda: L.Conv2D(3, 3, groups=2)),
                        ("Conv2D_groups_input", lambda: L.Conv2D(4, 3, groups=2)(np.zeros((1, 5, 5, 3), "float32")))):
         try:

@@ -146,6 +146,10 @@ def test_keras_refusal_messages_are_keras():
     with pytest.raises(ValueError) as exc:
         tfr.check_keras_conv_transpose((2, 2), (1, 1), (2, 2))
     assert refusals["Conv2DTranspose_output_padding"] == f"ValueError: {exc.value}"
+    with pytest.raises(ValueError) as exc:
+        tfr.check_keras_conv_transpose((1, 1), (1, 1), None, groups=2)
+    assert refusals["Conv2DTranspose_groups"] == f"ValueError: {exc.value}"
+    tfr.check_keras_conv_transpose((1, 1), (1, 1), None, groups=1)
 
 
 def test_tf_nn_conv2d_takes_stride_with_dilation():
