@@ -334,3 +334,22 @@ def test_keras_argument_names_on_the_pages_are_kerass():
     assert "`'same'`, never a number of pixels, and have no `ceil_mode`" in page
     for pool in ("MaxPooling2D", "AveragePooling2D"):  # no ceil_mode, no dilation: the calculator's TF column
         assert set(args[pool]) == {"pool_size", "strides", "padding", "data_format", "name", "kwargs"}
+
+
+def test_calculator_page_examples_are_what_both_libraries_give():
+    """docs/calculator.md is written by hand: its two worked sizes, TensorFlow's then
+    PyTorch's, are read from the page and recomputed here."""
+    import re
+
+    from generator import nn
+
+    text = (Path(__file__).resolve().parents[2] / "docs/calculator.md").read_text(encoding="utf-8")
+    found = re.findall(r"\\\(H=(\d+), f=(\d+), s=(\d+)\\\): (\d+), PyTorch (\d+)\)", text)
+    assert len(found) == 2, found
+    (h, f, s, tf_t, torch_t), (h2, f2, s2, tf_p, torch_p) = [tuple(map(int, m)) for m in found]
+    # a transposed convolution: Keras Conv2DTranspose 'valid', and PyTorch's formula
+    assert (tf_t, torch_t) == (tfr.conv_transpose_output_size(h, f, s, "valid"),
+                               nn.conv_transpose_output_size(h, f, s))
+    # pooling with ceil_mode and no padding: Keras 'same', and PyTorch's ceil_mode
+    assert (tf_p, torch_p) == (tfr.pool_output_size(h2, f2, s2, "same")[0],
+                               nn.pool_output_size(h2, f2, s2, ceil_mode=True))
