@@ -8,18 +8,29 @@ the convolution; uneven padding becomes a ``pad`` layer before a convolution wit
 padding 0; pooling keeps its own padding (with ``ceil_mode`` for the odd pixel), since
 zeros would change a maximum. Keras' layout is channels-last; the spec's is channels
 first (C×H×W), so a model's ``(H, W, C)`` input becomes ``[C, H, W]``.
+
+Keras 3 writes some of a model as operations rather than layers (``x + y`` is the op
+``Add`` of ``keras.src.ops.numpy``): one of two tensors is the merge it names; an op with
+a constant is mapped only in MobileNetV3's hard sigmoid, ``x + 3`` -> ``ReLU(6)`` ->
+``× 1/6``. A nested ``Sequential`` (ConvNeXt's stem) is read layer by layer. ``Rescaling``
+and ``Normalization`` right after the input are the model's preprocessing: the spec's
+input is the preprocessed image (the description says so, with the statistics Keras
+counts as weights). A ``Dense`` on a channels-last image is a 1×1 convolution; a
+``Reshape`` of a global pooling back to 1×1 (EfficientNet's squeeze) keeps the 1×1.
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
+from collections import defaultdict
 from pathlib import Path
 
 from ..errors import UserError
 from ..nn.tensorflow import check_keras_conv, keras_conv2d_output_hw, pool_output_size
+from ..specs.layers import INPUT
 from .lowering import conv_padding, pool_padding, tf_same_pads
-from .model import Builder, Imported, Unsupported, clean_name, pair_or_one
+from .model import Builder, Imported, clean_name, pair_or_one
 
 __all__ = ["read", "SUPPORTED", "ACTIVATIONS", "MAX_CONFIG_BYTES"]
 
@@ -29,8 +40,11 @@ SUPPORTED: tuple[str, ...] = (
     "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
     "Dense", "BatchNormalization", "Activation", "ReLU", "Softmax", "Dropout",
     "SpatialDropout2D", "Add", "Concatenate", "Multiply", "ZeroPadding2D", "Cropping2D",
-    "UpSampling2D", "Flatten", "Reshape",
+    "UpSampling2D", "Flatten", "Reshape", "LayerNormalization", "LayerScale",
+    "StochasticDepth", "Rescaling", "Normalization", "Sequential",
 )
+#: The hard sigmoid Keras 3 writes as operations: add 3, ReLU capped at 6, times 1/6.
+HARD_SIGMOID = (3.0, 6.0, 1.0 / 6.0)
 #: Keras activation name -> spec kind (None: no layer).
 ACTIVATIONS: dict[str, str | None] = {
     "linear": None, "relu": "relu", "relu6": "relu6", "sigmoid": "sigmoid", "tanh": "tanh",
@@ -70,6 +84,30 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
         raise UserError(f"{shown}: the config is nested too deeply") from None
 
 
+class LayerError(UserError):
+    """A Keras layer no spec layer represents: one line naming the file, the layer, its
+    class and what is wrong (the field, where one is)."""
+
+    def __init__(self, source, layer, cls, why, supported=()):
+        known = f"; supported: {', '.join(supported)}" if supported else ""
+        super().__init__(f"{source}: layer {layer!r} ({cls}): {why}{known}")
+        self.layer, self.cls = layer, cls
+
+
+def _all_layers(layers):
+    """Every layer dict, those of nested models included."""
+    for lay in layers:
+        yield lay
+        inner = (lay.get("config") or {}).get("layers")
+        if isinstance(inner, list):
+            yield from _all_layers([x for x in inner if isinstance(x, dict)])
+
+
+def _is_op(layer) -> bool:
+    """True for an operation Keras 3 records in the graph (``x + y``), not a layer."""
+    return str(layer.get("module") or "").startswith("keras.src.ops")
+
+
 class _Reader:
     def __init__(self, shown, data, input_shape, skip):
         self.src, self.skip, self.input_shape = shown, skip, input_shape
@@ -85,11 +123,21 @@ class _Reader:
         self.layers = [lay for lay in layers if isinstance(lay, dict)]
         self.channels_first = any(
             (lay.get("config") or {}).get("data_format") == "channels_first"
-            for lay in self.layers)
+            for lay in _all_layers(self.layers))
+        #: layer name -> the layers that take its output
+        self.consumers: dict[str, list] = defaultdict(list)
+        #: value -> (the op adding 3, stage 1 or 2, its input, the ReLU's name or None) of
+        #: a hard sigmoid being read (see HARD_SIGMOID): no layer until its last step
+        self.pending: dict[str, tuple] = {}
+        #: the preprocessing layers read as the input: (class, name, weights Keras counts)
+        self.preprocessing: list[tuple[str, str, int]] = []
 
     def fail(self, layer, why, supported=True):
-        return Unsupported(self.src, self.lname(layer), str(layer.get("class_name")), why,
-                           SUPPORTED if supported else ())
+        cls = str(layer.get("class_name"))
+        if _is_op(layer):
+            cls = f"operation {cls}"
+        return LayerError(self.src, self.lname(layer), cls, why,
+                          SUPPORTED if supported else ())
 
     @staticmethod
     def lname(layer) -> str:
@@ -151,13 +199,16 @@ class _Reader:
         if self.kind == "Sequential":
             cfg = first.get("config") or {}
             dims = self._batch_shape(cfg)
+            if dims is None and isinstance(self.config.get("build_input_shape"), list):
+                dims = self.config["build_input_shape"][1:]  # built with model.build()
             shape = self._to_spec_shape(dims, first)
             self.b = Builder(self.src, "\0input")
             prev = "\0input"
             self.shapes = {prev: shape}
-            for layer in self.layers:
-                if layer.get("class_name") == "InputLayer":
-                    continue
+            body = [lay for lay in self.layers if lay.get("class_name") != "InputLayer"]
+            for a, b in zip(body, body[1:]):
+                self.consumers[self.lname(a)].append(b)
+            for layer in body:
                 prev = self.layer(layer, [prev])
         else:
             inputs = [lay for lay in self.layers if lay.get("class_name") == "InputLayer"]
@@ -170,10 +221,15 @@ class _Reader:
             self.b = Builder(self.src, in_name)
             self.shapes = {in_name: shape}
             for layer in self.layers:
+                if layer is not inputs[0]:
+                    for source in self._inbound(layer):
+                        self.consumers[source].append(layer)
+            for layer in self.layers:
                 if layer is inputs[0]:
                     continue
                 sources = self._inbound(layer)
-                missing = [s for s in sources if s not in self.shapes]
+                missing = [s for s in sources if s not in self.shapes
+                           and s not in self.pending]
                 if not sources or missing:
                     raise self.fail(layer, f"its inputs {missing or sources} come from no "
                                            "earlier layer", False)
@@ -184,6 +240,8 @@ class _Reader:
             if not isinstance(outputs, list) or len(outputs) != 1:
                 raise UserError(f"{self.src}: the model must have one output")
             out = str(outputs[0][0])
+            if out in self.pending:
+                self._unfinished(out)
             last = next(iter(self.b.layers[-1].values()))["name"] if self.b.layers else None
             if self.b.made_by.get(out) != last:
                 raise UserError(f"{self.src}: the output {out!r} is not the last layer; a "
@@ -192,16 +250,55 @@ class _Reader:
         text = (f"Imported from the Keras model {Path(self.src).name}: channels-last sizes "
                 "written channels first; 'same' padding as Keras computes it (an uneven one "
                 "as a pad layer before the convolution).")
-        note = self.b.placeholder_note()
+        notes = [n for n in (self._preprocessing_note(), self.b.placeholder_note()) if n]
         return Imported(clean_name(title) or "Imported model", shape,
-                        text + ("\n\n" + note if note else ""), self.b.layers)
+                        "\n\n".join([text, *notes]), self.b.layers)
+
+    def _preprocessing_note(self) -> str:
+        if not self.preprocessing:
+            return ""
+        named = ", ".join(f"{cls} {name}" for cls, name, _ in self.preprocessing)
+        counted = sum(n for _, _, n in self.preprocessing)
+        stats = (f" Keras counts {counted} values of it (Normalization's mean, variance and "
+                 "count) as non-trainable weights; the table does not." if counted else "")
+        return (f"The model's input preprocessing ({named}) is not a layer here: the input "
+                f"is the preprocessed image.{stats}")
 
     # ------------------------------------------------------------ layers
+
+    def _unfinished(self, value):
+        """A value of a hard sigmoid read only in part: an error, or with
+        ``--skip-unsupported`` a placeholder for the add (and the ReLU6 after it)."""
+        origin, _, x, relu = self.pending[value]
+        if not self.skip:
+            raise self.fail(origin, "adds the constant 3: no spec layer does (mapped: x + 3, "
+                                    "ReLU capped at 6, times 1/6: a hard sigmoid)", False)
+        added = self.lname(origin)
+        if self.pending.pop(added, None) is not None:  # not already a placeholder
+            self.b.placeholder(f"operation {origin.get('class_name')}", added, x, [added])
+            self.shapes[added] = self.shapes[x]
+        if relu is not None and self.pending.pop(relu, None) is not None:
+            self.b.add("relu6", {}, relu, [added], [relu])
+            self.shapes[relu] = self.shapes[x]
 
     def layer(self, layer, sources) -> str:
         cls = layer.get("class_name")
         cfg = layer.get("config") or {}
         name = self.lname(layer)
+        if _is_op(layer) and cls in ("Add", "Multiply"):
+            consts = self._constants(layer)
+            if consts:
+                return self._op_constant(layer, cls, name, sources, consts)
+        for source in sources:
+            if source not in self.pending:
+                continue
+            origin, stage, x, _ = self.pending[source]
+            if (stage == 1 and cls == "ReLU" and not cfg.get("negative_slope")
+                    and not cfg.get("threshold") and cfg.get("max_value") is not None
+                    and float(cfg["max_value"]) == HARD_SIGMOID[1]):
+                self.pending[name] = (origin, 2, x, name)
+                return name
+            self._unfinished(source)
         method = getattr(self, f"k_{cls}", None)
         if method is None or cls not in SUPPORTED:
             if not self.skip:
@@ -215,6 +312,39 @@ class _Reader:
             raise self.fail(layer, f"its config is not as Keras writes it "
                                    f"({type(exc).__name__}: {str(exc)[:80]})", False) from None
         self.shapes[name] = shape
+        return name
+
+    @staticmethod
+    def _constants(layer) -> list[float]:
+        """The numbers among an operation's arguments (``x + 3.0``: ``[3.0]``)."""
+        nodes = layer.get("inbound_nodes") or []
+        args = nodes[0].get("args", []) if nodes and isinstance(nodes[0], dict) else []
+        return [float(a) for a in args
+                if isinstance(a, (int, float)) and not isinstance(a, bool)]
+
+    def _op_constant(self, layer, cls, name, sources, consts) -> str:
+        """An operation of a tensor and a number: a step of a hard sigmoid, or an error."""
+        add, _, times = HARD_SIGMOID
+        if len(sources) == 1 and len(consts) == 1:
+            (source,), (c,) = sources, consts
+            held = self.pending.get(source)
+            if cls == "Add" and c == add and held is None:
+                self.pending[name] = (layer, 1, source, None)
+                return name
+            if cls == "Multiply" and abs(c - times) < 1e-6 and held and held[1] == 2:
+                x = held[2]
+                self.b.add("hardsigmoid", {}, name, [x], [name])
+                self.shapes[name] = self.shapes[x]
+                return name
+            if held is not None:
+                self._unfinished(source)
+        verb = "adds" if cls == "Add" else "multiplies by"
+        if not self.skip or not sources:
+            raise self.fail(layer, f"{verb} the constant {consts[0]:g}: no spec layer does "
+                                   "(mapped: x + 3, ReLU capped at 6, times 1/6: a hard "
+                                   "sigmoid)", False)
+        self.b.placeholder(f"operation {cls}", name, sources[0], [name])
+        self.shapes[name] = self.shapes[sources[0]]
         return name
 
     def emit(self, kind, fields, name, sources, shape):
@@ -292,6 +422,20 @@ class _Reader:
             self.b.add("conv", _drop({"out": out, **common, "groups": groups, "bias": bias}),
                        name, [source], [name])
         return self.activation(layer, cfg, name, (out, *hw))
+
+    def k_Sequential(self, layer, cfg, name, sources):
+        """A nested Sequential model: its layers in order, its output the last one's."""
+        body = [lay for lay in cfg["layers"] if isinstance(lay, dict)
+                and lay.get("class_name") != "InputLayer"]
+        if not body:
+            raise self.fail(layer, "a nested model without layers", False)
+        for a, b in zip(body, body[1:]):
+            self.consumers[self.lname(a)].append(b)
+        prev = sources[0]
+        for inner in body:
+            prev = self.layer(inner, [prev])
+        self.b.alias(name, prev)
+        return self.shapes[prev]
 
     def k_Conv2D(self, layer, cfg, name, sources):
         return self._conv(layer, cfg, name, sources)
@@ -379,7 +523,10 @@ class _Reader:
     def _global(self, layer, cfg, name, sources, mode):
         c, h, w = self._map(layer, sources[0])
         fields = {} if mode == "avg" else {"mode": mode}
-        if cfg.get("keepdims"):
+        takers = self.consumers.get(name) or []
+        if cfg.get("keepdims") or takers and all(
+                self._keras_shape(_target(t)) == (c, 1, 1) for t in takers):
+            # kept 1×1, or only reshaped back to 1×1 (a squeeze-and-excitation): no flatten
             return self.emit("global_pool", fields, name, sources, (c, 1, 1))
         pooled = f"{name} pool"
         self.b.add("global_pool", fields, pooled, sources, [pooled])
@@ -393,31 +540,88 @@ class _Reader:
 
     def k_Dense(self, layer, cfg, name, sources):
         shape = self.shapes[sources[0]]
-        if len(shape) != 1:
-            raise self.fail(layer, "Dense on an image applies to each pixel; only a Dense "
-                                   "after Flatten or global pooling is mapped", False)
         out = int(cfg["units"])
-        self.b.add("linear", _drop({"out": out, "bias": bool(cfg.get("use_bias", True))}),
-                   name, sources, [name])
-        return self.activation(layer, cfg, name, (out,))
+        bias = bool(cfg.get("use_bias", True))
+        if len(shape) == 1:
+            self.b.add("linear", _drop({"out": out, "bias": bias}), name, sources, [name])
+            return self.activation(layer, cfg, name, (out,))
+        if self.channels_first:
+            raise self.fail(layer, "Dense on a channels-first image acts on its last axis, "
+                                   "the width: no spec layer does", False)
+        # channels-last: the same Dense at every pixel is a 1×1 convolution
+        self.b.add("conv", _drop({"out": out, "kernel": 1, "bias": bias}), name, sources,
+                   [name])
+        return self.activation(layer, cfg, name, (out, *shape[1:]))
 
     def k_BatchNormalization(self, layer, cfg, name, sources):
         shape = self.shapes[sources[0]]
-        axis = cfg.get("axis", -1)
-        axis = axis[0] if isinstance(axis, list) and len(axis) == 1 else axis
-        channel_axes = (1, -len(shape) - 1 + 1) if self.channels_first else (-1, len(shape))
-        if len(shape) == 1:
-            channel_axes = (-1, 1)
-        if axis not in channel_axes:
-            raise self.fail(layer, f"normalises axis {axis}, not the channels", False)
+        self._channel_axis(layer, cfg, shape, "batch normalisation")
         center, scale = bool(cfg.get("center", True)), bool(cfg.get("scale", True))
-        if center != scale:
-            raise self.fail(layer, "center without scale (or scale without center) has no "
-                                   "spec batchnorm", False)
+        if center and not scale:
+            raise self.fail(layer, "scale false with center true (a learned shift alone): "
+                                   "no spec layer learns only a shift", False)
         fields = {"eps": float(cfg.get("epsilon", 1e-3))}
         if not center:
             fields["affine"] = False
-        return self.emit("batchnorm", fields, name, sources, shape)
+        if center or not scale:
+            return self.emit("batchnorm", fields, name, sources, shape)
+        # center false, scale true: normalised, then a learned scale per channel
+        tmp = f"{name}\0normalised"
+        self.b.add("batchnorm", fields, name, sources, [tmp])
+        self.b.add("scale", {}, f"{name} scale", [tmp], [name])
+        return shape
+
+    def _channel_axis(self, layer, cfg, shape, what):
+        axis = cfg.get("axis", -1)
+        axis = axis[0] if isinstance(axis, list) and len(axis) == 1 else axis
+        ok = (-1, 1) if len(shape) == 1 else (1, -3) if self.channels_first else (-1, 3)
+        if axis not in ok:
+            raise self.fail(layer, f"axis {axis}: {what} over the channels only", False)
+
+    def k_LayerNormalization(self, layer, cfg, name, sources):
+        shape = self.shapes[sources[0]]
+        self._channel_axis(layer, cfg, shape, "layer normalisation")
+        center, scale = bool(cfg.get("center", True)), bool(cfg.get("scale", True))
+        if center != scale or cfg.get("rms_scaling"):
+            field = "rms_scaling" if cfg.get("rms_scaling") else "center" if center else "scale"
+            raise self.fail(layer, f"{field} {cfg.get(field)}: a spec layernorm learns both "
+                                   "or neither of scale and shift", False)
+        fields = {"eps": float(cfg.get("epsilon", 1e-3))}
+        if not center:
+            fields["affine"] = False
+        return self.emit("layernorm", fields, name, sources, shape)
+
+    def k_LayerScale(self, layer, cfg, name, sources):
+        """ConvNeXt's layer scale (keras.applications.convnext): a learned scale per
+        channel."""
+        shape = self.shapes[sources[0]]
+        dim = cfg.get("projection_dim")
+        if dim is not None and int(dim) != shape[0]:
+            raise self.fail(layer, f"projection_dim {dim} on {shape[0]} channels", False)
+        return self.emit("scale", {}, name, sources, shape)
+
+    def k_StochasticDepth(self, layer, cfg, name, sources):
+        """Drops a whole residual branch while training; the identity when used."""
+        rate = float(cfg.get("drop_path_rate", 0.0))
+        return self.emit("dropout", {"p": rate}, name, sources, self.shapes[sources[0]])
+
+    def _preprocess(self, layer, cfg, name, sources, weights):
+        if len(sources) != 1 or self.b.made_by.get(sources[0]) != INPUT:
+            raise self.fail(layer, "preprocessing is mapped only right after the input (as "
+                                   "part of it); no spec layer scales by a constant", False)
+        self.preprocessing.append((str(layer.get("class_name")), name, weights))
+        self.b.alias(name, sources[0])
+        return self.shapes[sources[0]]
+
+    def k_Rescaling(self, layer, cfg, name, sources):
+        return self._preprocess(layer, cfg, name, sources, 0)
+
+    def k_Normalization(self, layer, cfg, name, sources):
+        shape = self.shapes[sources[0]]
+        self._channel_axis(layer, cfg, shape, "normalisation")
+        # adapted (mean not in the config): mean and variance per channel and a count
+        weights = 0 if cfg.get("mean") is not None else 2 * shape[0] + 1
+        return self._preprocess(layer, cfg, name, sources, weights)
 
     def k_Activation(self, layer, cfg, name, sources):
         act = cfg.get("activation")
@@ -434,10 +638,13 @@ class _Reader:
     def k_ReLU(self, layer, cfg, name, sources):
         top = cfg.get("max_value")
         if cfg.get("negative_slope") or cfg.get("threshold"):
-            raise self.fail(layer, "a leaky or thresholded ReLU is not mapped", False)
+            field = "negative_slope" if cfg.get("negative_slope") else "threshold"
+            raise self.fail(layer, f"{field} {cfg[field]}: a leaky or thresholded ReLU is "
+                                   "not mapped", False)
         kind = "relu" if top is None else "relu6" if float(top) == 6 else None
         if kind is None:
-            raise self.fail(layer, f"ReLU capped at {top}: only 6 (relu6)", False)
+            raise self.fail(layer, f"max_value {top}: a ReLU is capped only at 6 (relu6)",
+                            False)
         return self.emit(kind, {}, name, sources, self.shapes[sources[0]])
 
     def k_Softmax(self, layer, cfg, name, sources):
@@ -519,6 +726,15 @@ class _Reader:
             n *= d
         return self.emit("flatten", {}, name, sources, (n,))
 
+    def _keras_shape(self, target):
+        """A Keras shape (no batch) in the spec's layout, or None."""
+        if not isinstance(target, list) or not all(isinstance(d, int) for d in target):
+            return None
+        if len(target) == 3 and not self.channels_first:
+            h, w, c = target
+            return (c, h, w)
+        return tuple(target)
+
     def k_Reshape(self, layer, cfg, name, sources):
         target = cfg.get("target_shape")
         shape = self.shapes[sources[0]]
@@ -526,8 +742,22 @@ class _Reader:
         for d in shape:
             n *= d
         if isinstance(target, list) and len(target) == 1 and target[0] in (n, -1):
+            if len(shape) == 1:
+                self.b.alias(name, sources[0])
+                return shape
             return self.emit("flatten", {}, name, sources, (n,))
-        raise self.fail(layer, f"a reshape to {target}: only to one flat vector", False)
+        if self._keras_shape(target) == tuple(shape):  # a global pooling kept 1×1
+            self.b.alias(name, sources[0])
+            return shape
+        raise self.fail(layer, f"target_shape {target}: only to one flat vector, or to 1×1 "
+                               "after a global pooling", False)
+
+
+def _target(layer):
+    """A Reshape layer's target shape (None for any other layer)."""
+    if layer.get("class_name") != "Reshape":
+        return None
+    return (layer.get("config") or {}).get("target_shape")
 
 
 _DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True,

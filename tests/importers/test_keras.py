@@ -105,17 +105,17 @@ def test_keras_what_pytorch_cannot_do_is_one_line(tmp_path, capsys):
         layers.insert(1, {"class_name": "MaxPooling2D", "config": {
             "name": "p", "pool_size": [2, 2], "strides": [1, 1], "padding": "same"}})
     err = _bad(tmp_path, capsys, same_pool_stride_1)
-    assert "node 'p' (MaxPooling2D): 'same' pooling of 24×24" in err
+    assert "layer 'p' (MaxPooling2D): 'same' pooling of 24×24" in err
 
     def off_centre(layers):
         layers[5]["config"]["cropping"] = [[0, 3], [3, 3]]
-    assert "node 'crop' (Cropping2D): cropping top 0, bottom 3" in _bad(tmp_path, capsys,
+    assert "layer 'crop' (Cropping2D): cropping top 0, bottom 3" in _bad(tmp_path, capsys,
                                                                          off_centre)
 
     def lstm(layers):
         layers.insert(2, {"class_name": "LSTM", "config": {"name": "rnn", "units": 4}})
     err = _bad(tmp_path, capsys, lstm)
-    assert "node 'rnn' (LSTM): no spec layer represents it; supported: InputLayer, Conv2D" in err
+    assert "layer 'rnn' (LSTM): no spec layer represents it; supported: InputLayer, Conv2D" in err
 
 
 def test_not_a_keras_file(tmp_path, capsys):
@@ -131,7 +131,7 @@ def test_not_a_keras_file(tmp_path, capsys):
 def test_a_malformed_keras_config_is_one_line(tmp_path, capsys):
     def bad_filters(layers):
         layers[0]["config"]["filters"] = "six"
-    assert "node 'conv_valid' (Conv2D): its config is not as Keras writes it" in _bad(
+    assert "layer 'conv_valid' (Conv2D): its config is not as Keras writes it" in _bad(
         tmp_path, capsys, bad_filters)
     src = tmp_path / "deep.json"
     src.write_text("[" * 100_000 + "]" * 100_000)
