@@ -67,11 +67,15 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
                     raise UserError(f"{shown}: config.json is larger than "
                                     f"{MAX_CONFIG_BYTES >> 20} MiB")
                 raw = zf.read(info)
+                version = _saved_version(zf)
         else:
             if path.stat().st_size > MAX_CONFIG_BYTES:
                 raise UserError(f"{shown}: larger than {MAX_CONFIG_BYTES >> 20} MiB")
             raw = path.read_bytes()
+            version = None
         data = json.loads(raw.decode("utf-8"))
+        if isinstance(data, dict) and isinstance(data.get("keras_version"), str):
+            version = data["keras_version"]  # Keras 2's to_json() writes it
     except (zipfile.BadZipFile, KeyError):
         raise UserError(f"{shown}: not a .keras file (a zip holding config.json)") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -79,9 +83,22 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
     except OSError as exc:
         raise UserError(f"{shown}: cannot be read: {exc.strerror}") from None
     try:
-        return _Reader(shown, data, input_shape, skip_unsupported).read(name)
+        return _Reader(shown, data, input_shape, skip_unsupported, version).read(name)
     except RecursionError:
         raise UserError(f"{shown}: the config is nested too deeply") from None
+
+
+def _saved_version(zf) -> str | None:
+    """The Keras version in a ``.keras`` file's metadata.json, if it says one."""
+    try:
+        info = zf.getinfo("metadata.json")
+        if info.file_size > 1 << 16:
+            return None
+        meta = json.loads(zf.read(info).decode("utf-8"))
+    except (KeyError, ValueError, UnicodeDecodeError):
+        return None
+    version = meta.get("keras_version") if isinstance(meta, dict) else None
+    return version if isinstance(version, str) else None
 
 
 class LayerError(UserError):
@@ -109,8 +126,10 @@ def _is_op(layer) -> bool:
 
 
 class _Reader:
-    def __init__(self, shown, data, input_shape, skip):
+    def __init__(self, shown, data, input_shape, skip, version=None):
         self.src, self.skip, self.input_shape = shown, skip, input_shape
+        #: Keras 2 (its version recorded): hard_sigmoid is another function there
+        self.keras2 = bool(version) and version.split(".")[0] in ("1", "2")
         if not isinstance(data, dict) or data.get("class_name") not in (
                 "Sequential", "Functional", "Model") or not isinstance(data.get("config"), dict):
             raise UserError(f"{shown}: not a Keras model config (expected class_name "
@@ -308,6 +327,12 @@ class _Reader:
             return name
         try:
             shape = method(layer, cfg, name, sources)
+        except LayerError:
+            if not self.skip or len(sources) != 1 or cls == "Sequential":
+                raise
+            # mapped in general, not as configured here: a placeholder like any other
+            self.b.placeholder(str(cls), name, sources[0], [name])
+            shape = self.shapes[sources[0]]
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             raise self.fail(layer, f"its config is not as Keras writes it "
                                    f"({type(exc).__name__}: {str(exc)[:80]})", False) from None
@@ -351,15 +376,30 @@ class _Reader:
         self.b.add(kind, fields, name, sources, [name])
         return shape
 
-    def activation(self, layer, cfg, name, shape):
-        act = cfg.get("activation", "linear")
+    def _activation(self, layer, act):
+        """A Keras activation (a name, or a serialised function) as ``(name, kind)``."""
         if isinstance(act, dict):
             act = act.get("config", {}).get("name") if act.get("class_name") == "function" \
                 else act.get("class_name")
         if act not in ACTIVATIONS:
             raise self.fail(layer, f"activation {act!r} is not mapped (mapped: "
                                    f"{', '.join(ACTIVATIONS)})", False)
-        kind = ACTIVATIONS[act]
+        if act == "hard_sigmoid" and self.keras2:
+            raise self.fail(layer, "activation 'hard_sigmoid' of Keras 2 is clip(0.2·x + "
+                                   "0.5, 0, 1), not relu6(x + 3) / 6 as in Keras 3 and "
+                                   "PyTorch", False)
+        return act, ACTIVATIONS[act]
+
+    def activation(self, layer, cfg, name, shape):
+        """The layer's own activation, a layer after it (the layer itself is added)."""
+        try:
+            act, kind = self._activation(layer, cfg.get("activation", "linear"))
+        except LayerError:
+            if not self.skip:
+                raise
+            self.b.placeholder(f"activation {cfg.get('activation')}", f"{name} activation",
+                               name, [name])
+            return shape
         if kind is not None:
             self.b.add(kind, {}, f"{name} {act}", [name], [name])
         return shape
@@ -624,11 +664,7 @@ class _Reader:
         return self._preprocess(layer, cfg, name, sources, weights)
 
     def k_Activation(self, layer, cfg, name, sources):
-        act = cfg.get("activation")
-        kind = ACTIVATIONS.get(act) if isinstance(act, str) else None
-        if kind is None and act != "linear":
-            raise self.fail(layer, f"activation {act!r} is not mapped (mapped: "
-                                   f"{', '.join(ACTIVATIONS)})", False)
+        _, kind = self._activation(layer, cfg.get("activation"))
         shape = self.shapes[sources[0]]
         if kind is None:
             self.b.alias(name, sources[0])

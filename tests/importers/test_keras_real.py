@@ -221,6 +221,19 @@ def test_an_unsupported_layer_is_one_line(model, tmp_path, capsys):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("model", sorted(EXPECTED["unsupported"]))
+def test_skip_unsupported_puts_one_placeholder(model, tmp_path, capsys):
+    """With ``--skip-unsupported`` the same layer is a placeholder, named as in Keras."""
+    e = EXPECTED["unsupported"][model]
+    out = tmp_path / "out.yaml"
+    assert main(["import", str(HERE / f"{model}.json"), "-o", str(out),
+                 "--skip-unsupported"]) == 0, capsys.readouterr().err
+    lines = [ln for ln in out.read_text(encoding="utf-8").splitlines()
+             if ln.startswith("  - placeholder:")]
+    assert len(lines) == 1 and f"{{name: {e['layer']}, op: " in lines[0], lines
+    assert e["class"] in lines[0]
+
+
 def test_names_are_kept_and_escaped_on_the_page():
     """Layer names with markup and template syntax are the spec's names exactly, and the
     network page shows them as text."""
