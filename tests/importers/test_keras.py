@@ -14,7 +14,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from generator.__main__ import main
 from generator.importers import load, to_yaml
