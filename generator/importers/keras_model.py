@@ -12,7 +12,8 @@ first (C×H×W), so a model's ``(H, W, C)`` input becomes ``[C, H, W]``.
 Keras 3 writes some of a model as operations rather than layers (``x + y`` is the op
 ``Add`` of ``keras.src.ops.numpy``): one of two tensors is the merge it names; an op with
 a constant is mapped only in MobileNetV3's hard sigmoid, ``x + 3`` -> ``ReLU(6)`` ->
-``× 1/6``. A nested ``Sequential`` (ConvNeXt's stem) is read layer by layer. ``Rescaling``
+``× 1/6``. A nested ``Sequential`` (ConvNeXt's stem) or functional model (a backbone
+called on the input) is read layer by layer. ``Rescaling``
 and ``Normalization`` right after the input are the model's preprocessing: the spec's
 input is the preprocessed image (the description says so, with the statistics Keras
 counts as weights). A ``Dense`` on a channels-last image is a 1×1 convolution; a
@@ -41,8 +42,11 @@ SUPPORTED: tuple[str, ...] = (
     "Dense", "BatchNormalization", "Activation", "ReLU", "Softmax", "Dropout",
     "SpatialDropout2D", "Add", "Concatenate", "Multiply", "ZeroPadding2D", "Cropping2D",
     "UpSampling2D", "Flatten", "Reshape", "LayerNormalization", "LayerScale",
-    "StochasticDepth", "Rescaling", "Normalization", "Sequential",
+    "StochasticDepth", "Rescaling", "Normalization", "Sequential", "Functional",
+    "Model",
 )
+#: Nested models: read layer by layer, never one placeholder.
+_NESTED = ("Sequential", "Functional", "Model")
 #: The hard sigmoid Keras 3 writes as operations: add 3, ReLU capped at 6, times 1/6.
 HARD_SIGMOID = (3.0, 6.0, 1.0 / 6.0)
 #: Keras activation name -> spec kind (None: no layer).
@@ -239,28 +243,7 @@ class _Reader:
                                         inputs[0])
             self.b = Builder(self.src, in_name)
             self.shapes = {in_name: shape}
-            for layer in self.layers:
-                if layer is not inputs[0]:
-                    for source in self._inbound(layer):
-                        self.consumers[source].append(layer)
-            for layer in self.layers:
-                if layer is inputs[0]:
-                    continue
-                sources = self._inbound(layer)
-                missing = [s for s in sources if s not in self.shapes
-                           and s not in self.pending]
-                if not sources or missing:
-                    raise self.fail(layer, f"its inputs {missing or sources} come from no "
-                                           "earlier layer", False)
-                self.layer(layer, sources)
-            outputs = self.config.get("output_layers")
-            if isinstance(outputs, list) and outputs and isinstance(outputs[0], str):
-                outputs = [outputs]
-            if not isinstance(outputs, list) or len(outputs) != 1:
-                raise UserError(f"{self.src}: the model must have one output")
-            out = str(outputs[0][0])
-            if out in self.pending:
-                self._unfinished(out)
+            out = self._graph(self.layers, inputs[0], self.config.get("output_layers"))
             last = next(iter(self.b.layers[-1].values()))["name"] if self.b.layers else None
             if self.b.made_by.get(out) != last:
                 raise UserError(f"{self.src}: the output {out!r} is not the last layer; a "
@@ -282,6 +265,34 @@ class _Reader:
                  "count) as non-trainable weights; the table does not." if counted else "")
         return (f"The model's input preprocessing ({named}) is not a layer here: the input "
                 f"is the preprocessed image.{stats}")
+
+    def _graph(self, layers, input_layer, outputs) -> str:
+        """Read a functional model's ``layers`` (``input_layer`` already a value); returns
+        the value of its one output."""
+        for layer in layers:
+            if layer is not input_layer:
+                for source in self._inbound(layer):
+                    self.consumers[source].append(layer)
+        for layer in layers:
+            if layer is input_layer:
+                continue
+            sources = self._inbound(layer)
+            missing = [s for s in sources if s not in self.shapes and s not in self.pending]
+            if not sources or missing:
+                raise self.fail(layer, f"its inputs {missing or sources} come from no "
+                                       "earlier layer", False)
+            self.layer(layer, sources)
+        if isinstance(outputs, list) and outputs and isinstance(outputs[0], str):
+            outputs = [outputs]
+        if not isinstance(outputs, list) or len(outputs) != 1 \
+                or not isinstance(outputs[0], list) or not outputs[0]:
+            raise UserError(f"{self.src}: the model must have one output")
+        out = str(outputs[0][0])
+        if out in self.pending:
+            self._unfinished(out)
+        if out not in self.shapes:
+            raise UserError(f"{self.src}: the output {out!r} is no layer of the model")
+        return out
 
     # ------------------------------------------------------------ layers
 
@@ -318,6 +329,16 @@ class _Reader:
                 self.pending[name] = (origin, 2, x, name)
                 return name
             self._unfinished(source)
+        first = len(self.b.layers)
+        name = self._dispatch(layer, cls, cfg, name, sources)
+        if cfg.get("trainable") is False:  # frozen (transfer learning): so is its table row
+            for added in self.b.layers[first:]:
+                (kind, body), = added.items()
+                if kind in _WEIGHTED and body.get("affine", True):
+                    body["frozen"] = True
+        return name
+
+    def _dispatch(self, layer, cls, cfg, name, sources) -> str:
         method = getattr(self, f"k_{cls}", None)
         if method is None or cls not in SUPPORTED:
             if not self.skip:
@@ -328,7 +349,7 @@ class _Reader:
         try:
             shape = method(layer, cfg, name, sources)
         except LayerError:
-            if not self.skip or len(sources) != 1 or cls == "Sequential":
+            if not self.skip or len(sources) != 1 or cls in _NESTED:
                 raise
             # mapped in general, not as configured here: a placeholder like any other
             self.b.placeholder(str(cls), name, sources[0], [name])
@@ -476,6 +497,27 @@ class _Reader:
             prev = self.layer(inner, [prev])
         self.b.alias(name, prev)
         return self.shapes[prev]
+
+    def k_Functional(self, layer, cfg, name, sources):
+        """A nested functional model (a backbone called on the input): its layers read
+        in place, its output the nested output."""
+        inner = [lay for lay in cfg["layers"] if isinstance(lay, dict)]
+        inputs = [lay for lay in inner if lay.get("class_name") == "InputLayer"]
+        if len(inputs) != 1 or len(sources) != 1:
+            raise self.fail(layer, f"a nested model of {len(inputs)} inputs: one is mapped",
+                            False)
+        taken = [n for n in map(self.lname, inner) if n in self.shapes or n in self.pending]
+        if taken:
+            raise self.fail(layer, f"its layer {taken[0]!r} has the name of a layer outside "
+                                   "it", False)
+        in_name = self.lname(inputs[0])
+        self.b.alias(in_name, sources[0])
+        self.shapes[in_name] = self.shapes[sources[0]]
+        out = self._graph(inner, inputs[0], cfg.get("output_layers"))
+        self.b.alias(name, out)
+        return self.shapes[out]
+
+    k_Model = k_Functional  # Keras 2 before 2.4
 
     def k_Conv2D(self, layer, cfg, name, sources):
         return self._conv(layer, cfg, name, sources)
@@ -795,6 +837,9 @@ def _target(layer):
         return None
     return (layer.get("config") or {}).get("target_shape")
 
+
+#: The spec kinds that have parameters (a frozen Keras layer marks them ``frozen``).
+_WEIGHTED = ("conv", "conv_transpose", "linear", "batchnorm", "layernorm", "scale")
 
 _DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True,
              "output_padding": 0}

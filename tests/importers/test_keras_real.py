@@ -9,7 +9,8 @@ imported and its layer table compared, layer by layer and in total:
   its parameters are the sum of those rows;
 - Keras counts batch normalisation's moving mean and variance as non-trainable
   parameters; the table keeps them apart as buffers, so Keras' count is params +
-  buffers, its trainable count is ours, its non-trainable count our buffers;
+  buffers, its trainable count is ours, its non-trainable count our buffers plus the
+  parameters of frozen layers (``trainable=False`` in Keras, ``frozen`` in the spec);
 - a layer with no row of its own is one of :data:`NO_ROW`'s, exactly as many as listed.
 
 When TensorFlow is installed, the last test builds the models again and checks the
@@ -40,10 +41,13 @@ EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))
 #: Rescaling, Normalization: preprocessing right after the input (said in the
 #: description); Sequential: a nested model, whose layers have rows; ReLU: the middle
 #: of a hard sigmoid written as x + 3, ReLU(6), × 1/6 (one hardsigmoid row); Reshape:
-#: a global pooling reshaped back to 1×1, which the table keeps 1×1; Activation: linear.
+#: a global pooling reshaped back to 1×1, which the table keeps 1×1; Activation: linear;
+#: Functional: a nested model (a backbone), whose layers have rows.
 NO_ROW = {
     "func_ops_nested": {"Rescaling": 1, "Normalization": 1, "Sequential": 1, "ReLU": 1},
     "func_dense_reshape": {"Reshape": 1},
+    "func_backbone": {"Rescaling": 1, "Functional": 1, "Reshape": 1},
+    "seq_backbone": {"Functional": 1, "Reshape": 1},
     "MobileNetV3Small": {"Rescaling": 1, "ReLU": 9},
     "ConvNeXtTiny": {"Normalization": 1, "Sequential": 4, "Activation": 18},
     "EfficientNetB0": {"Rescaling": 1, "Normalization": 1, "Reshape": 16},
@@ -75,8 +79,9 @@ def compare(imported, facts, totals, channels_first=False):
             no_row[f["class"]] += 1
             continue
         params, buffers = sum(r.params for r in mine), sum(r.buffers for r in mine)
+        trainable = sum(r.trainable_params for r in mine)
         ours = (_keras_layout(mine[-1].output_shape, channels_first), params + buffers,
-                sum(r.trainable_params for r in mine), buffers)
+                trainable, buffers + params - trainable)
         theirs = (f["shape"], f["params"], f["trainable"], f["non_trainable"])
         if ours != theirs:
             wrong.append((name, f["class"], theirs, ours))
@@ -84,7 +89,8 @@ def compare(imported, facts, totals, channels_first=False):
     stats = sum(f["params"] for f in facts.values() if f["class"] == "Normalization")
     t = table.totals
     assert (totals["params"], totals["trainable"], totals["non_trainable"]) == (
-        t.params + t.buffers + stats, t.trainable_params, t.buffers + stats)
+        t.params + t.buffers + stats, t.trainable_params,
+        t.buffers + stats + t.non_trainable_params)
     assert _keras_layout(rows[-1].output_shape, channels_first) == totals["output"]
     if stats:
         assert f"Keras counts {stats} values of it" in imported.description
@@ -158,6 +164,7 @@ FIELDS_SEEN = {
     "seq_conv": {"batchnorm": 1, "dropout": 1}, "func_merge": {"batchnorm": 1},
     "func_transpose": {"upsample": 2}, "channels_first": {"batchnorm": 1},
     "func_dense_reshape": {"batchnorm": 1}, "func_ops_nested": {"layernorm": 2},
+    "func_backbone": {"batchnorm": 1}, "seq_backbone": {"batchnorm": 1},
     "app_ResNet50": {"batchnorm": 53}, "app_MobileNetV2": {"batchnorm": 52},
     "app_MobileNetV3Small": {"batchnorm": 34, "dropout": 1},
     "app_ConvNeXtTiny": {"layernorm": 23},

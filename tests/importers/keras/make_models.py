@@ -128,6 +128,25 @@ def models():
     built.build((None, 15, 15, 3))  # no Input: the config's build_input_shape
     out["seq_built"] = built
 
+    def backbone():
+        xi = keras.Input(shape=(20, 20, 3), name="backbone_in")
+        f = L.Conv2D(8, 3, strides=2, padding="same", use_bias=False, name="bb_conv")(xi)
+        f = L.BatchNormalization(name="bb_bn")(f)
+        f = L.Activation("hard_swish", name="bb_act")(f)
+        s = L.GlobalAveragePooling2D(name="bb_squeeze")(f)
+        s = L.Reshape((1, 1, 8), name="bb_unsqueeze")(s)
+        gate = L.Dense(8, activation="sigmoid", name="bb_gate")(s)
+        return keras.Model(xi, L.Multiply(name="bb_excite")([f, gate]), name="backbone")
+
+    x = keras.Input(shape=(20, 20, 3), name="photo")
+    y = backbone()(L.Rescaling(1 / 255, name="to_unit")(x), training=False)
+    y = L.GlobalMaxPooling2D(name="head_pool")(y)
+    out["func_backbone"] = keras.Model(x, L.Dense(3, name="head")(y), name="func_backbone")
+    frozen = backbone()
+    frozen.trainable = False  # transfer learning: its weights are not trained
+    out["seq_backbone"] = keras.Sequential([keras.Input((20, 20, 3), name="seq_in"), frozen,
+                                            L.Flatten(name="seq_flat")], name="seq_backbone")
+
     x = keras.Input(shape=(6, 6, 2), name="{{x}}")
     y = L.Conv2D(3, 3, name="<script>alert(1)<\\script>")(x)
     y = L.Activation("relu", name="[odd](javascript:x) | *x*")(y)
@@ -174,13 +193,13 @@ def layer_facts(layer):
 
 
 def _layers(model):
-    """The model's layers, those inside a nested Sequential after it (no InputLayer)."""
+    """The model's layers, those of a nested model after it (no InputLayer)."""
     import keras
 
     for lay in model.layers:
         if type(lay).__name__ != "InputLayer":
             yield lay
-        if isinstance(lay, keras.Sequential):
+        if isinstance(lay, keras.Model):  # a nested Sequential or functional model
             yield from _layers(lay)
 
 
