@@ -43,8 +43,11 @@ SUPPORTED: tuple[str, ...] = (
     "SpatialDropout2D", "Add", "Concatenate", "Multiply", "ZeroPadding2D", "Cropping2D",
     "UpSampling2D", "Flatten", "Reshape", "LayerNormalization", "LayerScale",
     "StochasticDepth", "Rescaling", "Normalization", "Sequential", "Functional",
-    "Model",
+    "Model", "TFOpLambda",
 )
+#: Keras 2's recorded operations (TFOpLambda ``function``) that merge two tensors.
+TF_OPS = {"__operators__.add": "Add", "math.add": "Add", "math.multiply": "Multiply",
+          "__operators__.mul": "Multiply"}
 #: Nested models: read layer by layer, never one placeholder.
 _NESTED = ("Sequential", "Functional", "Model")
 #: The hard sigmoid Keras 3 writes as operations: add 3, ReLU capped at 6, times 1/6.
@@ -124,6 +127,15 @@ def _all_layers(layers):
             yield from _all_layers([x for x in inner if isinstance(x, dict)])
 
 
+def _op_label(layer) -> str:
+    """What a placeholder for an operation says it was: ``operation Add`` (Keras 3),
+    ``TFOpLambda math.multiply`` (Keras 2)."""
+    cls = str(layer.get("class_name"))
+    if cls == "TFOpLambda":
+        return f"{cls} {(layer.get('config') or {}).get('function')}"
+    return f"operation {cls}"
+
+
 def _is_op(layer) -> bool:
     """True for an operation Keras 3 records in the graph (``x + y``), not a layer."""
     return str(layer.get("module") or "").startswith("keras.src.ops")
@@ -197,6 +209,7 @@ class _Reader:
         if not nodes:
             return []
         names = []
+        op = layer.get("class_name") == "TFOpLambda"
 
         def walk(v):
             if isinstance(v, dict):
@@ -209,6 +222,8 @@ class _Reader:
             elif isinstance(v, list):
                 if len(v) >= 3 and isinstance(v[0], str) and isinstance(v[1], int):
                     names.append(v[0])  # Keras 2: [name, node index, tensor index, kwargs]
+                    if op and len(v) > 3:  # an operation's other tensor: kwargs {"y": ref}
+                        walk(v[3])
                     return
                 for x in v:
                     walk(x)
@@ -305,7 +320,7 @@ class _Reader:
                                     "ReLU capped at 6, times 1/6: a hard sigmoid)", False)
         added = self.lname(origin)
         if self.pending.pop(added, None) is not None:  # not already a placeholder
-            self.b.placeholder(f"operation {origin.get('class_name')}", added, x, [added])
+            self.b.placeholder(_op_label(origin), added, x, [added])
             self.shapes[added] = self.shapes[x]
         if relu is not None and self.pending.pop(relu, None) is not None:
             self.b.add("relu6", {}, relu, [added], [relu])
@@ -315,10 +330,11 @@ class _Reader:
         cls = layer.get("class_name")
         cfg = layer.get("config") or {}
         name = self.lname(layer)
-        if _is_op(layer) and cls in ("Add", "Multiply"):
+        op = self._op(layer)
+        if op is not None:
             consts = self._constants(layer)
             if consts:
-                return self._op_constant(layer, cls, name, sources, consts)
+                return self._op_constant(layer, op, name, sources, consts)
         for source in sources:
             if source not in self.pending:
                 continue
@@ -362,11 +378,29 @@ class _Reader:
 
     @staticmethod
     def _constants(layer) -> list[float]:
-        """The numbers among an operation's arguments (``x + 3.0``: ``[3.0]``)."""
+        """The numbers among an operation's arguments (``x + 3.0``: ``[3.0]``): Keras 3's
+        ``args``, or the kwargs of Keras 2's ``[name, node, tensor, {"y": 3.0}]``."""
         nodes = layer.get("inbound_nodes") or []
-        args = nodes[0].get("args", []) if nodes and isinstance(nodes[0], dict) else []
-        return [float(a) for a in args
-                if isinstance(a, (int, float)) and not isinstance(a, bool)]
+        node = nodes[0] if nodes else {}
+        if isinstance(node, dict):
+            args = node.get("args", [])
+        else:
+            while isinstance(node, list) and node and isinstance(node[0], list):
+                node = node[0]  # Keras 2 nests a call's tensors one list deeper
+            kwargs = node[3] if isinstance(node, list) and len(node) > 3 else {}
+            args = list(kwargs.values()) if isinstance(kwargs, dict) else []
+        return [float(a) for a in args if isinstance(a, (int, float))
+                and not isinstance(a, bool)]
+
+    @staticmethod
+    def _op(layer) -> str | None:
+        """``"Add"`` or ``"Multiply"`` for an operation recorded in the graph (Keras 3's
+        ``keras.src.ops``, Keras 2's ``TFOpLambda``), else None."""
+        if layer.get("class_name") == "TFOpLambda":
+            return TF_OPS.get((layer.get("config") or {}).get("function"))
+        if _is_op(layer) and layer.get("class_name") in ("Add", "Multiply"):
+            return layer["class_name"]
+        return None
 
     def _op_constant(self, layer, cls, name, sources, consts) -> str:
         """An operation of a tensor and a number: a step of a hard sigmoid, or an error."""
@@ -389,7 +423,7 @@ class _Reader:
             raise self.fail(layer, f"{verb} the constant {consts[0]:g}: no spec layer does "
                                    "(mapped: x + 3, ReLU capped at 6, times 1/6: a hard "
                                    "sigmoid)", False)
-        self.b.placeholder(f"operation {cls}", name, sources[0], [name])
+        self.b.placeholder(_op_label(layer), name, sources[0], [name])
         self.shapes[name] = self.shapes[sources[0]]
         return name
 
@@ -750,6 +784,14 @@ class _Reader:
         else:
             out = tuple(max(d) for d in zip(*shapes))
         return self.emit(kind, {}, name, sources, out)
+
+    def k_TFOpLambda(self, layer, cfg, name, sources):
+        """Keras 2's record of a TensorFlow function: a sum or product of two tensors."""
+        op = self._op(layer)
+        if op is None:
+            raise self.fail(layer, f"function {cfg.get('function')!r}: no spec layer "
+                                   f"represents it (mapped: {', '.join(TF_OPS)})", False)
+        return self._merge(layer, cfg, name, sources, "add" if op == "Add" else "multiply")
 
     def k_Add(self, layer, cfg, name, sources):
         return self._merge(layer, cfg, name, sources, "add")

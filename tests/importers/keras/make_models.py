@@ -2,7 +2,8 @@
 
 Run with TensorFlow/Keras installed (not a project dependency), from the project root:
 
-    python tests/importers/keras/make_models.py [FOLDER]
+    python tests/importers/keras/make_models.py [FOLDER]           # Keras 3: keras/
+    python tests/importers/keras/make_models.py --keras2 [FOLDER]  # tf_keras: keras/keras2/
 
 For each small model: ``NAME.json`` (``model.to_json()``), for two also ``NAME.keras``
 (``model.save``); the JSON files are the same bytes on every run of one Keras version, the
@@ -16,6 +17,7 @@ spec layer represents. The re-generating test calls :func:`write`.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -26,16 +28,25 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 #: Applications compared by their totals (built offline, weights=None).
 APPLICATIONS = ("MobileNetV2", "ResNet50", "VGG16", "EfficientNetB0", "DenseNet121",
                 "MobileNetV3Small", "ConvNeXtTiny")
+#: The Keras the models are built with: "keras" (3), or "tf_keras" (2; ``--keras2``).
+KERAS = "keras"
+#: The applications whose config is committed, if small (default: every one).
+APP_CONFIGS = {"tf_keras": ("MobileNetV3Small",)}  # Keras 2's TFOpLambda hard sigmoid
 #: Largest application config committed beside its totals.
 MAX_APP_CONFIG = 200_000
 #: Small models also written as ``.keras`` files.
 AS_KERAS_FILE = ("seq_conv", "func_merge")
 
 
+def _keras():
+    """Keras 3 (``keras``), or Keras 2 (``tf_keras``) when ``KERAS`` says so."""
+    return importlib.import_module(KERAS)
+
+
 def models():
     """``{name: model}``: the small models, each exercising a group of layers."""
-    import keras
-    from keras import layers as L
+    keras = _keras()
+    L = keras.layers
 
     out = {}
     out["seq_conv"] = keras.Sequential([
@@ -132,7 +143,7 @@ def models():
         xi = keras.Input(shape=(20, 20, 3), name="backbone_in")
         f = L.Conv2D(8, 3, strides=2, padding="same", use_bias=False, name="bb_conv")(xi)
         f = L.BatchNormalization(name="bb_bn")(f)
-        f = L.Activation("hard_swish", name="bb_act")(f)
+        f = L.Activation("swish", name="bb_act")(f)
         s = L.GlobalAveragePooling2D(name="bb_squeeze")(f)
         s = L.Reshape((1, 1, 8), name="bb_unsqueeze")(s)
         gate = L.Dense(8, activation="sigmoid", name="bb_gate")(s)
@@ -147,6 +158,8 @@ def models():
     out["seq_backbone"] = keras.Sequential([keras.Input((20, 20, 3), name="seq_in"), frozen,
                                             L.Flatten(name="seq_flat")], name="seq_backbone")
 
+    if KERAS == "tf_keras":  # Keras 2 takes only names TensorFlow's scopes take
+        return out
     x = keras.Input(shape=(6, 6, 2), name="{{x}}")
     y = L.Conv2D(3, 3, name="<script>alert(1)<\\script>")(x)
     y = L.Activation("relu", name="[odd](javascript:x) | *x*")(y)
@@ -158,8 +171,8 @@ def models():
 def unsupported():
     """``{name: (model, layer name, class)}``: one model per layer the spec cannot
     represent."""
-    import keras
-    from keras import layers as L
+    keras = _keras()
+    L = keras.layers
 
     def tiny(name, layer):
         x = keras.Input(shape=(8, 8, 3), name="x")
@@ -194,7 +207,7 @@ def layer_facts(layer):
 
 def _layers(model):
     """The model's layers, those of a nested model after it (no InputLayer)."""
-    import keras
+    keras = _keras()
 
     for lay in model.layers:
         if type(lay).__name__ != "InputLayer":
@@ -214,7 +227,7 @@ def totals(model):
 
 def applications():
     """``{name: model}`` of the applications that build offline with ``weights=None``."""
-    import keras
+    keras = _keras()
 
     out = {}
     for name in APPLICATIONS:
@@ -234,9 +247,9 @@ def write(folder: Path, everything=False) -> dict:
     per-layer facts of each application whose config is smaller than MAX_APP_CONFIG;
     ``everything`` writes every application's config and facts (the re-generating test).
     """
-    import keras
     import tensorflow as tf
 
+    keras = _keras()
     folder.mkdir(parents=True, exist_ok=True)
     expected = {"keras": keras.__version__, "tensorflow": tf.__version__,
                 "models": {}, "unsupported": {}, "applications": {}}
@@ -252,9 +265,10 @@ def write(folder: Path, everything=False) -> dict:
         expected["unsupported"][name] = {"layer": layer, "class": cls}
     for name, model in applications().items():
         text = model.to_json()
-        small = len(text.encode()) < MAX_APP_CONFIG
-        entry = expected["applications"][name] = {"totals": totals(model), "config": small}
-        if small or everything:
+        kept = len(text.encode()) < MAX_APP_CONFIG and name in APP_CONFIGS.get(KERAS,
+                                                                              APPLICATIONS)
+        entry = expected["applications"][name] = {"totals": totals(model), "config": kept}
+        if kept or everything:
             (folder / f"app_{name}.json").write_text(text + "\n")
             entry["layers"] = {lay.name: layer_facts(lay) for lay in _layers(model)}
     (folder / "expected.json").write_text(_dump(expected) + "\n")
@@ -271,4 +285,9 @@ def _dump(value, depth=0) -> str:
 
 
 if __name__ == "__main__":
-    write(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent)
+    args = sys.argv[1:]
+    if "--keras2" in args:
+        args.remove("--keras2")
+        KERAS = "tf_keras"
+    default = Path(__file__).parent / ("keras2" if KERAS == "tf_keras" else "")
+    write(Path(args[0]) if args else default)
