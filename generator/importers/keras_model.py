@@ -89,10 +89,17 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
         raise UserError(f"{shown}: not a Keras JSON config ({type(exc).__name__})") from None
     except OSError as exc:
         raise UserError(f"{shown}: cannot be read: {exc.strerror}") from None
+    reader = None
     try:
-        return _Reader(shown, data, input_shape, skip_unsupported, version).read(name)
+        reader = _Reader(shown, data, input_shape, skip_unsupported, version)
+        return reader.read(name)
     except RecursionError:
         raise UserError(f"{shown}: the config is nested too deeply") from None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        # a value of a type or shape Keras never writes, outside any one layer's fields
+        at = f" layer {reader.at!r}:" if reader is not None and reader.at else ""
+        raise UserError(f"{shown}:{at} the config is not as Keras writes it "
+                        f"({type(exc).__name__}: {str(exc)[:80]})") from None
 
 
 def _saved_version(zf) -> str | None:
@@ -144,6 +151,8 @@ def _is_op(layer) -> bool:
 class _Reader:
     def __init__(self, shown, data, input_shape, skip, version=None):
         self.src, self.skip, self.input_shape = shown, skip, input_shape
+        #: the name of the layer being read (for an error about its config)
+        self.at = None
         #: Keras 2 (its version recorded): hard_sigmoid is another function there
         self.keras2 = bool(version) and version.split(".")[0] in ("1", "2")
         if not isinstance(data, dict) or data.get("class_name") not in (
@@ -286,6 +295,7 @@ class _Reader:
         the value of its one output."""
         for layer in layers:
             if layer is not input_layer:
+                self.at = self.lname(layer)
                 for source in self._inbound(layer):
                     self.consumers[source].append(layer)
         for layer in layers:
@@ -329,7 +339,7 @@ class _Reader:
     def layer(self, layer, sources) -> str:
         cls = layer.get("class_name")
         cfg = layer.get("config") or {}
-        name = self.lname(layer)
+        name = self.at = self.lname(layer)
         op = self._op(layer)
         if op is not None:
             consts = self._constants(layer)
@@ -340,8 +350,8 @@ class _Reader:
                 continue
             origin, stage, x, _ = self.pending[source]
             if (stage == 1 and cls == "ReLU" and not cfg.get("negative_slope")
-                    and not cfg.get("threshold") and cfg.get("max_value") is not None
-                    and float(cfg["max_value"]) == HARD_SIGMOID[1]):
+                    and not cfg.get("threshold")
+                    and cfg.get("max_value") in (HARD_SIGMOID[1], int(HARD_SIGMOID[1]))):
                 self.pending[name] = (origin, 2, x, name)
                 return name
             self._unfinished(source)

@@ -275,6 +275,31 @@ def test_skip_unsupported_puts_one_placeholder(flavour, model, tmp_path, capsys)
     assert e["class"] in lines[0]
 
 
+#: Values of a type or shape Keras never writes, put in place of a layer's parts.
+DAMAGE = (("inbound_nodes", 7), ("inbound_nodes", {"args": 3}), ("inbound_nodes", [[3]]),
+          ("config", 3), ("config", {"layers": 4}), ("class_name", None))
+
+
+@pytest.mark.parametrize("flavour, model", [("keras3", "func_ops_nested"),
+                                            ("keras3", "func_backbone"),
+                                            ("keras2", "func_ops_nested")])
+def test_a_damaged_config_is_one_line(flavour, model, tmp_path, capsys):
+    """Each layer's inbound nodes, config or class replaced by junk: the import writes a
+    spec or says one line (exit 2), never a traceback."""
+    data = json.loads((FOLDERS[flavour] / f"{model}.json").read_text(encoding="utf-8"))
+    src, out, refused = tmp_path / "damaged.json", tmp_path / "out.yaml", 0
+    for i in range(len(data["config"]["layers"])):
+        for key, junk in DAMAGE:
+            damaged = json.loads(json.dumps(data))
+            damaged["config"]["layers"][i][key] = junk
+            src.write_text(json.dumps(damaged), encoding="utf-8")
+            code = main(["import", str(src), "-o", str(out), "--force"])
+            err = capsys.readouterr().err
+            assert code in (0, 2) and err.count("\n") == 1, (i, key, err)
+            refused += code == 2
+    assert refused >= len(data["config"]["layers"]) * 3
+
+
 def test_names_are_kept_and_escaped_on_the_page():
     """Layer names with markup and template syntax are the spec's names exactly, and the
     network page shows them as text."""
