@@ -275,6 +275,23 @@ def test_skip_unsupported_puts_one_placeholder(flavour, model, tmp_path, capsys)
     assert e["class"] in lines[0]
 
 
+def test_open_sizes_need_the_input(tmp_path, capsys):
+    """A model built for any height and width (MobileNetV3's default) imports with
+    ``--input C,H,W`` and gives the same spec as one built for that size."""
+    data = json.loads((HERE / "func_merge.json").read_text(encoding="utf-8"))
+    data["config"]["layers"][0]["config"]["batch_shape"] = [None, None, None, 3]
+    src, out = tmp_path / "open.json", tmp_path / "open.yaml"
+    src.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["import", str(src), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "layer 'image': the input shape [None, None, 3] is not static; give --input " \
+           "C,H,W" in err and err.count("\n") == 1
+    assert main(["import", str(src), "-o", str(out), "--input", "3,33,31"]) == 0
+    fixed = to_yaml(load(str(HERE / "func_merge.json")))
+    assert out.read_text(encoding="utf-8").partition("\ninput:")[2] == \
+        fixed.partition("\ninput:")[2]
+
+
 #: Values of a type or shape Keras never writes, put in place of a layer's parts.
 DAMAGE = (("inbound_nodes", 7), ("inbound_nodes", {"args": 3}), ("inbound_nodes", [[3]]),
           ("config", 3), ("config", {"layers": 4}), ("class_name", None))
