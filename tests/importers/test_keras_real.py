@@ -70,13 +70,13 @@ NO_ROW_KERAS2 = {
     "func_ops_nested": {**NO_ROW["func_ops_nested"], "TFOpLambda": 1},
     "MobileNetV3Small": {"Rescaling": 1, "ReLU": 28, "TFOpLambda": 28},
 }
+#: The input the applications were built with (channels first).
+APP_INPUT = (3, 224, 224)
 
 
 def _no_row(flavour, model):
     table = NO_ROW_KERAS2 if flavour == "keras2" and model in NO_ROW_KERAS2 else NO_ROW
     return Counter(table.get(model, {}))
-#: The input the applications were built with (channels first).
-APP_INPUT = (3, 224, 224)
 
 
 def _flat_table(imported):
