@@ -43,7 +43,7 @@ SUPPORTED: tuple[str, ...] = (
     "SpatialDropout2D", "Add", "Concatenate", "Multiply", "ZeroPadding2D", "Cropping2D",
     "UpSampling2D", "Flatten", "Reshape", "LayerNormalization", "LayerScale",
     "StochasticDepth", "Rescaling", "Normalization", "Sequential", "Functional",
-    "Model", "TFOpLambda",
+    "Model", "TFOpLambda", "Identity", "CenterCrop",
 )
 #: Keras 2's recorded operations (TFOpLambda ``function``) that merge two tensors.
 TF_OPS = {"__operators__.add": "Add", "math.add": "Add", "math.multiply": "Multiply",
@@ -837,6 +837,20 @@ class _Reader:
                                    "only centred crops (the odd row or column at the "
                                    "bottom/right)", False)
         return self.emit("crop", {"size": pair_or_one((th, tw))}, name, sources, (c, th, tw))
+
+    def k_CenterCrop(self, layer, cfg, name, sources):
+        """Keras' centre crop: rows from (H − height) // 2, as the spec's crop (a smaller
+        input Keras resizes instead, which no spec layer does)."""
+        c, h, w = self._map(layer, sources[0])
+        th, tw = int(cfg["height"]), int(cfg["width"])
+        if th > h or tw > w:
+            raise self.fail(layer, f"height {th}, width {tw} on a {h}×{w} input: Keras "
+                                   "resizes a smaller input, no spec layer does", False)
+        return self.emit("crop", {"size": pair_or_one((th, tw))}, name, sources, (c, th, tw))
+
+    def k_Identity(self, layer, cfg, name, sources):
+        self.b.alias(name, sources[0])
+        return self.shapes[sources[0]]
 
     def k_UpSampling2D(self, layer, cfg, name, sources):
         c, h, w = self._map(layer, sources[0])

@@ -54,10 +54,11 @@ def _cases(part, keep=lambda model, e: True):
 #: description); Sequential: a nested model, whose layers have rows; ReLU: the middle
 #: of a hard sigmoid written as x + 3, ReLU(6), × 1/6 (one hardsigmoid row); Reshape:
 #: a global pooling reshaped back to 1×1, which the table keeps 1×1; Activation: linear;
-#: Functional: a nested model (a backbone), whose layers have rows.
+#: Functional: a nested model (a backbone), whose layers have rows; Identity: nothing.
 NO_ROW = {
     "func_ops_nested": {"Rescaling": 1, "Normalization": 1, "Sequential": 1, "ReLU": 1},
     "func_dense_reshape": {"Reshape": 1},
+    "func_transpose": {"Identity": 1},
     "func_backbone": {"Rescaling": 1, "Functional": 1, "Reshape": 1},
     "seq_backbone": {"Functional": 1, "Reshape": 1},
     "MobileNetV3Small": {"Rescaling": 1, "ReLU": 9},
