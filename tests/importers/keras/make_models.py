@@ -23,8 +23,6 @@ import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 #: Applications compared by their totals (built offline, weights=None).
 APPLICATIONS = ("MobileNetV2", "ResNet50", "VGG16", "EfficientNetB0", "DenseNet121",
                 "MobileNetV3Small", "ConvNeXtTiny")
@@ -40,6 +38,7 @@ AS_KERAS_FILE = ("seq_conv", "func_merge")
 
 def _keras():
     """Keras 3 (``keras``), or Keras 2 (``tf_keras``) when ``KERAS`` says so."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up notices
     return importlib.import_module(KERAS)
 
 
