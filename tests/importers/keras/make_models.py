@@ -248,9 +248,9 @@ def write(folder: Path, everything=False) -> dict:
     per-layer facts of each application whose config is smaller than MAX_APP_CONFIG;
     ``everything`` writes every application's config and facts (the re-generating test).
     """
+    keras = _keras()
     import tensorflow as tf
 
-    keras = _keras()
     folder.mkdir(parents=True, exist_ok=True)
     expected = {"keras": keras.__version__, "tensorflow": tf.__version__,
                 "models": {}, "unsupported": {}, "applications": {}}
