@@ -14,7 +14,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from generator.__main__ import main
 from generator.importers import load, to_yaml
@@ -105,17 +104,17 @@ def test_keras_what_pytorch_cannot_do_is_one_line(tmp_path, capsys):
         layers.insert(1, {"class_name": "MaxPooling2D", "config": {
             "name": "p", "pool_size": [2, 2], "strides": [1, 1], "padding": "same"}})
     err = _bad(tmp_path, capsys, same_pool_stride_1)
-    assert "node 'p' (MaxPooling2D): 'same' pooling of 24×24" in err
+    assert "layer 'p' (MaxPooling2D): 'same' pooling of 24×24" in err
 
     def off_centre(layers):
         layers[5]["config"]["cropping"] = [[0, 3], [3, 3]]
-    assert "node 'crop' (Cropping2D): cropping top 0, bottom 3" in _bad(tmp_path, capsys,
+    assert "layer 'crop' (Cropping2D): cropping top 0, bottom 3" in _bad(tmp_path, capsys,
                                                                          off_centre)
 
     def lstm(layers):
         layers.insert(2, {"class_name": "LSTM", "config": {"name": "rnn", "units": 4}})
     err = _bad(tmp_path, capsys, lstm)
-    assert "node 'rnn' (LSTM): no spec layer represents it; supported: InputLayer, Conv2D" in err
+    assert "layer 'rnn' (LSTM): no spec layer represents it; supported: InputLayer, Conv2D" in err
 
 
 def test_not_a_keras_file(tmp_path, capsys):
@@ -131,10 +130,32 @@ def test_not_a_keras_file(tmp_path, capsys):
 def test_a_malformed_keras_config_is_one_line(tmp_path, capsys):
     def bad_filters(layers):
         layers[0]["config"]["filters"] = "six"
-    assert "node 'conv_valid' (Conv2D): its config is not as Keras writes it" in _bad(
+    assert "layer 'conv_valid' (Conv2D): its config is not as Keras writes it" in _bad(
         tmp_path, capsys, bad_filters)
     src = tmp_path / "deep.json"
     src.write_text("[" * 100_000 + "]" * 100_000)
     assert main(["import", str(src), "-o", str(tmp_path / "d.yaml")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and not (tmp_path / "d.yaml").exists(), err
+
+
+def test_keras2_hard_sigmoid_is_not_pytorchs(tmp_path, capsys):
+    """Keras 2's hard_sigmoid is clip(0.2·x + 0.5, 0, 1); Keras 3's (and PyTorch's) is
+    relu6(x + 3) / 6. A config that says it is Keras 2 (keras_version) is refused; one
+    from Keras 3 maps to hardsigmoid."""
+    def hard_sigmoid(layers):
+        layers[0]["config"]["activation"] = "hard_sigmoid"
+    err = _bad(tmp_path, capsys, hard_sigmoid)
+    assert "layer 'conv_valid' (Conv2D): activation 'hard_sigmoid' of Keras 2" in err
+    data = json.loads((HERE / "sequential_keras2.json").read_text())
+    hard_sigmoid(data["config"]["layers"])
+    data["keras_version"] = "3.15.1"
+    src = tmp_path / "k3.json"
+    src.write_text(json.dumps(data))
+    assert "  - hardsigmoid: {name: conv_valid hard_sigmoid}" in to_yaml(load(str(src)))
+    del data["keras_version"]
+    with zipfile.ZipFile(tmp_path / "k2.keras", "w") as zf:  # the version in metadata.json
+        zf.writestr("metadata.json", json.dumps({"keras_version": "2.15.0"}))
+        zf.writestr("config.json", json.dumps(data))
+    assert main(["import", str(tmp_path / "k2.keras"), "-o", str(tmp_path / "o.yaml")]) == 2
+    assert "of Keras 2 is clip(0.2·x + 0.5, 0, 1)" in capsys.readouterr().err
