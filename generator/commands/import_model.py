@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     with atomic.replacing(out) as fh:
         fh.write(text.encode("utf-8"))
     t = table.totals
+    # Keras and torchinfo count batchnorm's running statistics with the parameters; say them
+    buffers = f" (+ {t.buffers:,} batchnorm buffers)" if t.buffers else ""
     print(f"wrote {out}: {network.name}, {len(list(table.walk()))} rows, "
-          f"{t.params:,} parameters, {t.macs:,} MACs", file=sys.stderr)
+          f"{t.params:,} parameters{buffers}, {t.macs:,} MACs", file=sys.stderr)
     return 0

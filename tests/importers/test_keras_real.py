@@ -216,7 +216,9 @@ def test_the_command_writes_what_keras_counts(tmp_path, capsys):
     25,583,592 here plus 53,120 batchnorm buffers; the MobileNetV3 hard sigmoids are rows."""
     out = tmp_path / "r.yaml"
     assert main(["import", str(HERE / "app_ResNet50.json"), "-o", str(out)]) == 0
-    assert "resnet50, 200 rows, 25,583,592 parameters" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "resnet50, 200 rows, 25,583,592 parameters (+ 53,120 batchnorm buffers)" in said
+    assert 25_583_592 + 53_120 == EXPECTED["keras3"]["applications"]["ResNet50"]["totals"]["params"]
     text = (tmp_path / "r.yaml").read_text(encoding="utf-8")
     assert "repeat: {name: conv4_block2-6, block: block1, times: 5" in text
     kinds = {f: Counter(next(iter(layer)) for layer in load(
