@@ -29,10 +29,11 @@ import numpy as np
 from ..errors import UserError
 from ..nn import shapes as torch_shapes
 from ..nn.split import chunk_sizes
+from ..specs.limits import MAX_LAYERS
 from .lowering import conv_padding, pool_padding, tf_same_pads
 from .model import Builder, Imported, Unsupported, clean_name, pair_or_one
 
-__all__ = ["read", "SUPPORTED", "MAX_ONNX_BYTES"]
+__all__ = ["read", "SUPPORTED", "MAX_ONNX_BYTES", "MAX_ONNX_NODES"]
 
 #: The ONNX operators the importer maps (besides nodes that only compute constants).
 SUPPORTED: tuple[str, ...] = (
@@ -48,6 +49,10 @@ _CHANNELS_LAST_OPS = ("Transpose", "LayerNormalization", "MatMul", "Add", "Mul",
                       "Identity", "Dropout")
 #: The largest file read (protobuf's own limit is 2 GiB).
 MAX_ONNX_BYTES = 2 << 30
+#: The most nodes a graph may have: ten per layer a spec may have (nodes that compute
+#: shapes and constants make no layer). Shape inference and the walk take time in
+#: proportion; 200,000 nodes took 50 s before the spec's own limit refused them.
+MAX_ONNX_NODES = 10 * MAX_LAYERS
 #: Inputs that hold weights or settings, per operator: not data.
 _PARAM_SLOTS = {
     "Conv": (1, 2), "ConvTranspose": (1, 2), "Gemm": (1, 2), "MatMul": (1,),
@@ -85,6 +90,10 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
                         f"{type(exc).__name__})") from None
     if model.ir_version <= 0 or not model.graph.node or not model.graph.input:
         raise UserError(f"{shown}: not an ONNX model (no graph of nodes in it)")
+    if len(model.graph.node) > MAX_ONNX_NODES:
+        raise UserError(f"{shown}: the graph has {len(model.graph.node):,} nodes; the importer "
+                        f"reads at most {MAX_ONNX_NODES:,} (a spec has at most "
+                        f"{MAX_LAYERS:,} layers)")
     return _Reader(onnx, model, shown, input_shape, skip_unsupported).read(name or path.stem)
 
 
@@ -363,14 +372,25 @@ class _Reader:
             raise Unsupported(self.src, self.node_name(node), node.op_type, why, SUPPORTED)
         source = next(v for v in node.input if v and self.b.has(v))
         self.b.placeholder(node.op_type, self.node_name(node), source, list(node.output))
+        self._bounded(node)
 
     def add(self, node, kind, fields, sources=None, outputs=None):
         if any(v in self.nhwc for v in (sources or node.input[:1])):
             self.nhwc.update(outputs or node.output[:1])
         for out in node.output[:1]:
             self.shape(out, node)  # every layer's output has a static shape
-        return self.b.add(kind, fields, self.node_name(node),
+        name = self.b.add(kind, fields, self.node_name(node),
                           sources or [node.input[0]], outputs or [node.output[0]])
+        self._bounded(node)
+        return name
+
+    def _bounded(self, node):
+        """Stop at the first layer past what a spec may hold, before the rest of a huge
+        graph is walked and written out."""
+        if len(self.b.layers) > MAX_LAYERS:
+            raise UserError(f"{self.src}: node {self.node_name(node)[:60]!r} "
+                            f"({node.op_type}): more than {MAX_LAYERS:,} layers, the most a "
+                            "spec may have")
 
     # ---------------------------------------------------------------- operators
 
