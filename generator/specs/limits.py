@@ -7,7 +7,7 @@ The shape calculator (``docs/javascripts/calculator.js``) enforces the same numb
 from __future__ import annotations
 
 __all__ = ["MAX_DIM", "MAX_LAYERS", "MAX_SPEC_BYTES", "MAX_NESTING", "MAX_VALUES",
-           "MAX_INT_DIGITS"]
+           "MAX_TEXT_CHARS", "MAX_INT_DIGITS"]
 
 #: The largest number any size of a spec may be: every input dimension and every
 #: integer field of a layer (channels, kernel, stride, padding, dilation, groups,
@@ -27,6 +27,12 @@ MAX_NESTING = 50
 
 #: The most values (scalars, lists, mappings) a spec may expand to, aliases included.
 MAX_VALUES = 1_000_000
+
+#: The most characters all the text of a spec may expand to, aliases included (each
+#: alias counts the characters of what it names): without aliases a spec holds at most
+#: MAX_SPEC_BYTES of them, and an alias repeated could otherwise multiply a long name
+#: into every row of the table and the page (a 440 KB spec made a table of 800 MB).
+MAX_TEXT_CHARS = 4 * MAX_SPEC_BYTES
 
 #: The most digits an integer may have in a spec's YAML.
 MAX_INT_DIGITS = 100
