@@ -22,6 +22,7 @@ exporter gives (``onnx::Conv_…``) and the spec's description says how many.
 from __future__ import annotations
 
 import math
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -78,9 +79,14 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
     path = Path(path)
     shown = str(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise UserError(f"{shown}: cannot be read: {exc.strerror}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UserError(f"{shown}: is a folder, not an ONNX file")
+    if not stat.S_ISREG(st.st_mode):  # a device or a pipe: read for ever, or wait for ever
+        raise UserError(f"{shown}: not a regular file (an ONNX model is a file)")
+    size = st.st_size
     if size > MAX_ONNX_BYTES:
         raise UserError(f"{shown}: {size:,} bytes is more than an ONNX file may hold")
     try:

@@ -98,3 +98,20 @@ def test_the_input_size_costs_the_trace_nothing(factories, tmp_path, capsys):
     macs = 4 * 1000**2 * 3 * 1000**2 + 4 * 2       # 4×1000×1000 outputs of 3×1000×1000 each
     assert err == (f"wrote {tmp_path / 'm.yaml'}: huge, 5 rows, {params:,} parameters, "
                    f"{macs:,} MACs\n")
+
+
+@pytest.mark.parametrize("make", ["fifo", "device"])
+def test_an_onnx_path_that_is_no_regular_file(tmp_path, capsys, make):
+    """A link to /dev/zero was read until memory ran out (24 GB, then killed); a named
+    pipe waited for ever. (/dev/null stands for the devices here: safe to read.)"""
+    import os
+
+    pytest.importorskip("onnx", reason="the ONNX importer needs the onnx package")
+    path = tmp_path / "m.onnx"
+    if make == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(os.devnull)
+    message = one_line_error(capsys, "import", str(path), "-o", str(tmp_path / "m.yaml"),
+                             seconds=5)
+    assert message == f"{path}: not a regular file (an ONNX model is a file)"
