@@ -14,7 +14,8 @@ A user's spec is known by its id, :func:`spec_id` of its file name: its page, it
 and JSON and its diagram are named after it. :func:`user_spec_files` refuses, naming the
 file, a folder where two files would have one id, where a file would take the id of a
 built-in network or of the section's own page (:data:`RESERVED_IDS`), where an id is
-longer than :data:`MAX_ID_CHARS`, or where a file name is not UTF-8 text (the build names
+longer than :data:`MAX_ID_CHARS`, a file larger than :data:`MAX_SPEC_BYTES`, or where a
+file name is not UTF-8 text (the build names
 pages after it and records it in UTF-8): each would otherwise fail later, in the middle
 of the build, naming something else.
 """
@@ -30,11 +31,16 @@ from pathlib import Path
 from .errors import UserError
 
 __all__ = ["SPEC_SUFFIXES", "is_spec_name", "user_spec_files", "shown_path",
-           "regular_file", "reason", "spec_id", "builtin_ids", "MAX_ID_CHARS",
-           "RESERVED_IDS"]
+           "regular_file", "reason", "spec_id", "builtin_ids", "check_size",
+           "MAX_SPEC_BYTES", "MAX_ID_CHARS", "RESERVED_IDS"]
 
 #: The file name endings of a spec, compared without regard to case.
 SPEC_SUFFIXES = (".yaml", ".yml")
+
+#: The largest spec file, in bytes (1 MiB). Defined here, where the specs folder is
+#: scanned (the build's fingerprint reads every spec file: a 10 GB file named
+#: ``huge.yaml`` must be refused before), and part of :mod:`generator.specs.limits`.
+MAX_SPEC_BYTES = 1 << 20
 
 #: The longest id a user's spec may have. Its files are named after it (the page, the
 #: CSV, the JSON, the diagram's ``architecture-<id>-dark.svg``), each first written under
@@ -88,6 +94,14 @@ def reason(exc: OSError, path: Path) -> str:
     return text[:1].lower() + text[1:]
 
 
+def check_size(size: int, shown: str) -> None:
+    """A UserError naming ``shown`` when a spec of ``size`` bytes is past
+    :data:`MAX_SPEC_BYTES`."""
+    if size > MAX_SPEC_BYTES:
+        raise UserError(f"{shown}: the file has {size:,} bytes; a spec may have at most "
+                        f"{MAX_SPEC_BYTES:,} ({MAX_SPEC_BYTES >> 20} MiB)")
+
+
 def regular_file(path: Path) -> os.stat_result:
     """The status of ``path`` (links followed); a UserError unless it is a regular file."""
     shown = shown_path(path)
@@ -135,8 +149,8 @@ def user_spec_files(folder) -> list[Path]:
     taken: dict[str, Path] = {}
     builtins = builtin_ids()
     for path in paths:
-        regular_file(path)
         shown = shown_path(path)
+        check_size(regular_file(path).st_size, shown)
         try:
             path.name.encode("utf-8")
         except UnicodeEncodeError:

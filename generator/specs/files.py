@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from ..spec_files import (SPEC_SUFFIXES, is_spec_name, reason as _reason,
+from ..spec_files import (SPEC_SUFFIXES, check_size, is_spec_name, reason as _reason,
                           regular_file as _regular_file, shown_path, spec_id,
                           user_spec_files)
 from .limits import MAX_SPEC_BYTES
@@ -28,10 +28,7 @@ def load_spec(path, id: str | None = None) -> Network:
     """
     path = Path(path)
     shown = shown_path(path)
-    st = _regular_file(path)
-    if st.st_size > MAX_SPEC_BYTES:
-        raise UserError(f"{shown}: the file has {st.st_size:,} bytes; a spec may have at most "
-                        f"{MAX_SPEC_BYTES:,} ({MAX_SPEC_BYTES >> 20} MiB)")
+    check_size(_regular_file(path).st_size, shown)
     try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_SPEC_BYTES + 1)

@@ -6,6 +6,8 @@ The shape calculator (``docs/javascripts/calculator.js``) enforces the same numb
 
 from __future__ import annotations
 
+from ..spec_files import MAX_SPEC_BYTES as _MAX_SPEC_BYTES
+
 __all__ = ["MAX_DIM", "MAX_LAYERS", "MAX_SPEC_BYTES", "MAX_NESTING", "MAX_VALUES",
            "MAX_TEXT_CHARS", "MAX_INT_DIGITS"]
 
@@ -19,8 +21,9 @@ MAX_DIM = 1_000_000
 #: only the layers inside, a basic or bottleneck block the layers it expands to).
 MAX_LAYERS = 10_000
 
-#: The largest spec file, in bytes (1 MiB).
-MAX_SPEC_BYTES = 1 << 20
+#: The largest spec file, in bytes (1 MiB); defined in :mod:`generator.spec_files`, which
+#: checks it when the specs folder is scanned, before any file is read.
+MAX_SPEC_BYTES = _MAX_SPEC_BYTES
 
 #: The deepest nesting of YAML lists and mappings (a block nests three levels).
 MAX_NESTING = 50

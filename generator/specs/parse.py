@@ -12,6 +12,7 @@ import difflib
 import yaml
 
 from ..errors import UserError
+from ..spec_files import check_size
 from . import kinds
 from .fields import FieldType, Mismatch, T, TooLarge, is_required, spec_fields
 from .graph import REQUIRED, BlockDef, Unknown, substitute
@@ -369,9 +370,7 @@ def parse_spec(text: str, source: str, id: str) -> Network:
     """
     size = len(text) if len(text) * 4 <= MAX_SPEC_BYTES else len(
         text.encode("utf-8", "surrogatepass"))
-    if size > MAX_SPEC_BYTES:
-        raise UserError(f"{source}: the file has {size:,} bytes; a spec may have at most "
-                        f"{MAX_SPEC_BYTES:,} ({MAX_SPEC_BYTES >> 20} MiB)")
+    check_size(size, source)
     data = load_yaml(text, source)
     parser = _Parser(source)
     if not isinstance(data, dict):

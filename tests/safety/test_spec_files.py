@@ -77,3 +77,15 @@ def test_the_cli_names_the_file_that_takes_a_builtin_id(tmp_path, capsys):
 def test_the_builtin_ids_are_the_builtin_networks():
     """The light scan of the built-ins' folder and the ordered list agree."""
     assert spec_files.builtin_ids() == frozenset(BUILTINS) and len(BUILTINS) > 20
+
+
+def test_a_file_too_large_is_refused_before_any_spec_is_read(tmp_path, monkeypatch):
+    """The build's fingerprint read every spec file whole: a 10 GB file (sparse here)
+    named huge.yaml ran the build out of memory before the size was checked."""
+    (tmp_path / "huge.yaml").write_bytes(b"")
+    os.truncate(tmp_path / "huge.yaml", 10 << 30)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UserError) as info:
+        user_spec_files(".")
+    assert str(info.value) == ("huge.yaml: the file has 10,737,418,240 bytes; a spec may have "
+                               "at most 1,048,576 (1 MiB)")
