@@ -409,7 +409,11 @@ class _Reader:
         dilation = tuple(a.get("dilations") or (1, 1))
         pads = tuple(a.get("pads") or (0, 0, 0, 0))
         auto = a.get("auto_pad", b"NOTSET")
-        auto = auto.decode() if isinstance(auto, bytes) else auto
+        auto = auto.decode(errors="replace") if isinstance(auto, bytes) else auto
+        if auto not in ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"):
+            self.unsupported(node, f"auto_pad {auto[:40]!r} is none of NOTSET, SAME_UPPER, "
+                                   "SAME_LOWER and VALID")
+            return None
         if auto in ("SAME_UPPER", "SAME_LOWER"):
             (t, b_), (l, r) = tf_same_pads(hw, kernel, stride, dilation)
             if auto == "SAME_LOWER":

@@ -115,3 +115,21 @@ def test_an_onnx_path_that_is_no_regular_file(tmp_path, capsys, make):
     message = one_line_error(capsys, "import", str(path), "-o", str(tmp_path / "m.yaml"),
                              seconds=5)
     assert message == f"{path}: not a regular file (an ONNX model is a file)"
+
+
+def test_an_onnx_auto_pad_that_is_no_padding_mode(tmp_path, capsys):
+    """ONNX names four auto_pad modes; any other text was read as NOTSET, silently."""
+    import numpy as np
+
+    onnx, model = _onnx_graph([])
+    from onnx import helper, numpy_helper
+
+    model.graph.node.append(helper.make_node("Conv", ["x", "w"], ["y"], name="c",
+                                             auto_pad="SAME"))
+    model.graph.initializer.append(numpy_helper.from_array(np.zeros((4, 3, 3, 3), np.float32),
+                                                           "w"))
+    onnx.save(model, tmp_path / "m.onnx")
+    message = one_line_error(capsys, "import", str(tmp_path / "m.onnx"), "-o",
+                             str(tmp_path / "m.yaml"))
+    assert message.startswith(f"{tmp_path / 'm.onnx'}: node 'c' (Conv): auto_pad 'SAME' is "
+                              "none of NOTSET, SAME_UPPER, SAME_LOWER and VALID; supported: ")
