@@ -75,9 +75,19 @@ def read_manifest(out_dir: Path) -> set[str] | None:
     return {f for f in files if _safe_relative(f)}
 
 
+#: The longest file name, in bytes, that the file systems the site is built on hold.
+NAME_MAX = 255
+
+
 def _safe_relative(rel: str) -> bool:
+    """A relative path below the output folder whose every name, and the temporary name
+    each file is first written under, the file system can hold: a path checked here
+    before anything is written cannot fail half-way through a sync."""
     parts = rel.split("/")
-    return bool(rel) and not rel.startswith("/") and ".." not in parts and "" not in parts
+    return bool(rel) and not rel.startswith("/") and ".." not in parts and "" not in parts \
+        and "." not in parts and "\0" not in rel \
+        and all(len(f".{p}{_TMP_SUFFIX}".encode("utf-8", "surrogateescape")) <= NAME_MAX
+                for p in parts)
 
 
 def _write_manifest(out_dir: Path, files) -> None:

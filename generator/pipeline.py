@@ -188,7 +188,7 @@ def collect(settings: Settings, producers: list[Producer | str] | None = None,
     ctx.figures = result.refs
     outputs += [*result.outputs, *early, *_produce(ctx, chosen[late:], seen)]
     outputs = descriptions.add(outputs)  # every page's meta description (issue #18)
-    _check_nav(outputs)
+    _check_nav(outputs, settings.docs_dir)
     return outputs
 
 
@@ -209,7 +209,7 @@ def _produce(ctx: BuildContext, producers, seen: dict[str, str]) -> list[Output]
     return found
 
 
-def _check_nav(outputs: list[Output]) -> None:
+def _check_nav(outputs: list[Output], docs_dir: str = "docs") -> None:
     """Every page the nav names exists, and every page exists in the nav."""
     import yaml
 
@@ -220,8 +220,10 @@ def _check_nav(outputs: list[Output]) -> None:
         return  # a partial build (tests choose their producers)
     listed = navigation.paths(yaml.safe_load(files[navigation.NAV_FILE])["nav"])
     missing = sorted(set(listed) - set(files))
-    if missing:
-        raise RuntimeError(f"the nav lists pages that nothing writes: {', '.join(missing)}")
+    if missing:  # a hand-written page removed or renamed (generated ones always exist)
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise UserError(f"{docs_dir}/{missing[0]}: not found; the site's navigation lists "
+                        f"this page{more} (see generator/pages/site_map.py)")
     unlisted = sorted(p for p in files if p.endswith(".md") and p not in listed)
     if unlisted:
         raise UserError(

@@ -56,10 +56,10 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
     if pyproject.exists():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise UserError(f"{pyproject.name}: not valid TOML: {exc}") from None
-        table = data.get("tool", {}).get("convnet-atlas", {})
-        repository = data.get("project", {}).get("urls", {}).get("Repository", "")
+        table = _table(data, "tool", "convnet-atlas")
+        repository = _table(data, "project", "urls").get("Repository", "")
     known = {f.name for f in fields(Settings)} - {"root", "repository"}
     for key, value in table.items():
         if key not in known:
@@ -67,7 +67,7 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
                 f"pyproject.toml: [tool.convnet-atlas]: unknown setting '{key}' "
                 f"(expected one of {', '.join(sorted(known))})"
             )
-        if not isinstance(value, str):
+        if not isinstance(value, str) or "\0" in value:
             raise UserError(
                 f"pyproject.toml: [tool.convnet-atlas]: {key} must be a path string, "
                 f"found {type(value).__name__} {value!r}"
@@ -82,6 +82,16 @@ def load_settings(root: Path, **overrides: str | None) -> Settings:
             settings = replace(settings, out_dir=builder_docs_dir(root, config))
         settings = replace(settings, site_url=builder_site_url(root, config))
     return settings
+
+
+def _table(data: dict, *keys: str) -> dict:
+    """``data[keys[0]][keys[1]]...``, {} where absent; a UserError where one is no table."""
+    for i, key in enumerate(keys):
+        data = data.get(key, {})
+        if not isinstance(data, dict):
+            raise UserError(f"pyproject.toml: {'.'.join(keys[:i + 1])} must be a table, "
+                            f"found {type(data).__name__} {data!r}"[:200])
+    return data
 
 
 BUILDER_CONFIG = "mkdocs.yml"
@@ -105,6 +115,9 @@ def _builder_config(root: Path) -> str:
     """The text of the builder's config."""
     try:
         return (root / BUILDER_CONFIG).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{BUILDER_CONFIG}: not UTF-8 text ({exc.reason} at byte {exc.start})") \
+            from None
     except OSError:
         raise UserError(
             f"{BUILDER_CONFIG}: not found in {root}; it names the output folder (docs_dir), "

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 from .. import atomic
+from ..errors import UserError
 from ..settings import OFFLINE_BUNDLE, Settings, load_settings
 from .site import build_site, locked
 
@@ -65,10 +66,29 @@ def home_in(path: Path) -> bool:
         return f"{FOLDER}/index.html" in set(bundle.namelist())
 
 
+def check_target(target: Path, shown: str) -> None:
+    """A UserError unless ``target`` may be replaced by a bundle: absent, or a bundle
+    already (a file of the user's, ``--out README.md`` say, is never overwritten)."""
+    if target.is_dir():
+        raise UserError(f"{shown}: is a folder; give the path of the zip to write")
+    if not target.exists() and not target.is_symlink():
+        return
+    try:
+        ours = target.is_file() and home_in(target)
+    except (OSError, zipfile.BadZipFile):
+        ours = False
+    if not ours:
+        raise UserError(f"{shown}: exists and is not an offline bundle; refusing to replace "
+                        "it (remove it, or choose another path)")
+
+
 def build_bundle(settings: Settings, config: str = CONFIG, target: Path | None = None) -> Path:
     """Build the offline site from the assembled docs folder and zip it into ``target``
-    (default: :data:`OFFLINE_BUNDLE`); return the zip."""
+    (default: :data:`OFFLINE_BUNDLE`); return the zip. Checked first: ``target`` may be
+    replaced (:func:`check_target`)."""
+    shown = str(target) if target is not None else OFFLINE_BUNDLE
     target = Path(target).resolve() if target is not None else settings.root / OFFLINE_BUNDLE
+    check_target(target, shown)
     with locked(settings), tempfile.TemporaryDirectory(prefix=".offline-",
                                                         dir=target.parent if target.parent.is_dir() else None) as tmp:
         site = Path(tmp) / FOLDER

@@ -8,7 +8,6 @@ a value that needs no layer (an identity, a copy) is an alias of its source.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..errors import UserError
@@ -66,9 +65,10 @@ class Builder:
 
     def name_for(self, wanted: str, fallback: str) -> str:
         """A unique layer name: the model's name if free, else with ``#2``, ``#3``..."""
-        base = clean_name(wanted) or fallback
+        # a leading '$' would read as a block parameter (and '#2' would not change that)
+        base = clean_name(wanted).lstrip("$") or fallback
         name, n = base, 1
-        while name in self._names or re.fullmatch(r"\$.*", name):
+        while name in self._names:
             n += 1
             name = f"{base}#{n}"
         self._names.add(name)

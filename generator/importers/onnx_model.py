@@ -22,6 +22,7 @@ exporter gives (``onnx::Conv_…``) and the spec's description says how many.
 from __future__ import annotations
 
 import math
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +30,11 @@ import numpy as np
 from ..errors import UserError
 from ..nn import shapes as torch_shapes
 from ..nn.split import chunk_sizes
+from ..specs.limits import MAX_LAYERS
 from .lowering import conv_padding, pool_padding, tf_same_pads
 from .model import Builder, Imported, Unsupported, clean_name, pair_or_one
 
-__all__ = ["read", "SUPPORTED", "MAX_ONNX_BYTES"]
+__all__ = ["read", "SUPPORTED", "MAX_ONNX_BYTES", "MAX_ONNX_NODES"]
 
 #: The ONNX operators the importer maps (besides nodes that only compute constants).
 SUPPORTED: tuple[str, ...] = (
@@ -48,6 +50,10 @@ _CHANNELS_LAST_OPS = ("Transpose", "LayerNormalization", "MatMul", "Add", "Mul",
                       "Identity", "Dropout")
 #: The largest file read (protobuf's own limit is 2 GiB).
 MAX_ONNX_BYTES = 2 << 30
+#: The most nodes a graph may have: ten per layer a spec may have (nodes that compute
+#: shapes and constants make no layer). Shape inference and the walk take time in
+#: proportion; 200,000 nodes took 50 s before the spec's own limit refused them.
+MAX_ONNX_NODES = 10 * MAX_LAYERS
 #: Inputs that hold weights or settings, per operator: not data.
 _PARAM_SLOTS = {
     "Conv": (1, 2), "ConvTranspose": (1, 2), "Gemm": (1, 2), "MatMul": (1,),
@@ -73,9 +79,14 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
     path = Path(path)
     shown = str(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise UserError(f"{shown}: cannot be read: {exc.strerror}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UserError(f"{shown}: is a folder, not an ONNX file")
+    if not stat.S_ISREG(st.st_mode):  # a device or a pipe: read for ever, or wait for ever
+        raise UserError(f"{shown}: not a regular file (an ONNX model is a file)")
+    size = st.st_size
     if size > MAX_ONNX_BYTES:
         raise UserError(f"{shown}: {size:,} bytes is more than an ONNX file may hold")
     try:
@@ -85,6 +96,10 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
                         f"{type(exc).__name__})") from None
     if model.ir_version <= 0 or not model.graph.node or not model.graph.input:
         raise UserError(f"{shown}: not an ONNX model (no graph of nodes in it)")
+    if len(model.graph.node) > MAX_ONNX_NODES:
+        raise UserError(f"{shown}: the graph has {len(model.graph.node):,} nodes; the importer "
+                        f"reads at most {MAX_ONNX_NODES:,} (a spec has at most "
+                        f"{MAX_LAYERS:,} layers)")
     return _Reader(onnx, model, shown, input_shape, skip_unsupported).read(name or path.stem)
 
 
@@ -363,14 +378,25 @@ class _Reader:
             raise Unsupported(self.src, self.node_name(node), node.op_type, why, SUPPORTED)
         source = next(v for v in node.input if v and self.b.has(v))
         self.b.placeholder(node.op_type, self.node_name(node), source, list(node.output))
+        self._bounded(node)
 
     def add(self, node, kind, fields, sources=None, outputs=None):
         if any(v in self.nhwc for v in (sources or node.input[:1])):
             self.nhwc.update(outputs or node.output[:1])
         for out in node.output[:1]:
             self.shape(out, node)  # every layer's output has a static shape
-        return self.b.add(kind, fields, self.node_name(node),
+        name = self.b.add(kind, fields, self.node_name(node),
                           sources or [node.input[0]], outputs or [node.output[0]])
+        self._bounded(node)
+        return name
+
+    def _bounded(self, node):
+        """Stop at the first layer past what a spec may hold, before the rest of a huge
+        graph is walked and written out."""
+        if len(self.b.layers) > MAX_LAYERS:
+            raise UserError(f"{self.src}: node {self.node_name(node)[:60]!r} "
+                            f"({node.op_type}): more than {MAX_LAYERS:,} layers, the most a "
+                            "spec may have")
 
     # ---------------------------------------------------------------- operators
 
@@ -383,7 +409,11 @@ class _Reader:
         dilation = tuple(a.get("dilations") or (1, 1))
         pads = tuple(a.get("pads") or (0, 0, 0, 0))
         auto = a.get("auto_pad", b"NOTSET")
-        auto = auto.decode() if isinstance(auto, bytes) else auto
+        auto = auto.decode(errors="replace") if isinstance(auto, bytes) else auto
+        if auto not in ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"):
+            self.unsupported(node, f"auto_pad {auto[:40]!r} is none of NOTSET, SAME_UPPER, "
+                                   "SAME_LOWER and VALID")
+            return None
         if auto in ("SAME_UPPER", "SAME_LOWER"):
             (t, b_), (l, r) = tf_same_pads(hw, kernel, stride, dilation)
             if auto == "SAME_LOWER":

@@ -75,6 +75,13 @@ def build(source: str):
     except Exception as exc:
         raise UserError(f"{source}: {attr}() failed: {type(exc).__name__}: "
                         f"{str(exc)[:200]}") from None
+    except SystemExit as exc:  # sys.exit() in the factory: not the end of the import
+        raise UserError(f"{source}: {attr}() called sys.exit({exc.code!r}) instead of "
+                        "returning a model") from None
+    torch = _torch()
+    if not isinstance(model, torch.nn.Module):
+        raise UserError(f"{source}: {attr}() returned {type(model).__name__[:60]}, not a "
+                        "torch.nn.Module")
     return model.eval(), DEFAULT_INPUT
 
 
@@ -100,8 +107,12 @@ def trace(model, shape, source="model", name="model", skip=False) -> Imported:
     try:
         graph = Tracer().trace(model)
         gm = torch.fx.GraphModule(model, graph)
+        # Shapes only, on the meta device: no weight or activation is stored or computed,
+        # so the time and memory do not grow with the input size (--input 3,4000,4000
+        # took 17 s and 2.5 GB for ResNet-18 on the CPU)
+        gm.to("meta")
         with torch.no_grad():
-            ShapeProp(gm).propagate(torch.zeros(1, *shape))
+            ShapeProp(gm).propagate(torch.zeros(1, *shape, device="meta"))
     except Exception as exc:  # control flow on values, or a shape that does not work
         raise UserError(f"{source}: torch.fx cannot trace the model: {type(exc).__name__}: "
                         f"{str(exc).splitlines()[0][:200] if str(exc) else ''}") from None

@@ -1,29 +1,23 @@
 """Spec files: which files in a folder are specs, reading one (bounded), and its id.
 
-Which files are specs is decided in :mod:`generator.spec_files` (light enough for the
-build's fingerprint), re-exported here.
+Which files are specs, and their ids, are decided in :mod:`generator.spec_files` (light
+enough for the build's fingerprint), re-exported here.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import UserError
-from ..spec_files import (SPEC_SUFFIXES, is_spec_name, reason as _reason,
-                          regular_file as _regular_file, shown_path, user_spec_files)
+from ..spec_files import (SPEC_SUFFIXES, check_size, is_spec_name, reason as _reason,
+                          regular_file as _regular_file, shown_path, spec_id,
+                          user_spec_files)
 from .limits import MAX_SPEC_BYTES
 from .network import Network
 from .parse import parse_spec
 
 __all__ = ["SPEC_SUFFIXES", "is_spec_name", "user_spec_files", "spec_id", "load_spec",
            "shown_path"]
-
-
-def spec_id(path) -> str:
-    """The id of a user's spec: its file name without the suffix, as a URL-safe slug."""
-    slug = re.sub(r"[^a-z0-9_.-]+", "-", Path(path).stem.lower()).strip("-.")
-    return slug or "spec"
 
 
 def load_spec(path, id: str | None = None) -> Network:
@@ -34,10 +28,7 @@ def load_spec(path, id: str | None = None) -> Network:
     """
     path = Path(path)
     shown = shown_path(path)
-    st = _regular_file(path)
-    if st.st_size > MAX_SPEC_BYTES:
-        raise UserError(f"{shown}: the file has {st.st_size:,} bytes; a spec may have at most "
-                        f"{MAX_SPEC_BYTES:,} ({MAX_SPEC_BYTES >> 20} MiB)")
+    check_size(_regular_file(path).st_size, shown)
     try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_SPEC_BYTES + 1)

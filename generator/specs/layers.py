@@ -17,7 +17,7 @@ __all__ = [
     "LocalResponseNorm", "LayerNorm", "Scale", "ReLU6", "Hardswish", "Hardsigmoid", "SiLU",
     "GELU", "ChannelShuffle", "ChannelSplit", "Upsample", "Crop", "ZeroPad", "GlobalPool",
     "AdaptiveMaxPool", "Placeholder",
-    "INPUT", "label", "located",
+    "INPUT", "label", "located", "quoted", "QUOTED_CHARS",
 ]
 
 #: The name by which a layer's ``inputs`` names the input of its graph (the network's
@@ -527,8 +527,21 @@ def label(layer_or_name, kind: str | None = None) -> str:
         name, kind = layer_or_name.name, layer_or_name.KIND
     else:
         name = layer_or_name
-    text = f" {name!r}" if name else ""
+    text = f" {quoted(name)}" if name else ""
     return text + (f" ({kind})" if kind else "")
+
+
+#: The most characters of a user's text an error message quotes.
+QUOTED_CHARS = 60
+
+
+def quoted(text: str) -> str:
+    """``text`` as an error message quotes it: its repr (control characters escaped),
+    cut after :data:`QUOTED_CHARS` characters, so that one line stays readable whatever
+    the spec holds."""
+    if len(text) <= QUOTED_CHARS:
+        return repr(text)
+    return f"{text[:QUOTED_CHARS]!r}… ({len(text):,} characters)"
 
 
 def located(layer: Layer, where: str) -> Layer:

@@ -3,7 +3,7 @@
 A safe loader that also refuses what would make a spec costly or unprintable: a key
 given twice, a key that is a list or mapping, an alias inside the value it names
 (a recursive structure), aliases that expand past :data:`~.limits.MAX_VALUES` values
-(an "alias bomb"), nesting deeper than :data:`~.limits.MAX_NESTING`, an integer longer
+or :data:`~.limits.MAX_TEXT_CHARS` characters of text (an "alias bomb"), nesting deeper than :data:`~.limits.MAX_NESTING`, an integer longer
 than :data:`~.limits.MAX_INT_DIGITS` digits, and a lone surrogate in any text (it is
 not a character, and cannot be written out as UTF-8).
 
@@ -18,7 +18,7 @@ import re
 import yaml
 
 from ..errors import UserError
-from .limits import MAX_INT_DIGITS, MAX_NESTING, MAX_VALUES
+from .limits import MAX_INT_DIGITS, MAX_NESTING, MAX_TEXT_CHARS, MAX_VALUES
 
 __all__ = ["load_yaml"]
 
@@ -41,13 +41,18 @@ class _BoundedLoader(yaml.SafeLoader):
         self._depth = 0        # nesting level of the node being composed
         self._reach = 0        # deepest level reached so far (aliases by their depth)
         self._values = 0       # values composed so far, aliases expanded
+        self._chars = 0        # characters of the scalars composed so far, aliases expanded
         self._open: set = set()            # anchors whose node is being composed
-        self._sizes: dict = {}             # anchor -> (values, levels) of its node
+        self._sizes: dict = {}             # anchor -> (values, levels, chars) of its node
 
-    def _count(self, n: int, mark) -> None:
+    def _count(self, n: int, mark, chars: int = 0) -> None:
         self._values += n
         if self._values > MAX_VALUES:
             raise _Refused(f"aliases expand to more than {MAX_VALUES:,} values", mark)
+        self._chars += chars
+        if self._chars > MAX_TEXT_CHARS:
+            raise _Refused(f"aliases expand to more than {MAX_TEXT_CHARS:,} characters of "
+                           "text", mark)
 
     def _nest(self, levels: int, mark) -> None:
         self._reach = max(self._reach, self._depth + levels)
@@ -61,22 +66,24 @@ class _BoundedLoader(yaml.SafeLoader):
                 raise _Refused(f"the alias *{event.anchor} refers to a value that contains "
                                "it", event.start_mark)
             if event.anchor in self._sizes:  # else the base class reports an undefined alias
-                values, levels = self._sizes[event.anchor]
-                self._count(values, event.start_mark)
+                values, levels, chars = self._sizes[event.anchor]
+                self._count(values, event.start_mark, chars)
                 self._nest(levels, event.start_mark)
             return super().compose_node(parent, index)
         anchor = getattr(event, "anchor", None)
         self._depth += 1
         self._nest(0, event.start_mark)
         outer_reach, self._reach = self._reach, self._depth
-        values_before = self._values
+        values_before, chars_before = self._values, self._chars
         if anchor is not None:
             self._open.add(anchor)
         node = super().compose_node(parent, index)
-        self._count(1, event.start_mark)
+        self._count(1, event.start_mark,
+                    len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
         if anchor is not None:
             self._open.discard(anchor)
-            self._sizes[anchor] = (self._values - values_before, self._reach - self._depth + 1)
+            self._sizes[anchor] = (self._values - values_before, self._reach - self._depth + 1,
+                                   self._chars - chars_before)
         self._depth -= 1
         self._reach = max(outer_reach, self._reach)
         return node

@@ -12,10 +12,12 @@ import difflib
 import yaml
 
 from ..errors import UserError
+from ..spec_files import check_size
 from . import kinds
 from .fields import FieldType, Mismatch, T, TooLarge, is_required, spec_fields
 from .graph import REQUIRED, BlockDef, Unknown, substitute
-from .layers import INPUT, Concat, Conv, Crop, ConvTranspose, Layer, Repeat, Upsample, label, located
+from .layers import (INPUT, Concat, Conv, Crop, ConvTranspose, Layer, Repeat, Upsample, label,
+                     located, quoted)
 from .limits import MAX_DIM, MAX_LAYERS, MAX_NESTING, MAX_SPEC_BYTES
 from .loader import load_yaml
 from .network import Network, Published
@@ -40,10 +42,9 @@ def _first_values(v, budget: list):
 
 
 def _quoted(v) -> str:
-    """A key or kind as a message quotes it: repr for text (control characters escaped),
-    cut after 60 characters."""
+    """A key or kind as a message quotes it: :func:`~.layers.quoted` for text."""
     if isinstance(v, str):
-        return repr(v) if len(v) <= 60 else repr(v[:60]) + "…"
+        return quoted(v)
     return f"'{v}'"
 
 
@@ -54,7 +55,7 @@ def _found(v) -> str:
     if isinstance(v, bool):
         return f"{str(v).lower()}"
     if isinstance(v, str):
-        return f"the string {v!r}"
+        return f"the string {quoted(v)}"
     if isinstance(v, (int, float)):
         return repr(v)
     if isinstance(v, list):
@@ -233,7 +234,7 @@ class _Parser:
                     continue
                 found = seen.get(name, [])
                 if len(found) > 1:
-                    raise self.fail(layer.where, f"inputs: {name!r} names {len(found)} earlier "
+                    raise self.fail(layer.where, f"inputs: {quoted(name)} names {len(found)} earlier "
                                                  "layers; give them different names")
                 if not found:
                     if name == layer.name:
@@ -244,7 +245,7 @@ class _Parser:
                     else:
                         known = [n for n in seen][-8:]
                         msg = ("is not the name of an earlier layer of this list (earlier: "
-                               f"{', '.join(map(repr, known)) or 'none'}; or '{INPUT}')")
+                               f"{', '.join(map(quoted, known)) or 'none'}; or '{INPUT}')")
                     raise self.fail(layer.where, f"inputs: {_quoted(name)} {msg}")
                 sources.append(found[0])
             object.__setattr__(layer, "sources", tuple(sources))
@@ -369,9 +370,7 @@ def parse_spec(text: str, source: str, id: str) -> Network:
     """
     size = len(text) if len(text) * 4 <= MAX_SPEC_BYTES else len(
         text.encode("utf-8", "surrogatepass"))
-    if size > MAX_SPEC_BYTES:
-        raise UserError(f"{source}: the file has {size:,} bytes; a spec may have at most "
-                        f"{MAX_SPEC_BYTES:,} ({MAX_SPEC_BYTES >> 20} MiB)")
+    check_size(size, source)
     data = load_yaml(text, source)
     parser = _Parser(source)
     if not isinstance(data, dict):

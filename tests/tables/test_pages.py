@@ -365,8 +365,8 @@ def test_templates_only_format():
 def test_a_user_spec_cannot_take_a_builtin_page(tmp_path):
     (tmp_path / "docs/specs").mkdir(parents=True)
     (tmp_path / "docs/specs/vgg16.yaml").write_text(TINY)
-    with pytest.raises(UserError, match=r"docs/specs/vgg16.yaml: its page would be "
-                                        r"architectures/vgg16.md, which the built-in vgg16"):
+    with pytest.raises(UserError, match=r"docs/specs/vgg16.yaml: its id 'vgg16' is the "
+                                        r"built-in network vgg16's, whose page has the same"):
         produce(tmp_path)
 
 
