@@ -31,7 +31,7 @@ from ..errors import UserError
 from ..nn.tensorflow import check_keras_conv, keras_conv2d_output_hw, pool_output_size
 from ..specs.layers import INPUT
 from .lowering import conv_padding, pool_padding, tf_same_pads
-from .model import Builder, Imported, clean_name, pair_or_one
+from .model import Builder, Imported, clean_name, pair_or_one, regular_file
 
 __all__ = ["read", "SUPPORTED", "ACTIVATIONS", "MAX_CONFIG_BYTES"]
 
@@ -60,12 +60,17 @@ ACTIVATIONS: dict[str, str | None] = {
 }
 #: The largest config read.
 MAX_CONFIG_BYTES = 64 << 20
+#: The largest ``.keras`` file opened (its weights are never read: only config.json).
+MAX_KERAS_BYTES = 8 << 30
 
 
 def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
     """The model of the ``.keras`` file or JSON config at ``path``."""
     path = Path(path)
     shown = str(path)
+    # a .keras zip is read from its end (its directory), its config.json bounded below
+    regular_file(path, "a Keras model", MAX_KERAS_BYTES if path.suffix.lower() == ".keras"
+                 else MAX_CONFIG_BYTES, "the importer reads")
     try:
         if path.suffix.lower() == ".keras":
             with zipfile.ZipFile(path) as zf:
@@ -76,8 +81,6 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
                 raw = zf.read(info)
                 version = _saved_version(zf)
         else:
-            if path.stat().st_size > MAX_CONFIG_BYTES:
-                raise UserError(f"{shown}: larger than {MAX_CONFIG_BYTES >> 20} MiB")
             raw = path.read_bytes()
             version = None
         data = json.loads(raw.decode("utf-8"))

@@ -22,7 +22,6 @@ exporter gives (``onnx::Conv_…``) and the spec's description says how many.
 from __future__ import annotations
 
 import math
-import stat
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,7 @@ from ..nn import shapes as torch_shapes
 from ..nn.split import chunk_sizes
 from ..specs.limits import MAX_LAYERS
 from .lowering import conv_padding, pool_padding, tf_same_pads
-from .model import Builder, Imported, Unsupported, clean_name, pair_or_one
+from .model import Builder, Imported, Unsupported, clean_name, pair_or_one, regular_file
 
 __all__ = ["read", "SUPPORTED", "MAX_ONNX_BYTES", "MAX_ONNX_NODES"]
 
@@ -78,17 +77,7 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
     onnx = _onnx()
     path = Path(path)
     shown = str(path)
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise UserError(f"{shown}: cannot be read: {exc.strerror}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise UserError(f"{shown}: is a folder, not an ONNX file")
-    if not stat.S_ISREG(st.st_mode):  # a device or a pipe: read for ever, or wait for ever
-        raise UserError(f"{shown}: not a regular file (an ONNX model is a file)")
-    size = st.st_size
-    if size > MAX_ONNX_BYTES:
-        raise UserError(f"{shown}: {size:,} bytes is more than an ONNX file may hold")
+    regular_file(path, "an ONNX model", MAX_ONNX_BYTES, "an ONNX file may hold")
     try:
         model = onnx.load(str(path), load_external_data=False)
     except Exception as exc:  # protobuf's DecodeError, or anything the parser raises

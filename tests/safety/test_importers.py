@@ -133,3 +133,23 @@ def test_an_onnx_auto_pad_that_is_no_padding_mode(tmp_path, capsys):
                              str(tmp_path / "m.yaml"))
     assert message.startswith(f"{tmp_path / 'm.onnx'}: node 'c' (Conv): auto_pad 'SAME' is "
                               "none of NOTSET, SAME_UPPER, SAME_LOWER and VALID; supported: ")
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".json"])
+@pytest.mark.parametrize("make", ["fifo", "device", "folder"])
+def test_a_keras_path_that_is_no_regular_file(tmp_path, capsys, make, suffix):
+    """As for ONNX: a .keras or .json linked to /dev/zero ran out of memory, a named pipe
+    waited for ever. (/dev/null stands for the devices here: safe to read.)"""
+    import os
+
+    path = tmp_path / f"m{suffix}"
+    if make == "fifo":
+        os.mkfifo(path)
+    elif make == "device":
+        path.symlink_to(os.devnull)
+    else:
+        path.mkdir()
+    message = one_line_error(capsys, "import", str(path), "-o", str(tmp_path / "m.yaml"),
+                             seconds=5)
+    assert message == (f"{path}: is a folder, not a Keras model" if make == "folder" else
+                       f"{path}: not a regular file (a Keras model is a file)")
