@@ -102,8 +102,11 @@ def check_size(size: int, shown: str) -> None:
                         f"{MAX_SPEC_BYTES:,} ({MAX_SPEC_BYTES >> 20} MiB)")
 
 
-def regular_file(path: Path) -> os.stat_result:
-    """The status of ``path`` (links followed); a UserError unless it is a regular file."""
+def regular_file(path: Path, what: str = "a spec file",
+                 why: str = "a spec is a YAML text file") -> os.stat_result:
+    """The status of ``path`` (links followed); a UserError unless it is a regular file:
+    a folder is not ``what``, and a device or named pipe (read for ever, or waited on for
+    ever) is refused saying ``why``."""
     shown = shown_path(path)
     try:
         st = os.stat(path)
@@ -114,9 +117,9 @@ def regular_file(path: Path) -> os.stat_result:
     except OSError as exc:
         raise UserError(f"{shown}: cannot be read: {reason(exc, path)}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise UserError(f"{shown}: is a folder, not a spec file")
+        raise UserError(f"{shown}: is a folder, not {what}")
     if not stat.S_ISREG(st.st_mode):
-        raise UserError(f"{shown}: not a regular file (a spec is a YAML text file)")
+        raise UserError(f"{shown}: not a regular file ({why})")
     return st
 
 

@@ -8,10 +8,10 @@ a value that needs no layer (an identity, a copy) is an alias of its source.
 
 from __future__ import annotations
 
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import spec_files
 from ..errors import UserError
 from ..specs.fields import NOT_IN_LINE
 from ..specs.layers import INPUT
@@ -20,22 +20,14 @@ __all__ = ["Imported", "Builder", "Unsupported", "pair_or_one", "clean_name", "r
 
 
 def regular_file(path: Path, what: str, limit: int, limit_text: str) -> int:
-    """The size of the model file at ``path``, after checking that it is one: a folder,
-    a device (``/dev/zero`` is read until memory runs out) or a named pipe (a read waits
-    for ever) is one line, and so is a file over ``limit`` bytes. ``what`` names the
-    kind of file ("an ONNX model"); ``limit_text`` says the limit in the message."""
-    shown = str(path)
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise UserError(f"{shown}: cannot be read: {exc.strerror}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise UserError(f"{shown}: is a folder, not {what}")
-    if not stat.S_ISREG(st.st_mode):
-        raise UserError(f"{shown}: not a regular file ({what} is a file)")
-    if st.st_size > limit:
-        raise UserError(f"{shown}: {st.st_size:,} bytes is more than {limit_text}")
-    return st.st_size
+    """The size of the model file at ``path``, after checking that it is one
+    (:func:`generator.spec_files.regular_file`: a device such as ``/dev/zero`` is read
+    until memory runs out, a named pipe waits for ever) and at most ``limit`` bytes.
+    ``what`` names the kind of file ("an ONNX model"); ``limit_text`` says the limit."""
+    size = spec_files.regular_file(path, what, f"{what} is a file").st_size
+    if size > limit:
+        raise UserError(f"{path}: {size:,} bytes is more than {limit_text}")
+    return size
 
 
 @dataclass
