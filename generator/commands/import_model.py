@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import atomic
 from ..errors import UserError
+from ..spec_files import RESERVED_IDS, builtin_ids
 from ..specs import is_spec_name, parse_spec, spec_id
 from .table import parse_input
 
@@ -28,7 +29,8 @@ def add_parser(sub) -> None:
                     "network spec, which the next build turns into a page.")
     p.add_argument("source", metavar="SOURCE")
     p.add_argument("-o", "--output", metavar="PATH",
-                   help="the spec to write (default: docs/specs/<source name>.yaml)")
+                   help="the spec to write (default: docs/specs/<source name>.yaml, or "
+                        "<source name>-imported.yaml where a built-in has that name)")
     p.add_argument("--input", metavar="C,H,W", help="input shape, e.g. 3,224,224 (default: "
                    "the model's; needed when the model's sizes are not fixed)")
     p.add_argument("--name", help="the network's title (default: the model's name)")
@@ -46,9 +48,17 @@ def run(args: argparse.Namespace) -> int:
     from ..tables import layer_table
 
     shape = None if args.input is None else parse_input(args.input)
-    out = Path(args.output) if args.output else Path("docs/specs") / f"{spec_id(default_id(args.source))}.yaml"
+    taken = builtin_ids() | set(RESERVED_IDS)  # ids a build refuses for a user's spec
+    if args.output:
+        out = Path(args.output)
+    else:  # torchvision:resnet18 is a built-in's id: the import goes beside it
+        id = spec_id(default_id(args.source))
+        out = Path("docs/specs") / f"{id}{'-imported' if id in taken else ''}.yaml"
     if not is_spec_name(out.name):
         raise UserError(f"{out}: the output must end in .yaml or .yml")
+    if spec_id(out) in taken:
+        raise UserError(f"{out}: its id '{spec_id(out)}' is a built-in network's or a page's, "
+                        "and a build refuses such a spec file; choose another name")
     if out.exists() and not args.force:
         try:
             with open(out, encoding="utf-8") as fh:
@@ -62,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--name: give a non-empty title")
     model = load(args.source, shape, args.name, args.skip_unsupported)
     text = to_yaml(model)
-    network = parse_spec(text, str(out), spec_id(out))  # the spec must load...
+    # the spec must load (an error names the model: the output was not written)...
+    network = parse_spec(text, args.source, spec_id(out))
     table = layer_table(network)                          # ...and its shapes work out
     with atomic.replacing(out) as fh:
         fh.write(text.encode("utf-8"))

@@ -153,3 +153,42 @@ def test_a_keras_path_that_is_no_regular_file(tmp_path, capsys, make, suffix):
                              seconds=5)
     assert message == (f"{path}: is a folder, not a Keras model" if make == "folder" else
                        f"{path}: not a regular file (a Keras model is a file)")
+
+
+def test_an_import_is_never_written_under_a_name_the_build_refuses(tmp_path, capsys, monkeypatch):
+    """``import torchvision:resnet18`` wrote docs/specs/resnet18.yaml, which the next build
+    refused (a built-in's id); by default it now goes beside the built-in, and an
+    explicit such name is refused before anything is read."""
+    from generator.__main__ import main
+    from generator.importers import default_id
+    from generator.spec_files import builtin_ids
+
+    monkeypatch.chdir(tmp_path)
+    assert default_id("torchvision:resnet18") in builtin_ids()
+    message = one_line_error(capsys, "import", "torchvision:resnet18", "-o",
+                             "docs/specs/resnet18.yaml", seconds=20)
+    assert message == ("docs/specs/resnet18.yaml: its id 'resnet18' is a built-in network's "
+                       "or a page's, and a build refuses such a spec file; choose another name")
+    model = tmp_path / "resnet18.json"
+    model.write_text('{"class_name": "Sequential", "config": {"name": "s", "layers": ['
+                     '{"class_name": "InputLayer", "config": {"batch_shape": [null, 8, 8, 3]}},'
+                     '{"class_name": "Conv2D", "config": {"name": "c", "filters": 4, '
+                     '"kernel_size": [3, 3], "strides": [1, 1], "padding": "valid"}}]}}')
+    (tmp_path / "docs/specs").mkdir(parents=True)
+    assert main(["import", str(model)]) == 0
+    assert "wrote docs/specs/resnet18-imported.yaml" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "docs/specs").iterdir()] == ["resnet18-imported.yaml"]
+
+
+def test_a_spec_error_in_an_imported_model_names_the_model(tmp_path, capsys):
+    """The spec check runs before anything is written, so its error names the model read,
+    not the output file (which was named before, and does not exist)."""
+    model = tmp_path / "m.json"
+    model.write_text('{"class_name": "Sequential", "config": {"name": "s", "layers": ['
+                     '{"class_name": "InputLayer", "config": {"batch_shape": [null, 8, 8, 4]}},'
+                     '{"class_name": "Conv2D", "config": {"name": "c", "filters": 6, "groups": 3,'
+                     '"kernel_size": [3, 3], "strides": [1, 1], "padding": "valid"}}]}}')
+    out = tmp_path / "x.yaml"
+    message = one_line_error(capsys, "import", str(model), "-o", str(out), seconds=20)
+    assert message.startswith(f"{model}: layer 1 'c' (conv): groups"), message
+    assert not out.exists()
