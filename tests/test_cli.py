@@ -86,3 +86,41 @@ def test_table_prints_markdown_even_to_a_terminal_and_text_when_asked(capsys):
         pass
     assert "markdown (the default, for scripts and pipes, whether or not the output is a " \
            "terminal), text" in " ".join(capsys.readouterr().out.split())
+
+
+def test_ctrl_c_while_the_pool_works_is_one_line_and_stops_the_workers(tmp_path):
+    """Ctrl-C goes to every process of the terminal's group: the figure pool's workers
+    printed a traceback each (about 40 lines), and a running job ran on. Now the workers
+    ignore it, the build's process says one line, and the jobs are stopped at once."""
+    import os
+    import signal
+    import time
+
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from generator.figures.build import Renderer\n"
+        "try:\n"
+        f"    with Renderer(Path({str(tmp_path)!r}), jobs=2) as r:\n"
+        "        [j.result() for j in [r.submit(time.sleep, 0.2) for _ in range(2)]]\n"
+        "        job = r.submit(time.sleep, 60)\n"  # one worker busy, one idle
+        "        time.sleep(1.0)\n"
+        "        print('ready', flush=True)\n"
+        "        job.result()\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', file=sys.stderr)\n"
+        "    sys.exit(130)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert proc.stdout.readline() == "ready\n"
+        start = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130
+    assert err == "interrupted\n", err
+    assert time.monotonic() - start < 20  # the 60 s jobs did not run on

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import signal
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -58,6 +59,24 @@ def _timed_draw(module, params, data, facts):
     return files, time.perf_counter() - t
 
 
+def _ignore_ctrl_c() -> None:
+    """Run in each worker as it starts: Ctrl-C reaches every process of the terminal's
+    group, and a worker stopped by it printed its own traceback (about 40 lines for one
+    Ctrl-C); the build's process handles it (one line, exit 130) and stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes now, running jobs included (a training job would
+    otherwise run on for seconds after Ctrl-C, its result thrown away)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
 def cpu_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -91,14 +110,16 @@ class Renderer:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, *exc):
         if self._pool is not None:
+            if kind is not None:  # Ctrl-C or an error: what is running is not wanted
+                _stop_workers(self._pool)
             self._pool.shutdown(cancel_futures=True)
         return False
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_ignore_ctrl_c)
         return self._pool
 
     def submit(self, fn, *args) -> Future:
