@@ -689,14 +689,22 @@
     });
   };
 
-  /** The values a YAML text holds, within limits.MAX_VALUES (aliases expanded) and MAX_NESTING. */
+  /** The values a YAML text holds, within limits.MAX_VALUES and MAX_TEXT_CHARS (aliases
+   *  expanded: one long text named by many aliases is as long as all its copies) and MAX_NESTING. */
   function checkBounds(data) {
-    var left = limits().max_values;
+    var left = limits().max_values, chars = limits().max_text_chars;
+    function text(s) {
+      chars -= s.length;
+      if (chars < 0) {
+        throw new SpecError("", "aliases expand to more than " + countText(limits().max_text_chars) + " characters of text");
+      }
+    }
     (function walk(v, depth) {
       if (depth > limits().max_nesting) throw new SpecError("", "more than " + limits().max_nesting + " levels of nesting");
       if (--left < 0) throw new SpecError("", "aliases expand to more than " + countText(limits().max_values) + " values");
-      if (Array.isArray(v)) v.forEach(function (x) { walk(x, depth + 1); });
-      else if (isMapping(v)) Object.keys(v).forEach(function (k) { walk(v[k], depth + 1); });
+      if (typeof v === "string") text(v);
+      else if (Array.isArray(v)) v.forEach(function (x) { walk(x, depth + 1); });
+      else if (isMapping(v)) Object.keys(v).forEach(function (k) { text(k); walk(v[k], depth + 1); });
     })(data, 1);
   }
 

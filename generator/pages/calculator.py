@@ -136,7 +136,7 @@ def calculator_data() -> dict:
         #: The bounds every spec keeps (generator.specs.limits).
         "limits": {"max_dim": limits.MAX_DIM, "max_layers": limits.MAX_LAYERS,
                    "max_spec_bytes": limits.MAX_SPEC_BYTES, "max_nesting": limits.MAX_NESTING,
-                   "max_values": limits.MAX_VALUES},
+                   "max_values": limits.MAX_VALUES, "max_text_chars": limits.MAX_TEXT_CHARS},
         #: What a name may not contain (fields.NOT_IN_LINE), as a JavaScript pattern.
         "not_in_line": _js_class(fields.NOT_IN_LINE.pattern),
         #: What a description may not contain (fields.NOT_IN_TEXT).

@@ -25,6 +25,7 @@ from generator.errors import UserError
 from generator.nn import shapes
 from generator.pages import calculator as calculator_page
 from generator.specs import BUILTINS, SPEC_DIR, load_builtin, parse_spec
+from generator.specs.limits import MAX_TEXT_CHARS
 from generator.tables import layer_table
 from generator.tables.formats import table_dict
 from tests.browser.conftest import console_errors, serve
@@ -814,6 +815,23 @@ def _spec_message(text: str) -> str:
     with pytest.raises(UserError) as info:
         parse_spec(text, "calc.yaml", "calc")
     return str(info.value).removeprefix("calc.yaml: ")
+
+
+def test_one_long_text_named_by_many_aliases_is_refused_as_python_refuses_it(engine):
+    """A 440 KB spec naming a 400,000-character text 12 times expands to 4.8 M characters:
+    Python's loader refuses it (limits.MAX_TEXT_CHARS), and so does the calculator, with
+    the same words, before it builds anything from the text."""
+    text = "name: &t " + "n" * 400_000 + "\ninput: [1, 4, 4]\nlayers: [relu]\nx: [" + \
+        ", ".join(["*t"] * 11) + "]\n"
+    python = _spec_message(text)
+    got = engine.execute_script(
+        "try { AtlasCalc.read(arguments[0]); return null; } catch (e) { return e.text; }", text)
+    assert python.endswith(": " + got) and got == (
+        f"aliases expand to more than {MAX_TEXT_CHARS:,} characters of text")
+    just = text.replace(", ".join(["*t"] * 11), ", ".join(["*t"] * 9))  # 4.0 M: within
+    assert engine.execute_script(
+        "try { AtlasCalc.read(arguments[0]); return null; } catch (e) { return e.text; }",
+        just) is None
 
 
 def test_a_link_to_a_huge_adaptive_pool_answers_with_pythons_message(calc, base_url):
