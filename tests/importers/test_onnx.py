@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from generator.__main__ import main
-from generator.errors import UserError
 from generator.importers import load, to_yaml
 from generator.specs import BUILTINS, load_builtin, parse_spec
 from generator.tables import layer_table
