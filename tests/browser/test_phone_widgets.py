@@ -138,7 +138,10 @@ def _open(browser, url: str, *, dark: bool = False, ready: str = "") -> None:
             time.sleep(0.1)
     if dark:
         # What Material sets for a reader whose system is dark (the palette's second entry).
-        browser.execute_script("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        # Material's own toggle sets data-md-color-switching meanwhile, which turns off
+        # the colour transitions (else an element off screen keeps its old colours a while).
+        browser.execute_script("document.body.setAttribute('data-md-color-switching', '');"
+                               "document.body.setAttribute('data-md-color-scheme', 'slate');")
     browser.execute_async_script(OPEN_ALL)
 
 
@@ -242,3 +245,42 @@ set('atlas-calc-l1-stride', '2'); set('atlas-calc-l1-padding', 'same');""")
 var tf = document.querySelector('.atlas-calc__tf');
 return contrast(getComputedStyle(tf).color, tf);""")
     assert {k: v for k, v in low.items() if v < LEAST_CONTRAST} == {}, low
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_code_and_the_drawer_keep_their_contrast(touch_phone, base_url, dark):
+    """Material's own colours that the site overrides (atlas.css): highlighted code
+    (grey comments and punctuation on the light scheme, numbers and built-ins on
+    slate), a link's code on slate, the drawer's section titles and the search's
+    status line (light grey on the lightest grey)."""
+    browser = touch_phone
+    measure = HELPERS + r"""
+var least = arguments[1], low = {}, seen = 0;
+document.querySelectorAll(arguments[0]).forEach(function (el) {
+  if (!hasText(el) || !shown(el)) return;
+  seen += 1;
+  var c = contrast(getComputedStyle(el).color, el), key = name(el).split(' ')[0];
+  if (c < least && !(key in low && low[key] <= c)) low[key] = c;
+});
+return [seen, low];"""
+    low = {}
+
+    def check(selector: str) -> None:
+        seen, found = browser.execute_script(measure, selector, LEAST_CONTRAST)
+        assert seen, f"nothing shown matches {selector!r}: the page changed, pick another"
+        low.update({f"{selector}: {key}": value for key, value in found.items()})
+
+    _open(browser, base_url + "foundations/convolution/", dark=dark)
+    check(".highlight code span")
+    # The drawer (its section's title shows), then the search (its status line).
+    browser.execute_script("document.getElementById('__drawer').checked = true")
+    time.sleep(0.4)
+    check(".md-nav--primary .md-nav__title:not([for='__drawer'])")
+    browser.execute_script("document.getElementById('__drawer').checked = false;"
+                           "document.getElementById('__search').checked = true")
+    time.sleep(0.4)
+    check(".md-search-result__meta")
+    browser.execute_script("document.getElementById('__search').checked = false")
+    _open(browser, base_url + "beyond/training-lenet5/", dark=dark)
+    check(".md-typeset a code")
+    assert low == {}
