@@ -64,8 +64,10 @@ def render(template: str, **context) -> str:
 
 
 def page(path: str, template: str, meta: str = "", **context) -> Output:
-    """Render a Markdown page into an Output; ``meta`` is front matter put before it."""
-    return Output(path, (meta + render(template, **context)).encode("utf-8"))
+    """Render a Markdown page into an Output; ``meta`` is front matter put before it.
+    A heading with a ``×`` gets an anchor that keeps it (:func:`generator.text.heading_ids`)."""
+    body = text.heading_ids(render(template, **context))
+    return Output(path, (meta + body).encode("utf-8"))
 
 
 def _relative(path: str) -> str:

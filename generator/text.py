@@ -12,6 +12,9 @@ HTML contexts (nav titles, attributes).
 
 from __future__ import annotations
 
+import html as htmllib
+import re
+
 #: The one displayed shape layout, as labelled where a reader meets a shape.
 SHAPE_LAYOUT = "C×H×W"
 #: The separator between a shape's sizes.
@@ -99,3 +102,55 @@ def html(value) -> str:
     '&#60;img src=x onerror=&#34;alert(1)&#34;&#62;'
     """
     return "".join(_HTML.get(c, c) for c in str(value))
+
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def heading_slug(title: str) -> str:
+    """The anchor of a Markdown heading: the slug Python-Markdown's ``toc`` gives it,
+    except that ``×`` reads as ``x``, where ``toc`` drops it (it keeps only ASCII word
+    characters): "Max pooling, 2×2, stride 2" -> ``max-pooling-2x2-stride-2``, not
+    ``max-pooling-22-stride-2``.
+
+    >>> heading_slug("Worked example: 192×28×28 to 32×28×28")
+    'worked-example-192x28x28-to-32x28x28'
+    >>> heading_slug("ResNeXt&#45;50 &#40;32×4d&#41;")
+    'resnext-50-32x4d'
+    """
+    import markdown as python_markdown
+    from markdown.extensions.toc import slugify
+
+    shown = _TAG.sub("", python_markdown.markdown(title))  # the heading as the reader sees it
+    return slugify(htmllib.unescape(shown).replace(TIMES, "x"), "-")
+
+
+def heading_ids(page: str) -> str:
+    """``page`` (Markdown) with an explicit id, :func:`heading_slug`, on every heading
+    that holds a ``×`` and has no attribute list of its own; other headings keep the
+    anchors ``toc`` gives them. Headings in fenced code are left alone; a repeated id
+    gets ``_1``, ``_2``... as ``toc`` does."""
+    lines, fence, used = page.split("\n"), None, set()
+    for i, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if opened:
+            mark = opened.group(1)
+            if fence is None:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence):
+                fence = None
+            continue
+        heading = None if fence else _HEADING.match(line)
+        if not heading or TIMES not in htmllib.unescape(heading.group(2)) \
+                or heading.group(2).endswith("}"):
+            continue
+        slug = base = heading_slug(heading.group(2))
+        n = 0
+        while slug in used:
+            n += 1
+            slug = f"{base}_{n}"
+        used.add(slug)
+        lines[i] = f"{heading.group(1)} {heading.group(2)} {{ #{slug} }}"
+    return "\n".join(lines)
