@@ -8,11 +8,9 @@ that is enough, and as a subprocess where the way Python writes to stderr matter
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,23 +18,10 @@ import pytest
 from generator.__main__ import main
 from generator.errors import UserError
 from generator.specs import load_spec, parse_spec
+from tests.safety.helpers import within
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD = "name: x\ninput: [3, 8, 8]\n"
-
-
-@contextmanager
-def within(seconds: float):
-    """Fail (instead of hanging the suite) when the block runs longer than ``seconds``."""
-    def expire(signum, frame):
-        raise TimeoutError(f"took more than {seconds} s")
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def cli_error(path: Path, *args: str, capsys, seconds: float = 10) -> str:
