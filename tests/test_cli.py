@@ -97,7 +97,10 @@ def test_ctrl_c_while_the_pool_works_is_one_line_and_stops_the_workers(tmp_path)
     import time
 
     code = (
-        "import sys, time\n"
+        "import signal, sys, time\n"
+        # as in a terminal: a shell's background job (a CI runner, nohup ... &) starts
+        # with Ctrl-C ignored, and Python keeps an ignored SIGINT ignored
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from pathlib import Path\n"
         "from generator.figures.build import Renderer\n"
         "try:\n"
