@@ -31,7 +31,7 @@ from ..errors import UserError
 from ..nn.tensorflow import check_keras_conv, keras_conv2d_output_hw, pool_output_size
 from ..specs.layers import INPUT
 from .lowering import conv_padding, pool_padding, tf_same_pads
-from .model import Builder, Imported, clean_name, pair_or_one, regular_file
+from .model import Builder, Imported, Unsupported, clean_name, pair_or_one, regular_file
 
 __all__ = ["read", "SUPPORTED", "ACTIVATIONS", "MAX_CONFIG_BYTES"]
 
@@ -118,16 +118,6 @@ def _saved_version(zf) -> str | None:
     return version if isinstance(version, str) else None
 
 
-class LayerError(UserError):
-    """A Keras layer no spec layer represents: one line naming the file, the layer, its
-    class and what is wrong (the field, where one is)."""
-
-    def __init__(self, source, layer, cls, why, supported=()):
-        known = f"; supported: {', '.join(supported)}" if supported else ""
-        super().__init__(f"{source}: layer {layer!r} ({cls}): {why}{known}")
-        self.layer, self.cls = layer, cls
-
-
 def _all_layers(layers):
     """Every layer dict, those of nested models included."""
     for lay in layers:
@@ -183,8 +173,8 @@ class _Reader:
         cls = str(layer.get("class_name"))
         if _is_op(layer):
             cls = f"operation {cls}"
-        return LayerError(self.src, self.lname(layer), cls, why,
-                          SUPPORTED if supported else ())
+        return Unsupported(self.src, self.lname(layer), cls, why,
+                           SUPPORTED if supported else (), unit="layer")
 
     @staticmethod
     def lname(layer) -> str:
@@ -377,7 +367,7 @@ class _Reader:
             return name
         try:
             shape = method(layer, cfg, name, sources)
-        except LayerError:
+        except Unsupported:
             if not self.skip or len(sources) != 1 or cls in _NESTED:
                 raise
             # mapped in general, not as configured here: a placeholder like any other
@@ -462,7 +452,7 @@ class _Reader:
         """The layer's own activation, a layer after it (the layer itself is added)."""
         try:
             act, kind = self._activation(layer, cfg.get("activation", "linear"))
-        except LayerError:
+        except Unsupported:
             if not self.skip:
                 raise
             self.b.placeholder(f"activation {cfg.get('activation')}", f"{name} activation",

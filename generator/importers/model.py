@@ -43,11 +43,12 @@ class Imported:
 
 class Unsupported(UserError):
     """A node no spec layer represents: one line naming the node, its op and what is
-    supported."""
+    supported. ``unit`` is what the model calls the node (a Keras model has layers)."""
 
-    def __init__(self, source: str, node: str, op: str, why: str, supported=()):
+    def __init__(self, source: str, node: str, op: str, why: str, supported=(),
+                 unit: str = "node"):
         known = f"; supported: {', '.join(supported)}" if supported else ""
-        super().__init__(f"{source}: node {node!r} ({op}): {why}{known}")
+        super().__init__(f"{source}: {unit} {node!r} ({op}): {why}{known}")
         self.node, self.op = node, op
 
 
