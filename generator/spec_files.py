@@ -26,12 +26,13 @@ import errno
 import os
 import re
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import UserError
 
 __all__ = ["SPEC_SUFFIXES", "is_spec_name", "user_spec_files", "shown_path",
-           "regular_file", "reason", "spec_id", "builtin_ids", "check_size",
+           "regular_file", "reason", "spec_id", "builtin_ids", "refused_id", "check_size",
            "MAX_SPEC_BYTES", "MAX_ID_CHARS", "RESERVED_IDS"]
 
 #: The file name endings of a spec, compared without regard to case.
@@ -60,10 +61,27 @@ def spec_id(path) -> str:
     return slug or "spec"
 
 
+@lru_cache(maxsize=1)
 def builtin_ids() -> frozenset[str]:
     """The ids of the built-in networks: their spec files' names (read without parsing
     them, for the build's fingerprint)."""
     return frozenset(p.stem for p in _BUILTIN_DIR.glob("*.yaml"))
+
+
+def refused_id(id: str) -> str | None:
+    """Why a build refuses a user's spec of this id, or None: longer than
+    :data:`MAX_ID_CHARS`, a built-in network's (:func:`builtin_ids`) or one of
+    :data:`RESERVED_IDS`. The scan of the specs folder and ``import`` both ask here."""
+    if len(id) > MAX_ID_CHARS:
+        return (f"the file name gives the id '{id[:20]}…' of {len(id)} characters, and a "
+                f"spec's pages and files are named after it; an id may have at most "
+                f"{MAX_ID_CHARS}: shorten the file name")
+    if id in builtin_ids():
+        return (f"its id '{id}' is the built-in network {id}'s, whose page has the same "
+                "name; rename the file")
+    if id in RESERVED_IDS:
+        return f"its id '{id}' is the name of the section's own page; rename the file"
+    return None
 
 
 def is_spec_name(name: str) -> bool:
@@ -150,7 +168,6 @@ def user_spec_files(folder) -> list[Path]:
             from None
     paths = [folder / name for name in names if is_spec_name(name)]
     taken: dict[str, Path] = {}
-    builtins = builtin_ids()
     for path in paths:
         shown = shown_path(path)
         check_size(regular_file(path).st_size, shown)
@@ -160,16 +177,9 @@ def user_spec_files(folder) -> list[Path]:
             raise UserError(f"{shown}: the file name is not UTF-8 text; rename the file") \
                 from None
         id = spec_id(path)
-        if len(id) > MAX_ID_CHARS:
-            raise UserError(f"{shown}: the file name gives the id '{id[:20]}…' of {len(id)} "
-                            f"characters, and a spec's pages and files are named after it; "
-                            f"an id may have at most {MAX_ID_CHARS}: shorten the file name")
-        if id in builtins:
-            raise UserError(f"{shown}: its id '{id}' is the built-in network {id}'s, whose "
-                            "page has the same name; rename the file")
-        if id in RESERVED_IDS:
-            raise UserError(f"{shown}: its id '{id}' is the name of the section's own page; "
-                            "rename the file")
+        why = refused_id(id)
+        if why:
+            raise UserError(f"{shown}: {why}")
         if id in taken:
             raise UserError(f"{shown}: its id '{id}' is also the id of "
                             f"{shown_path(taken[id])} (an id is the file name in lower case, "

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import atomic
 from ..errors import UserError
-from ..spec_files import RESERVED_IDS, builtin_ids
+from ..spec_files import refused_id
 from ..specs import is_spec_name, parse_spec, spec_id
 from .table import parse_input
 
@@ -48,17 +48,16 @@ def run(args: argparse.Namespace) -> int:
     from ..tables import layer_table
 
     shape = None if args.input is None else parse_input(args.input)
-    taken = builtin_ids() | set(RESERVED_IDS)  # ids a build refuses for a user's spec
     if args.output:
         out = Path(args.output)
     else:  # torchvision:resnet18 is a built-in's id: the import goes beside it
         id = spec_id(default_id(args.source))
-        out = Path("docs/specs") / f"{id}{'-imported' if id in taken else ''}.yaml"
+        out = Path("docs/specs") / f"{id}{'-imported' if refused_id(id) else ''}.yaml"
     if not is_spec_name(out.name):
         raise UserError(f"{out}: the output must end in .yaml or .yml")
-    if spec_id(out) in taken:
-        raise UserError(f"{out}: its id '{spec_id(out)}' is a built-in network's or a page's, "
-                        "and a build refuses such a spec file; choose another name")
+    why = refused_id(spec_id(out))  # what the next build would refuse, refused now
+    if why:
+        raise UserError(f"{out}: {why}")
     if out.exists() and not args.force:
         try:
             with open(out, encoding="utf-8") as fh:

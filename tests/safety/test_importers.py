@@ -167,8 +167,8 @@ def test_an_import_is_never_written_under_a_name_the_build_refuses(tmp_path, cap
     assert default_id("torchvision:resnet18") in builtin_ids()
     message = one_line_error(capsys, "import", "torchvision:resnet18", "-o",
                              "docs/specs/resnet18.yaml", seconds=20)
-    assert message == ("docs/specs/resnet18.yaml: its id 'resnet18' is a built-in network's "
-                       "or a page's, and a build refuses such a spec file; choose another name")
+    assert message == ("docs/specs/resnet18.yaml: its id 'resnet18' is the built-in network "
+                       "resnet18's, whose page has the same name; rename the file")
     model = tmp_path / "resnet18.json"
     model.write_text('{"class_name": "Sequential", "config": {"name": "s", "layers": ['
                      '{"class_name": "InputLayer", "config": {"batch_shape": [null, 8, 8, 3]}},'
