@@ -28,6 +28,12 @@ log = logging.getLogger(__name__)
 MANIFEST = ".atlas-manifest.json"
 #: Files the generator leaves behind only when killed mid-write: always its own.
 _TMP_SUFFIX = ".atlas-tmp"
+
+
+def _tmp_name(name: str) -> str:
+    """The name a file is first written under, beside its own (:func:`_write`)."""
+    return f".{name}{_TMP_SUFFIX}"
+
 _OWNER = "convnet-atlas generator"
 
 
@@ -86,7 +92,7 @@ def _safe_relative(rel: str) -> bool:
     parts = rel.split("/")
     return bool(rel) and not rel.startswith("/") and ".." not in parts and "" not in parts \
         and "." not in parts and "\0" not in rel \
-        and all(len(f".{p}{_TMP_SUFFIX}".encode("utf-8", "surrogateescape")) <= NAME_MAX
+        and all(len(_tmp_name(p).encode("utf-8", "surrogateescape")) <= NAME_MAX
                 for p in parts)
 
 
@@ -96,7 +102,7 @@ def _write_manifest(out_dir: Path, files) -> None:
 
 
 def _write(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}{_TMP_SUFFIX}")
+    tmp = target.with_name(_tmp_name(target.name))
     tmp.write_bytes(data)
     os.replace(tmp, target)
 
@@ -182,7 +188,7 @@ def sync_tree(outputs: list[Output], out_dir: Path, *, root: Path, protected: li
             target.unlink()
             removed.append(rel)
     for tmp in sorted(out_dir.rglob(f"*{_TMP_SUFFIX}")):
-        if tmp.name != f".{MANIFEST}{_TMP_SUFFIX}":
+        if tmp.name != _tmp_name(MANIFEST):
             tmp.unlink()
     _write_manifest(out_dir, wanted)
     # Folders left empty by removed files go too; only below out_dir, only empty.
