@@ -209,7 +209,7 @@ def _produce(ctx: BuildContext, producers, seen: dict[str, str]) -> list[Output]
     return found
 
 
-def _check_nav(outputs: list[Output], docs_dir: str = "docs") -> None:
+def _check_nav(outputs: list[Output], docs_dir: str) -> None:
     """Every page the nav names exists, and every page exists in the nav."""
     import yaml
 

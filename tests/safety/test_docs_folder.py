@@ -22,4 +22,4 @@ def test_a_page_the_nav_lists_and_nothing_writes():
         pipeline._check_nav(outputs, "my-docs")
     assert str(info.value) == ("my-docs/explorer.md: not found; the site's navigation lists "
                                "this page (and 1 more) (see generator/pages/site_map.py)")
-    pipeline._check_nav([*outputs, Output("index.md", b""), Output("explorer.md", b"")])
+    pipeline._check_nav([*outputs, Output("index.md", b""), Output("explorer.md", b"")], "my-docs")
