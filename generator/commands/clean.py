@@ -14,7 +14,6 @@ line saying so: nothing tells that every file in it is the generator's.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from ..errors import UserError
 from ..output import MANIFEST, read_manifest
 from ..settings import OFFLINE_BUNDLE, Settings, load_settings
 from . import offline
-from .site import MARK
+from .site import MARK, overlaps
 
 #: The generator's own code: never a cache.
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -75,10 +74,6 @@ def _is_bundle(path: Path) -> bool:
         return False  # not the zip make offline writes: a file of the user's
 
 
-def _overlap(a: Path, b: Path) -> bool:
-    return a == b or a in b.parents or b in a.parents
-
-
 def _git_tracks(root: Path, folder: Path) -> bool:
     """True when git tracks a file in ``folder`` (False without git or a repository)."""
     try:
@@ -107,10 +102,10 @@ def cache_to_remove(settings: Settings) -> Path | None:
         raise refuse("it is a file, not a folder")
     if real == root or real in root.parents:
         raise refuse("it is or holds the project")
-    if _overlap(real, _PACKAGE):
+    if overlaps(real, _PACKAGE):
         raise refuse("it is or holds the generator's code")
     for name in ("docs_dir", "user_specs", "out_dir", "site_dir"):
-        if getattr(settings, name) and _overlap(real, settings.path(name).resolve()):
+        if getattr(settings, name) and overlaps(real, settings.path(name).resolve()):
             raise refuse(f"it overlaps the {name} folder {getattr(settings, name)}")
     if root not in real.parents:
         return None

@@ -78,11 +78,15 @@ def build_site(settings: Settings, config: str, into: Path, *, mark: bool = True
         (into / MARK).write_text("built by python -m generator site\n", encoding="utf-8")
 
 
+def overlaps(a: Path, b: Path) -> bool:
+    """Whether two resolved folders are one, or one holds the other."""
+    return a == b or a in b.parents or b in a.parents
+
+
 def _check_site_dir(settings: Settings, site: Path) -> None:
     resolved = site.resolve()
     for other in ("docs_dir", "out_dir", "user_specs", "cache_dir"):
-        path = settings.path(other).resolve()
-        if resolved == path or path in resolved.parents or resolved in path.parents:
+        if overlaps(resolved, settings.path(other).resolve()):
             raise UserError(f"{settings.site_dir}: the site folder overlaps {getattr(settings, other)}")
     if resolved == settings.root.resolve() or resolved in settings.root.resolve().parents:
         raise UserError(f"{settings.site_dir}: the site folder cannot hold the project")
