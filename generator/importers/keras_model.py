@@ -68,11 +68,12 @@ def read(path, input_shape=None, name=None, skip_unsupported=False) -> Imported:
     """The model of the ``.keras`` file or JSON config at ``path``."""
     path = Path(path)
     shown = str(path)
+    zipped = path.suffix.lower() == ".keras"
     # a .keras zip is read from its end (its directory), its config.json bounded below
-    regular_file(path, "a Keras model", MAX_KERAS_BYTES if path.suffix.lower() == ".keras"
-                 else MAX_CONFIG_BYTES, "the importer reads")
+    regular_file(path, "a Keras model", MAX_KERAS_BYTES if zipped else MAX_CONFIG_BYTES,
+                 "the importer reads")
     try:
-        if path.suffix.lower() == ".keras":
+        if zipped:
             with zipfile.ZipFile(path) as zf:
                 info = zf.getinfo("config.json")
                 if info.file_size > MAX_CONFIG_BYTES:
